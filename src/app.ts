@@ -1,0 +1,95 @@
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { type RequestHandler } from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import type { Config } from "./config.js";
+import type { Deps } from "./domain/deps.js";
+import { accountsRouter } from "./web/accounts.js";
+import { loadUser, requireUser } from "./web/auth.js";
+import { createWeb } from "./web/context.js";
+import { csrfProtection } from "./web/csrf.js";
+import { errorPages, notFound } from "./web/errors.js";
+import { healthRouter } from "./web/health.js";
+import { rateLimits } from "./web/limits.js";
+import { messagesRouter } from "./web/messages.js";
+import { roomsRouter } from "./web/rooms.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const vendor = {
+  "/vendor/htmx.min.js": require.resolve("htmx.org/dist/htmx.min.js"),
+  "/vendor/htmx-ext-ws.js": require.resolve("htmx-ext-ws/dist/ws.min.js"),
+};
+
+export interface AppOptions {
+  config: Config;
+  deps: Deps;
+  logger: Logger;
+  session: RequestHandler;
+  healthCheck: () => Promise<void>;
+}
+
+export function createApp({ config, deps, logger, session, healthCheck }: AppOptions): express.Express {
+  const app = express();
+  const web = createWeb(deps, config);
+  const limits = rateLimits(config);
+  app.set("trust proxy", config.TRUST_PROXY);
+  app.disable("x-powered-by");
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          "default-src": ["'self'"],
+          "script-src": ["'self'"],
+          "style-src": ["'self'"],
+          "img-src": ["'self'", "data:"],
+          "connect-src": ["'self'"],
+          "form-action": ["'self'"],
+          "frame-ancestors": ["'none'"],
+          "base-uri": ["'none'"],
+          "object-src": ["'none'"],
+          // Parley may be served over plain HTTP on a LAN; upgrading would break it there.
+          "upgrade-insecure-requests": null,
+        },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
+
+  app.use("/healthz", healthRouter(healthCheck));
+  for (const [url, file] of Object.entries(vendor)) {
+    app.get(url, (_req, res) => res.sendFile(file, { maxAge: "1d" }));
+  }
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+
+  app.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 50 }));
+  app.use(session);
+  app.use(csrfProtection(config.PUBLIC_ORIGIN));
+  app.use(loadUser(deps));
+
+  app.use(accountsRouter(web, limits));
+  app.use(requireUser);
+  app.use(roomsRouter(web));
+  app.use(messagesRouter(web, limits.messages));
+
+  app.use(notFound);
+  app.use(errorPages(web));
+  return app;
+}

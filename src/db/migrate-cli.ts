@@ -1,0 +1,9 @@
+import { loadConfig } from "../config.js";
+import { openDatabase } from "./client.js";
+import { migrate } from "./migrate.js";
+
+const config = loadConfig();
+const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+await migrate(database);
+await database.close();
+console.log(`Migrated ${database.location}`);

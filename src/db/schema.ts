@@ -1,0 +1,88 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  json,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/pg-core";
+
+const id = () => bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity();
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    username: text("username").notNull(),
+    displayName: text("display_name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    isAdmin: boolean("is_admin").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_username_lower_key").on(sql`lower(${t.username})`)],
+);
+
+export const rooms = pgTable(
+  "rooms",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    topic: text("topic").notNull().default(""),
+    isPrivate: boolean("is_private").notNull().default(false),
+    isDefault: boolean("is_default").notNull().default(false),
+    createdBy: bigint("created_by", { mode: "number" }).references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("rooms_one_default_key").on(t.isDefault).where(sql`${t.isDefault}`),
+    index("rooms_public_name_idx").on(sql`lower(${t.name})`).where(sql`not ${t.isPrivate}`),
+  ],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    roomId: bigint("room_id", { mode: "number" })
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    userId: bigint("user_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    lastReadMessageId: bigint("last_read_message_id", { mode: "number" }),
+    joinedAt: timestamp("joined_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("memberships_user_idx").on(t.userId, t.roomId)],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: id(),
+    roomId: bigint("room_id", { mode: "number" })
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    authorId: bigint("author_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("messages_room_id_idx").on(t.roomId, t.id.desc())],
+);
+
+/** connect-pg-simple's table, owned by our migrations rather than created at run time. */
+export const sessions = pgTable(
+  "session",
+  {
+    sid: varchar("sid").primaryKey(),
+    sess: json("sess").notNull(),
+    expire: timestamp("expire", { precision: 6, mode: "date" }).notNull(),
+  },
+  (t) => [index("IDX_session_expire").on(t.expire)],
+);

@@ -1,0 +1,100 @@
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { memberships, rooms, users } from "../db/schema.js";
+import type { Deps } from "./deps.js";
+import { InvalidInputError } from "./errors.js";
+import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
+import { parseInput } from "./validate.js";
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  isAdmin: boolean;
+}
+
+const userColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  isAdmin: users.isAdmin,
+};
+
+const username = z
+  .string({ error: "Choose a username." })
+  .trim()
+  .min(3, "Username must be at least 3 characters.")
+  .max(32, "Username must be at most 32 characters.")
+  .regex(/^[A-Za-z0-9_.-]+$/, "Username may only use letters, digits, and _ - .");
+
+const signUpInput = z.object({
+  username,
+  displayName: z
+    .string({ error: "Enter a display name." })
+    .trim()
+    .min(1, "Enter a display name.")
+    .max(64, "Display name must be at most 64 characters."),
+  password: z
+    .string({ error: "Choose a password." })
+    .min(8, "Password must be at least 8 characters.")
+    .max(1024, "Password must be at most 1024 characters."),
+});
+
+const logInInput = z.object({
+  username: z.string().trim().max(64).default(""),
+  password: z.string().max(1024).default(""),
+});
+
+export const DEFAULT_ROOM = { name: "general", topic: "Everyone on this server" };
+
+/**
+ * Creates an account. The first account becomes the administrator and opens the default
+ * room; every account joins the default room.
+ */
+export async function signUp({ db }: Deps, input: unknown): Promise<User> {
+  const data = parseInput(signUpInput, input);
+  const passwordHash = await hashPassword(data.password);
+  return db.transaction(async (tx) => {
+    // Serialises sign-ups so that exactly one account can be the first.
+    await tx.execute(sql`select pg_advisory_xact_lock(7261001)`);
+    const [taken] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${data.username})`);
+    if (taken) throw new InvalidInputError({ username: "That username is taken." }, 409);
+
+    const [existing] = await tx.select({ id: users.id }).from(users).limit(1);
+    const [user] = await tx
+      .insert(users)
+      .values({ username: data.username, displayName: data.displayName, passwordHash, isAdmin: !existing })
+      .returning(userColumns);
+
+    let [defaultRoom] = await tx.select({ id: rooms.id }).from(rooms).where(eq(rooms.isDefault, true));
+    defaultRoom ??= (
+      await tx
+        .insert(rooms)
+        .values({ ...DEFAULT_ROOM, isDefault: true, createdBy: user!.id })
+        .returning({ id: rooms.id })
+    )[0];
+    await tx.insert(memberships).values({ roomId: defaultRoom!.id, userId: user!.id });
+    return user!;
+  });
+}
+
+/** Returns the user for a correct username and password, otherwise null (never saying which was wrong). */
+export async function logIn({ db }: Deps, input: unknown): Promise<User | null> {
+  const data = parseInput(logInInput, input);
+  const [row] = await db
+    .select({ ...userColumns, passwordHash: users.passwordHash })
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${data.username})`);
+  const ok = await verifyPassword(data.password, row?.passwordHash ?? decoyHash);
+  if (!row || !ok) return null;
+  const { passwordHash: _, ...user } = row;
+  return user;
+}
+
+export async function findUser({ db }: Deps, id: number): Promise<User | null> {
+  const [user] = await db.select(userColumns).from(users).where(eq(users.id, id));
+  return user ?? null;
+}

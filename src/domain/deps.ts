@@ -1,0 +1,8 @@
+import type { Db } from "../db/client.js";
+import type { EventBus } from "./events.js";
+
+/** What every domain function works with. */
+export interface Deps {
+  db: Db;
+  events: EventBus;
+}

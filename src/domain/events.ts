@@ -1,0 +1,26 @@
+/**
+ * What the domain tells the rest of the system after a write has committed.
+ * Events carry ids only: each listener loads and renders what it needs.
+ */
+export type DomainEvent =
+  | { kind: "message.created"; roomId: number; messageId: number }
+  | { kind: "membership.ended"; roomId: number; userId: number };
+
+export interface EventBus {
+  publish(event: DomainEvent): void;
+  subscribe(listener: (event: DomainEvent) => void): () => void;
+}
+
+/** One process: listeners run in order, after the publisher's current work. */
+export class LocalEventBus implements EventBus {
+  #listeners = new Set<(event: DomainEvent) => void>();
+
+  publish(event: DomainEvent): void {
+    for (const listener of this.#listeners) queueMicrotask(() => listener(event));
+  }
+
+  subscribe(listener: (event: DomainEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,0 +1,72 @@
+import { and, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { messages, users } from "../db/schema.js";
+import type { Deps } from "./deps.js";
+import { authorize } from "./rooms.js";
+import { parseInput } from "./validate.js";
+
+export const MAX_BODY = 4000;
+export const PAGE_SIZE = 50;
+
+export interface Message {
+  id: number;
+  roomId: number;
+  body: string;
+  createdAt: Date;
+  author: { id: number; username: string; displayName: string };
+}
+
+const postInput = z.object({
+  body: z
+    .string({ error: "Write a message first." })
+    .transform((s) => s.replace(/\r\n?/g, "\n").trim())
+    .pipe(
+      z
+        .string()
+        .min(1, "Write a message first.")
+        .max(MAX_BODY, `A message can be at most ${MAX_BODY} characters.`),
+    ),
+});
+
+const messageColumns = {
+  id: messages.id,
+  roomId: messages.roomId,
+  body: messages.body,
+  createdAt: messages.createdAt,
+  author: { id: users.id, username: users.username, displayName: users.displayName },
+};
+
+/** Stores a message and, once committed, tells listeners about it. */
+export async function postMessage(deps: Deps, userId: number, roomId: number, input: unknown): Promise<number> {
+  await authorize(deps, userId, roomId, "post");
+  const { body } = parseInput(postInput, input);
+  const [row] = await deps.db
+    .insert(messages)
+    .values({ roomId, authorId: userId, body })
+    .returning({ id: messages.id });
+  deps.events.publish({ kind: "message.created", roomId, messageId: row!.id });
+  return row!.id;
+}
+
+/** The latest messages of a room, oldest first, for a member. */
+export async function latestMessages(deps: Deps, userId: number, roomId: number): Promise<Message[]> {
+  await authorize(deps, userId, roomId, "read");
+  const rows = await deps.db
+    .select(messageColumns)
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.authorId))
+    .where(eq(messages.roomId, roomId))
+    .orderBy(desc(messages.id))
+    .limit(PAGE_SIZE);
+  return rows.reverse();
+}
+
+/** One message for delivery; the caller decides who may see it. */
+export async function messageForDelivery({ db }: Deps, roomId: number, messageId: number): Promise<Message | null> {
+  const [row] = await db
+    .select(messageColumns)
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.authorId))
+    .where(and(eq(messages.roomId, roomId), eq(messages.id, messageId)));
+  return row ?? null;
+}

@@ -1,0 +1,162 @@
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { memberships, rooms, users } from "../db/schema.js";
+import type { Deps } from "./deps.js";
+import { InvalidInputError, NotFoundError } from "./errors.js";
+import { may, type RoomAccess, type RoomAction } from "./policy.js";
+import { parseInput } from "./validate.js";
+
+export interface Room {
+  id: number;
+  name: string;
+  topic: string;
+  isPrivate: boolean;
+  isDefault: boolean;
+}
+
+export interface Member {
+  id: number;
+  username: string;
+  displayName: string;
+}
+
+const roomColumns = {
+  id: rooms.id,
+  name: rooms.name,
+  topic: rooms.topic,
+  isPrivate: rooms.isPrivate,
+  isDefault: rooms.isDefault,
+};
+
+const checkbox = z.union([z.literal("on"), z.literal("true"), z.literal("1")]).optional();
+
+const createRoomInput = z.object({
+  name: z
+    .string({ error: "Give the room a name." })
+    .trim()
+    .min(1, "Give the room a name.")
+    .max(80, "Room name must be at most 80 characters."),
+  topic: z.string().trim().max(300, "Topic must be at most 300 characters.").default(""),
+  private: checkbox,
+});
+
+const addMemberInput = z.object({
+  username: z.string({ error: "Enter a username." }).trim().min(1, "Enter a username."),
+});
+
+/** Loads a room with the user's relation to it, and checks the action; anything refused is "not found". */
+export async function authorize(
+  { db }: Deps,
+  userId: number,
+  roomId: number,
+  action: RoomAction,
+): Promise<Room> {
+  const [row] = await db
+    .select({ ...roomColumns, memberId: memberships.userId })
+    .from(rooms)
+    .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, userId)))
+    .where(eq(rooms.id, roomId));
+  const access: RoomAccess | null = row ? { room: row, isMember: row.memberId !== null } : null;
+  if (!row || !may(action, access)) throw new NotFoundError("Room not found");
+  const { memberId: _, ...room } = row;
+  return room;
+}
+
+export async function createRoom({ db }: Deps, userId: number, input: unknown): Promise<Room> {
+  const data = parseInput(createRoomInput, input);
+  return db.transaction(async (tx) => {
+    const [room] = await tx
+      .insert(rooms)
+      .values({ name: data.name, topic: data.topic, isPrivate: data.private !== undefined, createdBy: userId })
+      .returning(roomColumns);
+    await tx.insert(memberships).values({ roomId: room!.id, userId });
+    return room!;
+  });
+}
+
+/** The rooms a user belongs to, for the sidebar. */
+export async function roomsOf({ db }: Deps, userId: number): Promise<Room[]> {
+  return db
+    .select(roomColumns)
+    .from(memberships)
+    .innerJoin(rooms, eq(rooms.id, memberships.roomId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(sql`lower(${rooms.name})`), asc(rooms.id));
+}
+
+export interface PublicRoom extends Room {
+  memberCount: number;
+  isMember: boolean;
+}
+
+/** Every public room, with whether the user is in it: the "browse rooms" page. */
+export async function publicRooms({ db }: Deps, userId: number): Promise<PublicRoom[]> {
+  const rows = await db
+    .select({
+      ...roomColumns,
+      memberCount: count(memberships.userId),
+      isMember: sql<boolean>`bool_or(${memberships.userId} = ${userId})`,
+    })
+    .from(rooms)
+    .leftJoin(memberships, eq(memberships.roomId, rooms.id))
+    .where(eq(rooms.isPrivate, false))
+    .groupBy(rooms.id)
+    .orderBy(asc(sql`lower(${rooms.name})`), asc(rooms.id));
+  return rows.map((r) => ({ ...r, isMember: r.isMember === true }));
+}
+
+export async function joinRoom(deps: Deps, userId: number, roomId: number): Promise<Room> {
+  const room = await authorize(deps, userId, roomId, "join");
+  await deps.db.insert(memberships).values({ roomId, userId }).onConflictDoNothing();
+  return room;
+}
+
+export async function leaveRoom(deps: Deps, userId: number, roomId: number): Promise<void> {
+  await authorize(deps, userId, roomId, "leave");
+  await deps.db.delete(memberships).where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
+  deps.events.publish({ kind: "membership.ended", roomId, userId });
+}
+
+/** Adds someone to a private room; only its members may. */
+export async function addMember(deps: Deps, userId: number, roomId: number, input: unknown): Promise<Member> {
+  await authorize(deps, userId, roomId, "addMember");
+  const data = parseInput(addMemberInput, input);
+  const [user] = await deps.db
+    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${data.username})`);
+  if (!user) throw new InvalidInputError({ username: `No one is called “${data.username}”.` });
+  await deps.db.insert(memberships).values({ roomId, userId: user.id }).onConflictDoNothing();
+  return user;
+}
+
+export async function membersOf(deps: Deps, userId: number, roomId: number): Promise<Member[]> {
+  await authorize(deps, userId, roomId, "read");
+  return deps.db
+    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.roomId, roomId))
+    .orderBy(asc(sql`lower(${users.displayName})`), asc(users.id));
+}
+
+/** Ids of a room's members, for fanning out events without asking per socket. */
+export async function memberIds({ db }: Deps, roomId: number): Promise<Set<number>> {
+  const rows = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(eq(memberships.roomId, roomId));
+  return new Set(rows.map((r) => r.userId));
+}
+
+/** Where to send someone who opens the app: their default room, else any room of theirs. */
+export async function homeRoomOf({ db }: Deps, userId: number): Promise<number | null> {
+  const [row] = await db
+    .select({ id: rooms.id })
+    .from(memberships)
+    .innerJoin(rooms, eq(rooms.id, memberships.roomId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(sql`${rooms.isDefault} desc`, asc(rooms.id))
+    .limit(1);
+  return row?.id ?? null;
+}

@@ -1,0 +1,40 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { DatabaseUnavailableError } from "./db/client.js";
+import { createLogger } from "./logger.js";
+import { startServer } from "./server.js";
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
+const logger = createLogger(config);
+try {
+  const running = await startServer(config, logger);
+  logger.info({ url: running.url, database: running.database.location }, `Parley is listening on ${running.url}`);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+} catch (err) {
+  if (err instanceof DatabaseUnavailableError) {
+    logger.fatal(err.message);
+    process.exit(1);
+  }
+  throw err;
+}

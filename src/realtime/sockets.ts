@@ -1,0 +1,78 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { RequestHandler } from "express";
+import type { Logger } from "pino";
+import { WebSocketServer } from "ws";
+import type { Deps } from "../domain/deps.js";
+import { NotFoundError } from "../domain/errors.js";
+import { authorize } from "../domain/rooms.js";
+import { isSameSite } from "../http/origin.js";
+import { idParam } from "../http/params.js";
+import type { Hub } from "./hub.js";
+
+const reasons: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  500: "Internal Server Error",
+};
+
+function refuse(socket: Duplex, status: number): void {
+  socket.end(`HTTP/1.1 ${status} ${reasons[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function runSession(session: RequestHandler, req: IncomingMessage): Promise<void> {
+  return new Promise((resolve, reject) =>
+    session(req as never, {} as never, (err?: unknown) => (err ? reject(err) : resolve())),
+  );
+}
+
+export interface SocketOptions {
+  deps: Deps;
+  hub: Hub;
+  session: RequestHandler;
+  publicOrigin: string | undefined;
+  pingIntervalMs: number;
+  log: Logger;
+}
+
+/**
+ * Accepts `/ws?room=ID` upgrades from our own pages, for a logged-in member of that room,
+ * and hands the socket to the hub. Clients only listen; nothing they send is acted on yet.
+ */
+export function attachWebSockets(server: Server, opts: SocketOptions): { close(): void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    accept(req, socket, head).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return refuse(socket, 404);
+      opts.log.error({ err }, "websocket upgrade failed");
+      refuse(socket, 500);
+    });
+  });
+
+  async function accept(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== "/ws") return refuse(socket, 404);
+    if (!isSameSite(req, opts.publicOrigin)) return refuse(socket, 403);
+    await runSession(opts.session, req);
+    const userId = (req as IncomingMessage & { session?: { userId?: number } }).session?.userId;
+    if (userId === undefined) return refuse(socket, 401);
+    const roomId = idParam(url.searchParams.get("room"));
+    await authorize(opts.deps, userId, roomId, "read");
+    wss.handleUpgrade(req, socket, head, (ws) => opts.hub.add({ ws, userId, roomId, alive: true }));
+  }
+
+  const pinger = setInterval(() => opts.hub.sweep(), opts.pingIntervalMs);
+  pinger.unref();
+
+  return {
+    close() {
+      clearInterval(pinger);
+      opts.hub.closeAll(1012, "Server restarting");
+      wss.close();
+    },
+  };
+}

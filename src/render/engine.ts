@@ -1,0 +1,16 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Eta } from "eta";
+
+const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../views");
+
+/** The one Eta instance: auto-escaping on, templates cached outside development. */
+export const eta = new Eta({
+  views: viewsDir,
+  autoEscape: true,
+  cache: process.env.NODE_ENV !== "development",
+});
+
+export function render(template: string, data: object): string {
+  return eta.render(template, data);
+}

@@ -1,0 +1,73 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { createApp } from "./app.js";
+import type { Config } from "./config.js";
+import { openDatabase, ping, type Database } from "./db/client.js";
+import { migrate } from "./db/migrate.js";
+import type { Deps } from "./domain/deps.js";
+import { LocalEventBus } from "./domain/events.js";
+import { Hub } from "./realtime/hub.js";
+import { attachWebSockets } from "./realtime/sockets.js";
+import { sessionSecret } from "./secret.js";
+import { sessionMiddleware } from "./web/session.js";
+
+export interface Running {
+  url: string;
+  server: Server;
+  database: Database;
+  deps: Deps;
+  hub: Hub;
+  stop(): Promise<void>;
+}
+
+/** Opens and migrates the database, then serves HTTP and WebSockets until `stop()`. */
+export async function startServer(config: Config, logger: Logger): Promise<Running> {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    await migrate(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const deps: Deps = { db: database.db, events: new LocalEventBus() };
+  const session = sessionMiddleware(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
+  const app = createApp({ config, deps, logger, session, healthCheck: () => ping(database.db) });
+  const server = createServer(app);
+  const hub = new Hub(deps, logger);
+  const sockets = attachWebSockets(server, {
+    deps,
+    hub,
+    session,
+    publicOrigin: config.PUBLIC_ORIGIN,
+    pingIntervalMs: config.WS_PING_INTERVAL_MS,
+    log: logger,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    database,
+    deps,
+    hub,
+    stop() {
+      stopping ??= (async () => {
+        sockets.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}

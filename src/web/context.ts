@@ -1,0 +1,49 @@
+import type { Request, Response } from "express";
+import type { Config } from "../config.js";
+import type { User } from "../domain/accounts.js";
+import type { Deps } from "../domain/deps.js";
+import { roomsOf } from "../domain/rooms.js";
+import { render } from "../render/engine.js";
+import { csrfToken } from "./csrf.js";
+
+export interface PageData {
+  title: string;
+  currentRoomId?: number;
+  currentPage?: string;
+  [key: string]: unknown;
+}
+
+/** What every router gets: the domain's dependencies, the configuration, and the page renderer. */
+export interface Web {
+  deps: Deps;
+  config: Config;
+  page(req: Request, res: Response, template: string, data: PageData, status?: number): Promise<void>;
+}
+
+export function currentUser(res: Response): User | undefined {
+  return res.locals.user as User | undefined;
+}
+
+/** For routes behind `requireUser`. */
+export function userOf(res: Response): User {
+  const user = currentUser(res);
+  if (!user) throw new Error("userOf() used on a route without requireUser");
+  return user;
+}
+
+export function isHtmx(req: Request): boolean {
+  return req.get("hx-request") === "true";
+}
+
+export function createWeb(deps: Deps, config: Config): Web {
+  return {
+    deps,
+    config,
+    async page(req, res, template, data, status = 200) {
+      const user = currentUser(res);
+      const sidebarRooms = user ? await roomsOf(deps, user.id) : [];
+      const html = render(template, { user, sidebarRooms, csrfToken: csrfToken(req), ...data });
+      res.status(status).type("html").send(html);
+    },
+  };
+}

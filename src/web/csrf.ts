@@ -1,0 +1,30 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+import { isSameSite } from "../http/origin.js";
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function csrfToken(req: Request): string {
+  req.session.csrfToken ??= randomBytes(32).toString("base64url");
+  return req.session.csrfToken;
+}
+
+function tokenMatches(req: Request): boolean {
+  const expected = req.session.csrfToken;
+  const given = req.get("x-csrf-token") ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+  if (!expected || typeof given !== "string") return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export class CsrfError extends Error {}
+
+/** Every state-changing request must come from our own pages and carry the session's token. */
+export function csrfProtection(publicOrigin: string | undefined) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (safeMethods.has(req.method)) return next();
+    if (!isSameSite(req, publicOrigin) || !tokenMatches(req)) return next(new CsrfError());
+    next();
+  };
+}

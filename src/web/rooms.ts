@@ -1,0 +1,96 @@
+import { Router } from "express";
+import { InvalidInputError } from "../domain/errors.js";
+import { latestMessages } from "../domain/messages.js";
+import { addMember, authorize, createRoom, homeRoomOf, joinRoom, leaveRoom, membersOf, publicRooms } from "../domain/rooms.js";
+import { presentMessage } from "../render/message.js";
+import type { Request, Response } from "express";
+import { idParam } from "../http/params.js";
+import { userOf, type Web } from "./context.js";
+
+/** Renders a room page; the composer and the add-member form can carry input back with an error. */
+export async function roomPage(
+  web: Web,
+  req: Request,
+  res: Response,
+  roomId: number,
+  extra: Record<string, unknown> = {},
+  status = 200,
+): Promise<void> {
+  const user = userOf(res);
+  const room = await authorize(web.deps, user.id, roomId, "read");
+  const [messages, members] = await Promise.all([
+    latestMessages(web.deps, user.id, roomId),
+    membersOf(web.deps, user.id, roomId),
+  ]);
+  await web.page(
+    req,
+    res,
+    "pages/room",
+    { title: room.name, currentRoomId: room.id, room, members, messages: messages.map(presentMessage), ...extra },
+    status,
+  );
+}
+
+export function roomsRouter(web: Web): Router {
+  const router = Router();
+
+  router.get("/", async (_req, res) => {
+    const home = await homeRoomOf(web.deps, userOf(res).id);
+    res.redirect(303, home === null ? "/rooms" : `/rooms/${home}`);
+  });
+
+  router.get("/rooms", async (req, res) => {
+    const rooms = await publicRooms(web.deps, userOf(res).id);
+    await web.page(req, res, "pages/rooms", { title: "Public rooms", currentPage: "browse", rooms });
+  });
+
+  router.get("/rooms/new", async (req, res) => {
+    await web.page(req, res, "pages/new-room", { title: "Create a room", currentPage: "new-room", values: {}, errors: {} });
+  });
+
+  router.post("/rooms", async (req, res) => {
+    try {
+      const room = await createRoom(web.deps, userOf(res).id, req.body);
+      res.redirect(303, `/rooms/${room.id}`);
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+      const body = req.body as Record<string, unknown>;
+      const values = { name: body.name, topic: body.topic, private: body.private !== undefined };
+      await web.page(
+        req,
+        res,
+        "pages/new-room",
+        { title: "Create a room", currentPage: "new-room", values, errors: err.errors },
+        err.status,
+      );
+    }
+  });
+
+  router.get("/rooms/:id", async (req, res) => {
+    await roomPage(web, req, res, idParam(req.params.id));
+  });
+
+  router.post("/rooms/:id/join", async (req, res) => {
+    const room = await joinRoom(web.deps, userOf(res).id, idParam(req.params.id));
+    res.redirect(303, `/rooms/${room.id}`);
+  });
+
+  router.post("/rooms/:id/leave", async (req, res) => {
+    await leaveRoom(web.deps, userOf(res).id, idParam(req.params.id));
+    res.redirect(303, "/rooms");
+  });
+
+  router.post("/rooms/:id/members", async (req, res) => {
+    const roomId = idParam(req.params.id);
+    try {
+      await addMember(web.deps, userOf(res).id, roomId, req.body);
+      res.redirect(303, `/rooms/${roomId}`);
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+      const memberValues = { username: (req.body as Record<string, unknown>).username };
+      await roomPage(web, req, res, roomId, { memberValues, memberError: err.errors.username }, err.status);
+    }
+  });
+
+  return router;
+}
