@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+export { expect };
+
+export const PASSWORD = "correct horse battery";
+
+/** Each worker runs one real Parley on in-memory PGlite; tests share it, so names must be unique. */
+export const test = base.extend<{}, { server: TestServer }>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const server = await startTestServer("pglite");
+      try {
+        await use(server);
+      } finally {
+        await server.stop();
+      }
+    },
+    { scope: "worker", timeout: 60_000 },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+});
+
+/** A name no other test in this run uses: 3–32 characters of [a-z0-9_]. */
+export function unique(prefix: string): string {
+  return `${prefix}_${randomBytes(3).toString("hex")}`;
+}
+
+/** A browser context of its own: one person, with their own cookies. */
+export async function person(browser: Browser, server: TestServer, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: server.url, ...options });
+}
+
+export function displayNameOf(username: string): string {
+  return username[0]!.toUpperCase() + username.slice(1);
+}
+
+/** Signs up through the form, as a person would; ends on whatever page Parley sends them to. */
+export async function signUp(page: Page, username: string): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Display name").fill(displayNameOf(username));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText(`Signed in as ${displayNameOf(username)}`)).toBeVisible();
+}
+
+export async function logIn(page: Page, username: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByText(`Signed in as ${displayNameOf(username)}`)).toBeVisible();
+}
+
+/** Creates a public room through /rooms/new and returns its URL path. */
+export async function createRoom(page: Page, name: string, topic = ""): Promise<string> {
+  await page.goto("/rooms/new");
+  await page.getByLabel("Name").fill(name);
+  if (topic) await page.getByLabel("Topic (optional)").fill(topic);
+  await page.getByRole("button", { name: "Create room" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: name })).toBeVisible();
+  const path = new URL(page.url()).pathname;
+  expect(path).toMatch(/^\/rooms\/\d+$/);
+  return path;
+}
+
+/**
+ * Records the htmx WebSocket extension's open/close events from the first script on every page, so a test can
+ * wait for the live connection before it sends (otherwise a push could arrive before anyone listens).
+ * Must be called before the room page is loaded.
+ */
+export async function watchLiveConnection(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __parleyWs: string[] };
+    w.__parleyWs = [];
+    document.addEventListener("htmx:wsOpen", () => w.__parleyWs.push("open"));
+    document.addEventListener("htmx:wsClose", () => w.__parleyWs.push("close"));
+  });
+}
+
+/** Waits until the room page's WebSocket is open (see `watchLiveConnection`). */
+export async function waitForLiveConnection(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __parleyWs?: string[] }).__parleyWs?.at(-1) === "open");
+}
+
+/** Collects every Content-Security-Policy complaint the page makes, from the console and from the DOM event. */
+export async function collectCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) violations.push(`console.${message.type()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => {
+    if (error.message.includes("Content Security Policy")) violations.push(`pageerror: ${error.message}`);
+  });
+  await page.exposeFunction("__parleyCspViolation", (text: string) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      const report = (window as unknown as { __parleyCspViolation: (text: string) => void }).__parleyCspViolation;
+      void report(`securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`);
+    });
+  });
+  return violations;
+}

@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { eq, sql } from "drizzle-orm";
+import { users } from "../../src/db/schema.js";
+import { Visitor } from "../support/client.js";
+import { databaseKinds } from "../support/databases.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+for (const kind of databaseKinds()) {
+  describe(`accounts on ${kind}`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(kind);
+    });
+    after(() => server.stop());
+
+    test("the first account is the administrator and everyone joins the default room", async () => {
+      const alice = new Visitor(server.url);
+      const signed = await alice.signUp("alice");
+      assert.equal(signed.status, 303);
+      const home = await alice.get("/");
+      assert.match(home.location ?? "", /^\/rooms\/\d+$/);
+      const room = await alice.get(home.location!);
+      assert.match(room.html, /<h1 id="room-title"[^>]*>.*general/);
+
+      const bob = new Visitor(server.url);
+      await bob.signUp("bob");
+      assert.equal((await bob.get("/")).location, home.location);
+      assert.match((await bob.get(home.location!)).html, /Alice <span[^>]*>@alice<\/span>/);
+
+      const admins = await server.deps.db.select({ username: users.username }).from(users).where(eq(users.isAdmin, true));
+      assert.deepEqual(admins, [{ username: "alice" }]);
+    });
+
+    test("sign-up keeps the input and ties each error to its field", async () => {
+      const v = new Visitor(server.url);
+      await v.get("/signup");
+      const page = await v.post("/signup", { username: "a!", displayName: "Someone <b>", password: "short" });
+      assert.equal(page.status, 422);
+      assert.match(page.html, /id="username-error"[^>]*>Username must be at least 3 characters\./);
+      assert.match(page.html, /id="password-error"[^>]*>Password must be at least 8 characters\./);
+      assert.match(page.html, /id="username"[^>]*value="a!"[^>]*aria-describedby="username-hint username-error"[^>]*aria-invalid="true"/);
+      assert.match(page.html, /value="Someone &lt;b&gt;"/);
+      assert.doesNotMatch(page.html, /value="short"/, "the password is never sent back");
+      const count = await server.deps.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.username, "a!"));
+      assert.equal(count[0]!.n, 0);
+    });
+
+    test("usernames allow only letters, digits, _ - . and at most 32 characters", async () => {
+      const v = new Visitor(server.url);
+      await v.get("/signup");
+      for (const bad of ["has space", "x".repeat(33), "émile"]) {
+        const page = await v.post("/signup", { username: bad, displayName: "X", password: "long enough" });
+        assert.equal(page.status, 422, bad);
+        assert.match(page.html, /id="username-error"/, bad);
+      }
+      assert.equal((await new Visitor(server.url).signUp("ok_name-1.2")).status, 303);
+    });
+
+    test("a taken username says so, ignoring case", async () => {
+      await new Visitor(server.url).signUp("carol");
+      const v = new Visitor(server.url);
+      const page = await v.signUp("CaRoL");
+      assert.equal(page.status, 409);
+      assert.match(page.html, /id="username-error"[^>]*>That username is taken\./);
+    });
+
+    test("log in is case-insensitive on the username; wrong credentials get one generic error", async () => {
+      await new Visitor(server.url).signUp("dave");
+      const v = new Visitor(server.url);
+      const wrongPassword = await v.logIn("dave", "wrong password");
+      const noSuchUser = await v.logIn("nobody-here", "wrong password");
+      for (const page of [wrongPassword, noSuchUser]) {
+        assert.equal(page.status, 401);
+        assert.match(page.html, /Username or password is incorrect\./);
+      }
+      assert.match(wrongPassword.html, /value="dave"/);
+      const ok = await v.logIn("DAVE");
+      assert.equal(ok.status, 303);
+      assert.equal((await v.get("/rooms")).status, 200);
+    });
+
+    test("the session id changes at log-in and the cookie is httpOnly and SameSite=Lax", async () => {
+      await new Visitor(server.url).signUp("erin");
+      const v = new Visitor(server.url);
+      await v.get("/login");
+      const before = v.cookie;
+      assert.ok(before, "the login page starts a session for its CSRF token");
+      const res = await v.post("/login", { username: "erin", password: "correct horse battery" });
+      const setCookie = res.headers.get("set-cookie") ?? "";
+      assert.match(setCookie, /HttpOnly/);
+      assert.match(setCookie, /SameSite=Lax/);
+      assert.doesNotMatch(setCookie, /Secure/, "plain HTTP gets no Secure flag");
+      assert.notEqual(v.cookie, before);
+    });
+
+    test("the cookie is Secure when served over HTTPS behind a trusted proxy", async () => {
+      const proxied = await startTestServer(kind, { TRUST_PROXY: "true" });
+      try {
+        const v = new Visitor(proxied.url);
+        await v.get("/signup");
+        const res = await v.post(
+          "/signup",
+          { username: "tls", displayName: "T", password: "long enough" },
+          { "x-forwarded-proto": "https" },
+        );
+        assert.match(res.headers.get("set-cookie") ?? "", /Secure/);
+      } finally {
+        await proxied.stop();
+      }
+    });
+
+    test("log out ends the session", async () => {
+      const v = new Visitor(server.url);
+      await v.signUp("frank");
+      await v.get("/rooms");
+      const out = await v.post("/logout");
+      assert.equal(out.location, "/login");
+      const after = await v.get("/rooms");
+      assert.equal(after.status, 303);
+      assert.match(after.location ?? "", /^\/login\?next=%2Frooms$/);
+    });
+
+    test("pages need a session; the login page returns to where the person was going", async () => {
+      await new Visitor(server.url).signUp("gina");
+      const v = new Visitor(server.url);
+      const page = await v.get("/rooms/new");
+      assert.equal(page.location, "/login?next=%2Frooms%2Fnew");
+      await v.get(page.location);
+      const login = await v.post("/login", { username: "gina", password: "correct horse battery", next: "/rooms/new" });
+      assert.equal(login.location, "/rooms/new");
+      await v.get("/rooms/new");
+      const evil = await v.post("/login", { username: "gina", password: "correct horse battery", next: "//evil.example" });
+      assert.equal(evil.location, "/");
+    });
+
+    test("too many failed log-ins are refused for a while", async () => {
+      const limited = await startTestServer(kind, { RATE_LIMIT_AUTH_PER_15_MIN: "3" });
+      try {
+        const v = new Visitor(limited.url);
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await v.logIn("nobody", "wrong password")).status);
+        assert.deepEqual(statuses, [401, 401, 401, 429]);
+      } finally {
+        await limited.stop();
+      }
+    });
+  });
+}

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { eq } from "drizzle-orm";
+import { messages } from "../../src/db/schema.js";
+import { LiveSocket, Visitor } from "../support/client.js";
+import { databaseKinds } from "../support/databases.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+const messageIds = (pushes: string[]) => pushes.flatMap((p) => [...p.matchAll(/id="message-(\d+)"/g)].map((m) => m[1]));
+
+for (const kind of databaseKinds()) {
+  describe(`live delivery on ${kind}`, () => {
+    let server: TestServer;
+    let alice: Visitor;
+    let bob: Visitor;
+    let eve: Visitor;
+    let roomId: number;
+    const sockets: LiveSocket[] = [];
+    const open = async (v: Visitor, room: number) => {
+      const s = v.socket(room);
+      sockets.push(s);
+      await s.opened;
+      return s;
+    };
+
+    before(async () => {
+      server = await startTestServer(kind);
+      [alice, bob, eve] = [new Visitor(server.url), new Visitor(server.url), new Visitor(server.url)];
+      await alice.signUp("alice");
+      await bob.signUp("bob");
+      await eve.signUp("eve");
+      roomId = await alice.createRoom("Live");
+      await bob.get("/rooms");
+      await bob.post(`/rooms/${roomId}/join`);
+    });
+    after(async () => {
+      for (const s of sockets) s.close();
+      await server.stop();
+    });
+
+    test("a message reaches every member's socket exactly once, the sender's tabs included, and no one else", async () => {
+      const aliceTab1 = await open(alice, roomId);
+      const aliceTab2 = await open(alice, roomId);
+      const bobTab = await open(bob, roomId);
+      const eveDefault = await open(eve, 1);
+      const bobOtherRoom = await open(bob, 1);
+
+      await alice.openRoom(roomId);
+      await alice.post(`/rooms/${roomId}/messages`, { body: "hi <everyone>" }, { "hx-request": "true" });
+      for (const s of [aliceTab1, aliceTab2, bobTab]) await s.waitFor(1);
+      // A second message proves the first was not followed by a late duplicate.
+      await alice.post(`/rooms/${roomId}/messages`, { body: "second" }, { "hx-request": "true" });
+      for (const s of [aliceTab1, aliceTab2, bobTab]) await s.waitFor(2);
+
+      for (const s of [aliceTab1, aliceTab2, bobTab]) {
+        assert.equal(s.received.length, 2);
+        assert.equal(new Set(messageIds(s.received)).size, 2);
+        assert.match(s.received[0]!, /^<div hx-swap-oob="beforeend:#messages"><li id="message-\d+" class="message">/);
+        assert.match(s.received[0]!, /hi &lt;everyone&gt;/);
+      }
+      assert.equal(aliceTab1.received[0], bobTab.received[0], "one rendering, the same string for everyone");
+      assert.deepEqual(eveDefault.received, []);
+      assert.deepEqual(bobOtherRoom.received, []);
+    });
+
+    test("the pushed fragment is the same partial the page renders", async () => {
+      const bobTab = await open(bob, roomId);
+      await alice.openRoom(roomId);
+      await alice.post(`/rooms/${roomId}/messages`, { body: "same everywhere https://parley.example" });
+      const [push] = await bobTab.waitFor(1);
+      const li = /<li id="message-\d+"[\s\S]*<\/li>/.exec(push!)![0];
+      const page = await bob.openRoom(roomId);
+      assert.ok(page.html.includes(li), "the page contains the pushed <li> verbatim");
+    });
+
+    test("a message is committed before anyone is told of it", async () => {
+      // On Postgres this lookup runs on another pooled connection, which sees only committed rows.
+      const seenAtEvent = new Promise<number>((resolve) => {
+        const stop = server.deps.events.subscribe(async (event) => {
+          if (event.kind !== "message.created") return;
+          stop();
+          const rows = await server.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.id, event.messageId));
+          resolve(rows.length);
+        });
+      });
+      await alice.openRoom(roomId);
+      await alice.post(`/rooms/${roomId}/messages`, { body: "committed first" }, { "hx-request": "true" });
+      assert.equal(await seenAtEvent, 1);
+    });
+
+    test("a member who leaves stops receiving the room's messages", async () => {
+      const room = await alice.createRoom("Leaving");
+      await bob.get("/rooms");
+      await bob.post(`/rooms/${room}/join`);
+      const bobTab = await open(bob, room);
+      const closed = new Promise<number>((resolve) => bobTab.ws.once("close", (code) => resolve(code)));
+      await bob.openRoom(room);
+      await bob.post(`/rooms/${room}/leave`);
+      assert.equal(await closed, 1000);
+      const aliceTab = await open(alice, room);
+      await alice.openRoom(room);
+      await alice.post(`/rooms/${room}/messages`, { body: "after bob left" });
+      await aliceTab.waitFor(1);
+      assert.deepEqual(bobTab.received, []);
+    });
+
+    test("the upgrade is refused without a session, from a foreign Origin, and to non-members", async () => {
+      const anonymous = new Visitor(server.url).socket(roomId);
+      assert.equal(await anonymous.refused, 401);
+
+      const foreign = alice.socket(roomId, { origin: "https://evil.example" });
+      assert.equal(await foreign.refused, 403);
+
+      const nonMember = eve.socket(roomId);
+      assert.equal(await nonMember.refused, 404);
+
+      const noRoom = alice.socket(987654);
+      assert.equal(await noRoom.refused, 404);
+    });
+
+    test("stopping the server closes sockets with 1012 so that browsers reconnect", async () => {
+      const other = await startTestServer(kind);
+      try {
+        const v = new Visitor(other.url);
+        await v.signUp("zoe");
+        const home = Number((await v.get("/")).location!.split("/").pop());
+        const s = v.socket(home);
+        await s.opened;
+        const closed = new Promise<number>((resolve) => s.ws.once("close", (code) => resolve(code)));
+        await other.stop();
+        assert.equal(await closed, 1012);
+      } finally {
+        await other.stop();
+      }
+    });
+
+    test("sockets that stop answering pings are dropped", async () => {
+      const quick = await startTestServer(kind, { WS_PING_INTERVAL_MS: "100" });
+      try {
+        const v = new Visitor(quick.url);
+        await v.signUp("pinged");
+        const home = Number((await v.get("/")).location!.split("/").pop());
+        const alive = v.socket(home);
+        const silent = v.socket(home);
+        await Promise.all([alive.opened, silent.opened]);
+        // Stop the silent client's automatic pong replies, as a dead peer would.
+        silent.ws.pong = () => {};
+        (silent.ws as unknown as { _receiver: { removeAllListeners(e: string): void } })._receiver.removeAllListeners("ping");
+        const deadline = Date.now() + 3000;
+        while (quick.hub.size > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(quick.hub.size, 1, "the silent socket is gone, the answering one stays");
+        assert.equal(alive.ws.readyState, alive.ws.OPEN);
+      } finally {
+        await quick.stop();
+      }
+    });
+  });
+}

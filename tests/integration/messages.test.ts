@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { count, eq } from "drizzle-orm";
+import { messages } from "../../src/db/schema.js";
+import { Visitor } from "../support/client.js";
+import { databaseKinds } from "../support/databases.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+for (const kind of databaseKinds()) {
+  describe(`messages on ${kind}`, () => {
+    let server: TestServer;
+    let alice: Visitor;
+    let bob: Visitor;
+    let roomId: number;
+    before(async () => {
+      server = await startTestServer(kind);
+      alice = new Visitor(server.url);
+      bob = new Visitor(server.url);
+      await alice.signUp("alice");
+      await bob.signUp("bob");
+      roomId = await alice.createRoom("Talk");
+      await bob.get("/rooms");
+      await bob.post(`/rooms/${roomId}/join`);
+    });
+    after(() => server.stop());
+
+    const stored = async () =>
+      (await server.deps.db.select({ n: count() }).from(messages).where(eq(messages.roomId, roomId)))[0]!.n;
+
+    test("without JavaScript a message is posted and the room page shows it after the redirect", async () => {
+      await alice.openRoom(roomId);
+      const res = await alice.post(`/rooms/${roomId}/messages`, { body: "  Hello,\r\nworld  " });
+      assert.equal(res.status, 303);
+      assert.equal(res.location, `/rooms/${roomId}#composer`);
+      const page = await bob.openRoom(roomId);
+      assert.match(page.html, /<span class="font-semibold">Alice<\/span> <time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/);
+      assert.match(page.html, /<p class="message-body">Hello,\nworld<\/p>/);
+    });
+
+    test("with htmx the post answers 204 and renders nothing twice", async () => {
+      await alice.openRoom(roomId);
+      const res = await alice.post(`/rooms/${roomId}/messages`, { body: "via htmx" }, { "hx-request": "true" });
+      assert.equal(res.status, 204);
+      assert.equal(res.html, "");
+    });
+
+    test("HTML in a body comes back escaped and URLs become links", async () => {
+      await alice.openRoom(roomId);
+      await alice.post(`/rooms/${roomId}/messages`, {
+        body: `<script>alert("x")</script> <img src=x onerror=alert(1)> see https://example.com/a?b=1&c=<2> javascript:alert(1)`,
+      });
+      const html = (await bob.openRoom(roomId)).html;
+      assert.doesNotMatch(html, /<script>alert/);
+      assert.doesNotMatch(html, /<img src=x/);
+      assert.match(html, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &lt;img src=x onerror=alert\(1\)&gt;/);
+      assert.match(html, /<a href="https:\/\/example.com\/a\?b=1&amp;c=" class="link" rel="noopener noreferrer nofollow ugc" target="_blank">https:\/\/example.com\/a\?b=1&amp;c=<\/a>&lt;2&gt;/);
+      assert.doesNotMatch(html, /href="javascript:/);
+    });
+
+    test("an empty or too long body is refused with a clear error and nothing is stored", async () => {
+      const before = await stored();
+      await alice.openRoom(roomId);
+      const empty = await alice.post(`/rooms/${roomId}/messages`, { body: " \n\t " });
+      assert.equal(empty.status, 422);
+      assert.match(empty.html, /id="composer-error"[^>]*>Write a message first\./);
+      assert.match(empty.html, /id="composer-body"[^>]*aria-describedby="composer-error"/);
+
+      const long = "x".repeat(4001);
+      const tooLong = await alice.post(`/rooms/${roomId}/messages`, { body: long }, { "hx-request": "true" });
+      assert.equal(tooLong.status, 422);
+      assert.match(tooLong.html, /^<form id="composer"/, "htmx gets the composer back, not a page");
+      assert.match(tooLong.html, /A message can be at most 4000 characters\./);
+      assert.ok(tooLong.html.includes(`>${long}</textarea>`), "the text is kept");
+
+      const exactly = await alice.post(`/rooms/${roomId}/messages`, { body: "y".repeat(4000) });
+      assert.equal(exactly.status, 303);
+      assert.equal(await stored(), before + 1);
+    });
+
+    test("the room page shows the latest 50 messages, oldest first", async () => {
+      const room = await alice.createRoom("Busy");
+      await alice.openRoom(room);
+      for (let i = 1; i <= 55; i++) await alice.post(`/rooms/${room}/messages`, { body: `number ${i}` });
+      const html = (await alice.openRoom(room)).html;
+      const shown = [...html.matchAll(/<p class="message-body">number (\d+)<\/p>/g)].map((m) => Number(m[1]));
+      assert.deepEqual(shown, Array.from({ length: 50 }, (_, i) => i + 6));
+    });
+
+    test("non-members cannot post and get 404", async () => {
+      const outsider = new Visitor(server.url);
+      await outsider.signUp("outsider");
+      await outsider.get("/rooms");
+      const before = await stored();
+      const res = await outsider.post(`/rooms/${roomId}/messages`, { body: "let me in" });
+      assert.equal(res.status, 404);
+      assert.equal(await stored(), before);
+    });
+
+    test("a body over the size limit is refused with 413", async () => {
+      await alice.openRoom(roomId);
+      const res = await alice.post(`/rooms/${roomId}/messages`, { body: "z".repeat(70 * 1024) });
+      assert.equal(res.status, 413);
+    });
+  });
+}

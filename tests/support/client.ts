@@ -1,0 +1,118 @@
+import { WebSocket } from "ws";
+
+export interface Page {
+  status: number;
+  location: string | null;
+  html: string;
+  headers: Headers;
+}
+
+/** A person with a browser: keeps the session cookie and the CSRF token of the last page seen. */
+export class Visitor {
+  cookie = "";
+  csrf = "";
+
+  constructor(readonly base: string) {}
+
+  get origin(): string {
+    return new URL(this.base).origin;
+  }
+
+  async request(path: string, init: RequestInit = {}): Promise<Page> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set("cookie", this.cookie);
+    const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
+    const setCookie = res.headers.get("set-cookie");
+    if (setCookie) this.cookie = setCookie.split(";")[0]!;
+    const html = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (token) this.csrf = token;
+    return { status: res.status, location: res.headers.get("location"), html, headers: res.headers };
+  }
+
+  get(path: string, headers: Record<string, string> = {}): Promise<Page> {
+    return this.request(path, { headers });
+  }
+
+  /** Submits a form the way a browser does from one of our pages: same Origin, with the page's token. */
+  post(path: string, form: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Page> {
+    return this.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: this.origin, ...headers },
+      body: new URLSearchParams({ _csrf: this.csrf, ...form }),
+    });
+  }
+
+  async signUp(username: string, password = "correct horse battery"): Promise<Page> {
+    await this.get("/signup");
+    return this.post("/signup", { username, displayName: username[0]!.toUpperCase() + username.slice(1), password });
+  }
+
+  async logIn(username: string, password = "correct horse battery"): Promise<Page> {
+    await this.get("/login");
+    return this.post("/login", { username, password });
+  }
+
+  async createRoom(name: string, extra: Record<string, string> = {}): Promise<number> {
+    await this.get("/rooms/new");
+    const page = await this.post("/rooms", { name, ...extra });
+    const id = /^\/rooms\/(\d+)$/.exec(page.location ?? "")?.[1];
+    if (!id) throw new Error(`room not created: ${page.status} ${page.location}`);
+    return Number(id);
+  }
+
+  async openRoom(roomId: number): Promise<Page> {
+    return this.get(`/rooms/${roomId}`);
+  }
+
+  /** Opens the room's live socket as the room page does. */
+  socket(roomId: number, headers: Record<string, string> = {}): LiveSocket {
+    const url = `${this.base.replace(/^http/, "ws")}/ws?room=${roomId}`;
+    return new LiveSocket(url, { cookie: this.cookie, origin: this.origin, ...headers });
+  }
+}
+
+/** A WebSocket that records what arrives, so tests can wait for or count pushes. */
+export class LiveSocket {
+  readonly ws: WebSocket;
+  readonly received: string[] = [];
+  readonly opened: Promise<void>;
+  /** Resolves with the HTTP status when the server refuses the upgrade. */
+  readonly refused: Promise<number>;
+  #waiters: Array<() => void> = [];
+
+  constructor(url: string, headers: Record<string, string>) {
+    this.ws = new WebSocket(url, { headers });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once("open", () => resolve());
+      this.ws.once("error", reject);
+    });
+    this.refused = new Promise((resolve) => this.ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0)));
+    this.opened.catch(() => {});
+    this.ws.on("message", (data) => {
+      this.received.push(data.toString());
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+  }
+
+  /** Waits until `count` pushes have arrived, or fails after `ms`. */
+  async waitFor(count: number, ms = 2000): Promise<string[]> {
+    const deadline = Date.now() + ms;
+    while (this.received.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${count} pushes, got ${this.received.length}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.received;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}

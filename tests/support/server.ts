@@ -1,0 +1,32 @@
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { startServer, type Running } from "../../src/server.js";
+import { freshPostgresDatabase, type DatabaseKind } from "./databases.js";
+
+export interface TestServer extends Running {
+  kind: DatabaseKind;
+}
+
+/** A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database. */
+export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
+  const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
+  const config = loadConfig({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATA_DIR: "memory://",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    DATABASE_URL: postgres?.url,
+    RATE_LIMIT_AUTH_PER_15_MIN: "1000",
+    RATE_LIMIT_MESSAGES_PER_MIN: "1000",
+    ...env,
+  });
+  const running = await startServer(config, createLogger(config));
+  return {
+    ...running,
+    kind,
+    async stop() {
+      await running.stop();
+      await postgres?.drop();
+    },
+  };
+}
