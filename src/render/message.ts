@@ -2,7 +2,8 @@ import { linkifyit } from "linkify-it";
 import type { Message } from "../domain/messages.js";
 import { render } from "./engine.js";
 
-const linkify = linkifyit();
+// Bare domains ("example.org") are linked too, as people expect from chat.
+const linkify = linkifyit({ fuzzyLink: true });
 const linkSchemes = new Set(["http:", "https:", "mailto:", ""]);
 
 export interface BodyPart {

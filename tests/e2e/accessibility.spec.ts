@@ -1,0 +1,131 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "@playwright/test";
+import { Visitor } from "../support/client.js";
+import type { TestServer } from "../support/server.js";
+import { expect, person, test, unique } from "./fixtures.js";
+
+/** Every WCAG 2.x A and AA rule axe knows, up to 2.2. */
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+async function expectNoAxeViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const readable = results.violations.map((v) =>
+    [
+      `${v.id} (${v.impact ?? "?"}): ${v.help}`,
+      `  ${v.helpUrl}`,
+      ...v.nodes.map((n) => `  at ${n.target.join(" ")}\n    ${(n.failureSummary ?? "").replace(/\n/g, "\n    ")}`),
+    ].join("\n"),
+  );
+  expect(readable, `axe found ${readable.length} violation(s) on ${page.url()}:\n\n${readable.join("\n\n")}\n`).toEqual([]);
+}
+
+// Shared by every test below: one person with a public room full of messages and a private room.
+let cookie: { name: string; value: string };
+let publicRoom: number;
+let privateRoom: number;
+
+test.beforeAll(async ({ server }) => {
+  const owner = new Visitor(server.url);
+  const username = unique("axe");
+  await owner.signUp(username);
+  const friend = new Visitor(server.url);
+  await friend.signUp(unique("friend"));
+
+  publicRoom = await owner.createRoom(unique("lobby"), { topic: "Everything about accessibility" });
+  privateRoom = await owner.createRoom(unique("secret"), { private: "on" });
+  await friend.get("/rooms");
+  await friend.post(`/rooms/${publicRoom}/join`);
+  await owner.openRoom(publicRoom);
+  for (const body of ["Hello!", "Docs are at https://example.org/guide and mail me@example.org", "Line one\nline two"]) {
+    expect((await owner.post(`/rooms/${publicRoom}/messages`, { body })).status).toBe(303);
+  }
+  await friend.openRoom(publicRoom);
+  expect((await friend.post(`/rooms/${publicRoom}/messages`, { body: "Hi, glad to be here." })).status).toBe(303);
+
+  const [name, value] = owner.cookie.split("=");
+  cookie = { name: name!, value: value! };
+});
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test.describe(`${colorScheme} mode`, () => {
+    /** A fresh browser in this colour scheme, logged out or carrying the shared person's session. */
+    async function visit(browser: Browser, server: TestServer, loggedIn: boolean): Promise<Page> {
+      const context = await person(browser, server, { colorScheme });
+      if (loggedIn) await context.addCookies([{ ...cookie, url: server.url }]);
+      return context.newPage();
+    }
+
+    test("login page, also with an error", async ({ browser, server }) => {
+      const page = await visit(browser, server, false);
+      await page.goto("/login");
+      await expectNoAxeViolations(page);
+      await page.getByLabel("Username").fill("nobody");
+      await page.getByLabel("Password").fill("not the password");
+      await page.getByRole("button", { name: "Log in" }).click();
+      await expect(page.getByRole("alert")).toHaveText("Username or password is incorrect.");
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("signup page, also with validation errors", async ({ browser, server }) => {
+      const page = await visit(browser, server, false);
+      await page.goto("/signup");
+      await expectNoAxeViolations(page);
+      await page.getByLabel("Username").fill("ab");
+      await page.getByLabel("Password").fill("short");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await expect(page.getByText("Username must be at least 3 characters.")).toBeVisible();
+      await expect(page.getByLabel("Username")).toHaveAttribute("aria-invalid", "true");
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("room page with messages", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto(`/rooms/${publicRoom}`);
+      await expect(page.getByRole("log").getByRole("listitem")).toHaveCount(4);
+      await expect(page.getByText("Enter sends, Shift+Enter starts a new line.")).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("private room page, with its add-member error", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto(`/rooms/${privateRoom}`);
+      await expect(page.getByText("No messages yet. Say hello!")).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.getByLabel("Add someone by username").fill("no_such_person");
+      await page.getByRole("button", { name: "Add to room" }).click();
+      await expect(page.getByLabel("Add someone by username")).toHaveAttribute("aria-invalid", "true");
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("public rooms list", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto("/rooms");
+      await expect(page.getByRole("heading", { level: 1, name: "Public rooms" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("create-a-room page, also with a validation error", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto("/rooms/new");
+      await expectNoAxeViolations(page);
+      await page.getByRole("button", { name: "Create room" }).click();
+      await expect(page.getByText("Give the room a name.")).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("not-found page", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      const response = await page.goto("/no/such/page");
+      expect(response?.status()).toBe(404);
+      await expect(page.getByRole("heading", { level: 1, name: "Not found" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+  });
+}

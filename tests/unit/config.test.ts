@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+test("defaults give the embedded database on port 3000", () => {
+  const config = loadConfig({});
+  assert.equal(config.PORT, 3000);
+  assert.equal(config.DATABASE_URL, undefined);
+  assert.equal(config.DATA_DIR, "./data");
+  assert.equal(config.TRUST_PROXY, false);
+});
+
+test("every bad variable is named in one error", () => {
+  assert.throws(
+    () => loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", SESSION_SECRET: "short", TRUST_PROXY: "maybe" }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      for (const name of ["PORT", "DATABASE_URL", "SESSION_SECRET", "TRUST_PROXY"]) assert.match(err.message, new RegExp(name));
+      assert.match(err.message, /must start with postgres:\/\//);
+      return true;
+    },
+  );
+});
+
+test("empty variables count as unset, and PUBLIC_ORIGIN is reduced to an origin", () => {
+  const config = loadConfig({ DATABASE_URL: "", PUBLIC_ORIGIN: "https://chat.example.org/some/path" });
+  assert.equal(config.DATABASE_URL, undefined);
+  assert.equal(config.PUBLIC_ORIGIN, "https://chat.example.org");
+});

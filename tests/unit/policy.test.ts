@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { may, type RoomAccess } from "../../src/domain/policy.js";
+
+const access = (isPrivate: boolean, isMember: boolean): RoomAccess => ({
+  room: { id: 1, isPrivate, isDefault: false },
+  isMember,
+});
+
+test("members read, post and leave; others do nothing", () => {
+  for (const action of ["read", "post", "leave"] as const) {
+    assert.equal(may(action, access(false, true)), true, action);
+    assert.equal(may(action, access(true, true)), true, action);
+    assert.equal(may(action, access(false, false)), false, action);
+    assert.equal(may(action, access(true, false)), false, action);
+    assert.equal(may(action, null), false, action);
+  }
+});
+
+test("only public rooms can be joined, and only by non-members", () => {
+  assert.equal(may("join", access(false, false)), true);
+  assert.equal(may("join", access(true, false)), false);
+  assert.equal(may("join", access(false, true)), false);
+});
+
+test("only members of a private room add people to it", () => {
+  assert.equal(may("addMember", access(true, true)), true);
+  assert.equal(may("addMember", access(false, true)), false);
+  assert.equal(may("addMember", access(true, false)), false);
+});
