@@ -10,7 +10,7 @@ import { LocalEventBus } from "./domain/events.js";
 import { Hub } from "./realtime/hub.js";
 import { attachWebSockets } from "./realtime/sockets.js";
 import { sessionSecret } from "./secret.js";
-import { sessionMiddleware } from "./web/session.js";
+import { createSessions } from "./web/session.js";
 
 export interface Running {
   url: string;
@@ -31,14 +31,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw err;
   }
   const deps: Deps = { db: database.db, events: new LocalEventBus() };
-  const session = sessionMiddleware(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
-  const app = createApp({ config, deps, logger, session, healthCheck: () => ping(database.db) });
+  const sessions = createSessions(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
+  const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db) });
   const server = createServer(app);
   const hub = new Hub(deps, logger);
   const sockets = attachWebSockets(server, {
     deps,
     hub,
-    session,
+    session: sessions.middleware,
     publicOrigin: config.PUBLIC_ORIGIN,
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
     log: logger,
@@ -65,6 +65,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await sessions.close();
         await database.close();
       })();
       return stopping;
