@@ -33,7 +33,7 @@ try {
   process.once("SIGINT", shutdown);
 } catch (err) {
   if (err instanceof DatabaseUnavailableError) {
-    logger.fatal(err.message);
+    console.error(err.message);
     process.exit(1);
   }
   throw err;
