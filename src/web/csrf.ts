@@ -5,6 +5,8 @@ import { isSameSite } from "../http/origin.js";
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function csrfToken(req: Request): string {
+  // No session means the session store failed; the error page that follows needs no token.
+  if (!req.session) return "";
   req.session.csrfToken ??= randomBytes(32).toString("base64url");
   return req.session.csrfToken;
 }

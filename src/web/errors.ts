@@ -54,7 +54,8 @@ export function errorPages(web: Web) {
     const page = pageFor(err);
     if (page.status >= 500) req.log.error({ err }, "request failed");
     if (res.headersSent) return;
-    res.set("X-Request-Id", String(req.id));
+    // A server error may come from the database itself: render without the sidebar it would need.
+    if (page.status >= 500) delete res.locals.user;
     try {
       await web.page(req, res, "pages/error", { title: page.heading, ...page }, page.status);
     } catch (renderErr) {

@@ -67,3 +67,19 @@ test("htmx, its WebSocket extension and app.js all run under the CSP without a s
   expect(dialogs).toEqual([]);
   await page.context().close();
 });
+
+test("the CSP watcher above is not blind: an inline script is refused and reported", async ({ browser, server }) => {
+  const page = await (await person(browser, server)).newPage();
+  const violations = await collectCspViolations(page);
+  await page.goto("/login");
+  await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.textContent = "document.title = 'injected'";
+    document.body.append(script);
+  });
+  await expect.poll(() => violations.length).toBeGreaterThan(0);
+  expect(violations.join("\n")).toContain("script-src");
+  console.log(violations);
+  await expect(page).not.toHaveTitle("injected");
+  await page.context().close();
+});

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { test } from "node:test";
-import { pino } from "pino";
 import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
 import { startServer } from "../../src/server.js";
 import { Visitor } from "../support/client.js";
 
@@ -15,7 +15,7 @@ test("an unexpected failure renders the 500 page, logs it with the request id an
     },
   });
   const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", DATA_DIR: "memory://" });
-  const running = await startServer(config, pino({ level: "info" }, sink));
+  const running = await startServer(config, createLogger({ LOG_LEVEL: "info" }, sink));
   try {
     const v = new Visitor(running.url);
     await v.signUp("alice");
@@ -23,7 +23,7 @@ test("an unexpected failure renders the 500 page, logs it with the request id an
 
     const page = await v.get("/rooms");
     assert.equal(page.status, 500);
-    assert.match(page.html, /Something went wrong/);
+    assert.match(page.html, /<h1[^>]*>Something went wrong<\/h1>/);
     assert.doesNotMatch(page.html, /\bat \w+ \(|Error:|node_modules/);
     const requestId = page.headers.get("x-request-id");
     assert.ok(requestId);
