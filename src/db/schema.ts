@@ -45,15 +45,20 @@ export const rooms = pgTable(
   ],
 );
 
+const roomRef = () =>
+  bigint("room_id", { mode: "number" })
+    .notNull()
+    .references(() => rooms.id, { onDelete: "cascade" });
+const userRef = (name: string) =>
+  bigint(name, { mode: "number" })
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" });
+
 export const memberships = pgTable(
   "memberships",
   {
-    roomId: bigint("room_id", { mode: "number" })
-      .notNull()
-      .references(() => rooms.id, { onDelete: "cascade" }),
-    userId: bigint("user_id", { mode: "number" })
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    roomId: roomRef(),
+    userId: userRef("user_id"),
     lastReadMessageId: bigint("last_read_message_id", { mode: "number" }),
     joinedAt: timestamp("joined_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
@@ -64,12 +69,8 @@ export const messages = pgTable(
   "messages",
   {
     id: id(),
-    roomId: bigint("room_id", { mode: "number" })
-      .notNull()
-      .references(() => rooms.id, { onDelete: "cascade" }),
-    authorId: bigint("author_id", { mode: "number" })
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    roomId: roomRef(),
+    authorId: userRef("author_id"),
     body: text("body").notNull(),
     createdAt: createdAt(),
   },

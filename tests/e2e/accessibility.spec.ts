@@ -1,7 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
+import type { BrowserGlobals } from "./browser.js";
 import { expect, person, test, unique } from "./fixtures.js";
 
 /** Every WCAG 2.x A and AA rule axe knows, up to 2.2. */
@@ -56,7 +57,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       const context = await person(browser, server, { colorScheme });
       if (loggedIn) await context.addCookies([{ ...cookie, url: server.url }]);
       const page = await context.newPage();
-      expect(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches)).toBe(colorScheme === "dark");
+      expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).matchMedia("(prefers-color-scheme: dark)").matches)).toBe(colorScheme === "dark");
       return page;
     }
 

@@ -1,3 +1,4 @@
+import type { BrowserGlobals } from "./browser.js";
 import {
   createRoom,
   displayNameOf,
@@ -34,7 +35,7 @@ test("two people in their own browsers chat live, each message shown once", asyn
   await waitForLiveConnection(alice);
   await waitForLiveConnection(bob);
   // A page that reloaded would lose this; its survival proves the messages below arrive without a reload.
-  for (const page of [alice, bob]) await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  for (const page of [alice, bob]) await page.evaluate(() => ((globalThis as unknown as BrowserGlobals).__sameDocument = true));
 
   const aliceLog = alice.getByRole("log", { name: `Messages in ${roomName}` });
   const bobLog = bob.getByRole("log", { name: `Messages in ${roomName}` });
@@ -88,7 +89,7 @@ test("two people in their own browsers chat live, each message shown once", asyn
     await expect(log.getByRole("listitem").filter({ hasText: "second line" })).toHaveCount(1);
   }
   for (const page of [alice, bob]) {
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__sameDocument)).toBe(true);
   }
 
   // What was pushed live is what a fresh load shows.

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server.js";
+import type { BrowserGlobals } from "./browser.js";
 
 export { expect };
 
@@ -74,16 +75,16 @@ export async function createRoom(page: Page, name: string, topic = ""): Promise<
  */
 export async function watchLiveConnection(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const w = window as unknown as { __parleyWs: string[] };
-    w.__parleyWs = [];
-    document.addEventListener("htmx:wsOpen", () => w.__parleyWs.push("open"));
-    document.addEventListener("htmx:wsClose", () => w.__parleyWs.push("close"));
+    const w = globalThis as unknown as BrowserGlobals;
+    const events: string[] = (w.__parleyWs = []);
+    w.document.addEventListener("htmx:wsOpen", () => events.push("open"));
+    w.document.addEventListener("htmx:wsClose", () => events.push("close"));
   });
 }
 
 /** Waits until the room page's WebSocket is open (see `watchLiveConnection`). */
 export async function waitForLiveConnection(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __parleyWs?: string[] }).__parleyWs?.at(-1) === "open");
+  await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).__parleyWs?.at(-1) === "open");
 }
 
 /** Collects every Content-Security-Policy complaint the page makes, from the console and from the DOM event. */
@@ -97,9 +98,9 @@ export async function collectCspViolations(page: Page): Promise<string[]> {
   });
   await page.exposeFunction("__parleyCspViolation", (text: string) => violations.push(text));
   await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => {
-      const report = (window as unknown as { __parleyCspViolation: (text: string) => void }).__parleyCspViolation;
-      void report(`securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`);
+    const w = globalThis as unknown as BrowserGlobals;
+    w.document.addEventListener("securitypolicyviolation", (event) => {
+      void w.__parleyCspViolation?.(`securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`);
     });
   });
   return violations;

@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import type { BrowserGlobals } from "./browser.js";
 import { createRoom, expect, person, signUp, test, unique } from "./fixtures.js";
 
 interface Focused {
@@ -11,7 +12,8 @@ interface Focused {
 
 async function focused(page: Page): Promise<Focused> {
   return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+    const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
+    const el = document.activeElement;
     if (!el || el === document.body) {
       return { description: "(nothing)", isSkipLink: false, isComposer: false, outlineStyle: "none", outlineWidth: 0 };
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eq } from "drizzle-orm";
 import { messages } from "../../src/db/schema.js";
-import { LiveSocket, Visitor } from "../support/client.js";
+import { LiveSocket, people, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -25,13 +25,9 @@ for (const kind of databaseKinds()) {
 
     before(async () => {
       server = await startTestServer(kind);
-      [alice, bob, eve] = [new Visitor(server.url), new Visitor(server.url), new Visitor(server.url)];
-      await alice.signUp("alice");
-      await bob.signUp("bob");
-      await eve.signUp("eve");
+      [alice, bob, eve] = (await people(server.url, "alice", "bob", "eve")) as [Visitor, Visitor, Visitor];
       roomId = await alice.createRoom("Live");
-      await bob.get("/rooms");
-      await bob.post(`/rooms/${roomId}/join`);
+      await bob.joinRoom(roomId);
     });
     after(async () => {
       for (const s of sockets) s.close();
@@ -90,8 +86,7 @@ for (const kind of databaseKinds()) {
 
     test("a member who leaves stops receiving the room's messages", async () => {
       const room = await alice.createRoom("Leaving");
-      await bob.get("/rooms");
-      await bob.post(`/rooms/${room}/join`);
+      await bob.joinRoom(room);
       const bobTab = await open(bob, room);
       const closed = new Promise<number>((resolve) => bobTab.ws.once("close", (code) => resolve(code)));
       await bob.openRoom(room);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { count, eq } from "drizzle-orm";
 import { messages } from "../../src/db/schema.js";
-import { Visitor } from "../support/client.js";
+import { people, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -14,13 +14,9 @@ for (const kind of databaseKinds()) {
     let roomId: number;
     before(async () => {
       server = await startTestServer(kind);
-      alice = new Visitor(server.url);
-      bob = new Visitor(server.url);
-      await alice.signUp("alice");
-      await bob.signUp("bob");
+      [alice, bob] = (await people(server.url, "alice", "bob")) as [Visitor, Visitor];
       roomId = await alice.createRoom("Talk");
-      await bob.get("/rooms");
-      await bob.post(`/rooms/${roomId}/join`);
+      await bob.joinRoom(roomId);
     });
     after(() => server.stop());
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Visitor } from "../support/client.js";
+import { people, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -11,10 +11,7 @@ for (const kind of databaseKinds()) {
     let bob: Visitor;
     before(async () => {
       server = await startTestServer(kind);
-      alice = new Visitor(server.url);
-      bob = new Visitor(server.url);
-      await alice.signUp("alice");
-      await bob.signUp("bob");
+      [alice, bob] = (await people(server.url, "alice", "bob")) as [Visitor, Visitor];
     });
     after(() => server.stop());
 
@@ -40,9 +37,8 @@ for (const kind of databaseKinds()) {
     test("public rooms can be browsed, joined and left; non-members get 404", async () => {
       const id = await alice.createRoom("Gardening");
       assert.equal((await bob.openRoom(id)).status, 404);
-      const browse = await bob.get("/rooms");
-      assert.match(browse.html, new RegExp(`action="/rooms/${id}/join"`));
-      const joined = await bob.post(`/rooms/${id}/join`);
+      assert.match((await bob.get("/rooms")).html, new RegExp(`action="/rooms/${id}/join"`));
+      const joined = await bob.joinRoom(id);
       assert.equal(joined.location, `/rooms/${id}`);
       const page = await bob.openRoom(id);
       assert.equal(page.status, 200);

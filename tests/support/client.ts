@@ -61,6 +61,11 @@ export class Visitor {
     return Number(id);
   }
 
+  async joinRoom(roomId: number): Promise<Page> {
+    await this.get("/rooms");
+    return this.post(`/rooms/${roomId}/join`);
+  }
+
   async openRoom(roomId: number): Promise<Page> {
     return this.get(`/rooms/${roomId}`);
   }
@@ -70,6 +75,17 @@ export class Visitor {
     const url = `${this.base.replace(/^http/, "ws")}/ws?room=${roomId}`;
     return new LiveSocket(url, { cookie: this.cookie, origin: this.origin, ...headers });
   }
+}
+
+/** Signs people up in order (the first becomes the administrator). */
+export async function people(base: string, ...usernames: string[]): Promise<Visitor[]> {
+  const visitors = [];
+  for (const username of usernames) {
+    const visitor = new Visitor(base);
+    await visitor.signUp(username);
+    visitors.push(visitor);
+  }
+  return visitors;
 }
 
 /** A WebSocket that records what arrives, so tests can wait for or count pushes. */
