@@ -69,6 +69,9 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
           "upgrade-insecure-requests": null,
         },
       },
+      // "no-referrer" (helmet's default) makes Chromium send "Origin: null" on our own form posts;
+      // "same-origin" keeps our Origin for the CSRF check and still tells other sites nothing.
+      referrerPolicy: { policy: "same-origin" },
       strictTransportSecurity: false,
     }),
   );

@@ -9,6 +9,9 @@ export function isSameSite(req: IncomingMessage, publicOrigin: string | undefine
   if (fetchSite === "cross-site" || fetchSite === "same-site") return false;
   const origin = req.headers.origin;
   if (origin === undefined) return true;
+  // Browsers send "null" under some referrer policies and privacy settings; trust it only when
+  // they also say the request came from this very origin.
+  if (origin === "null") return fetchSite === "same-origin";
   if (publicOrigin) return origin === publicOrigin;
   try {
     return new URL(origin).host === req.headers.host;

@@ -23,6 +23,9 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(readable.length, report).toBe(0);
 }
 
+// These pages only read the shared data, so both workers may share the file (beforeAll runs in each).
+test.describe.configure({ mode: "parallel" });
+
 // Shared by every test below: one person with a public room full of messages and a private room.
 let cookie: { name: string; value: string };
 let publicRoom: number;
@@ -46,8 +49,8 @@ test.beforeAll(async ({ server }) => {
   await friend.openRoom(publicRoom);
   expect((await friend.post(`/rooms/${publicRoom}/messages`, { body: "Hi, glad to be here." })).status).toBe(303);
 
-  const [name, value] = owner.cookie.split("=");
-  cookie = { name: name!, value: value! };
+  const at = owner.cookie.indexOf("=");
+  cookie = { name: owner.cookie.slice(0, at), value: owner.cookie.slice(at + 1) };
 });
 
 for (const colorScheme of ["light", "dark"] as const) {

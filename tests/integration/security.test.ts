@@ -69,6 +69,18 @@ for (const kind of databaseKinds()) {
       assert.equal((await totals()).messages, before.messages + 2);
     });
 
+    test("a same-origin POST that the browser sends with Origin: null passes; an unlabelled one does not", async () => {
+      const sameOrigin = await alice.post(`/rooms/${roomId}/messages`, { body: "privacy browser" }, { origin: "null", "sec-fetch-site": "same-origin" });
+      assert.equal(sameOrigin.status, 303);
+      const unlabelled = await alice.post(`/rooms/${roomId}/messages`, { body: "sandboxed frame" }, { origin: "null" });
+      assert.equal(unlabelled.status, 403);
+    });
+
+    test("the referrer policy keeps the Origin header on our own posts", async () => {
+      const page = await alice.openRoom(roomId);
+      assert.equal(page.headers.get("referrer-policy"), "same-origin");
+    });
+
     test("pages carry a strict Content-Security-Policy and htmx is configured without eval", async () => {
       const page = await alice.openRoom(roomId);
       const csp = page.headers.get("content-security-policy") ?? "";
