@@ -31,5 +31,21 @@ document.addEventListener("htmx:afterRequest", (event) => {
   field?.focus();
 });
 
-document.addEventListener("htmx:load", (event) => enhanceComposer(event.detail.elt.parentElement || document));
-document.addEventListener("DOMContentLoaded", () => enhanceComposer(document));
+// Times are rendered in UTC on the server; show them in the reader's own time zone.
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short" });
+function localizeTimes(root) {
+  for (const el of root.querySelectorAll?.("time[data-local-time]") ?? []) {
+    const when = new Date(el.getAttribute("datetime"));
+    if (Number.isNaN(when.getTime())) continue;
+    el.textContent = timeOfDay.format(when);
+    el.title = fullDate.format(when);
+  }
+}
+
+function enhance(root) {
+  enhanceComposer(root);
+  localizeTimes(root);
+}
+document.addEventListener("htmx:load", (event) => enhance(event.detail.elt.parentElement || document));
+document.addEventListener("DOMContentLoaded", () => enhance(document));
