@@ -2,7 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { messages, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
-import { authorize } from "./rooms.js";
+import { authorize, type Granted } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
 export const MAX_BODY = 4000;
@@ -48,14 +48,13 @@ export async function postMessage(deps: Deps, userId: number, roomId: number, in
   return row!.id;
 }
 
-/** The latest messages of a room, oldest first, for a member. */
-export async function latestMessages(deps: Deps, userId: number, roomId: number): Promise<Message[]> {
-  await authorize(deps, userId, roomId, "read");
-  const rows = await deps.db
+/** The latest messages of a room the reader may read, oldest first. */
+export async function latestMessages({ db }: Deps, room: Granted<"read">): Promise<Message[]> {
+  const rows = await db
     .select(messageColumns)
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
-    .where(eq(messages.roomId, roomId))
+    .where(eq(messages.roomId, room.id))
     .orderBy(desc(messages.id))
     .limit(PAGE_SIZE);
   return rows.reverse();

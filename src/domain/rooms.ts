@@ -14,6 +14,13 @@ export interface Room {
   isDefault: boolean;
 }
 
+declare const granted: unique symbol;
+/**
+ * A room together with proof that `authorize` allowed an action on it. Functions that take a
+ * `Granted<"read">` cannot be called without that check, and need not repeat its query.
+ */
+export type Granted<A extends RoomAction> = Room & { readonly [granted]: A };
+
 export interface Member {
   id: number;
   username: string;
@@ -45,12 +52,12 @@ const addMemberInput = z.object({
 });
 
 /** Loads a room with the user's relation to it, and checks the action; anything refused is "not found". */
-export async function authorize(
+export async function authorize<A extends RoomAction>(
   { db }: Deps,
   userId: number,
   roomId: number,
-  action: RoomAction,
-): Promise<Room> {
+  action: A,
+): Promise<Granted<A>> {
   const [row] = await db
     .select({ ...roomColumns, memberId: memberships.userId })
     .from(rooms)
@@ -59,7 +66,7 @@ export async function authorize(
   const access: RoomAccess | null = row ? { room: row, isMember: row.memberId !== null } : null;
   if (!row || !may(action, access)) throw new NotFoundError("Room not found");
   const { memberId: _, ...room } = row;
-  return room;
+  return room as Granted<A>;
 }
 
 export async function createRoom({ db }: Deps, userId: number, input: unknown): Promise<Room> {
@@ -130,13 +137,12 @@ export async function addMember(deps: Deps, userId: number, roomId: number, inpu
   return user;
 }
 
-export async function membersOf(deps: Deps, userId: number, roomId: number): Promise<Member[]> {
-  await authorize(deps, userId, roomId, "read");
-  return deps.db
+export async function membersOf({ db }: Deps, room: Granted<"read">): Promise<Member[]> {
+  return db
     .select({ id: users.id, username: users.username, displayName: users.displayName })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.roomId, roomId))
+    .where(eq(memberships.roomId, room.id))
     .orderBy(asc(sql`lower(${users.displayName})`), asc(users.id));
 }
 

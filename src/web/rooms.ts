@@ -19,8 +19,8 @@ export async function roomPage(
   const user = userOf(res);
   const room = await authorize(web.deps, user.id, roomId, "read");
   const [messages, members] = await Promise.all([
-    latestMessages(web.deps, user.id, roomId),
-    membersOf(web.deps, user.id, roomId),
+    latestMessages(web.deps, room),
+    membersOf(web.deps, room),
   ]);
   await web.page(
     req,
