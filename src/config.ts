@@ -1,13 +1,8 @@
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
-
 const positiveInt = z.coerce.number().int().positive();
 
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z
@@ -20,7 +15,13 @@ const schema = z.object({
     .url()
     .transform((u) => new URL(u).origin)
     .optional(),
-  TRUST_PROXY: bool.default(false),
+  // Which proxies may set X-Forwarded-*: a hop count ("1") or addresses/subnets ("loopback",
+  // "10.0.0.0/8"). Never "true": that would let any client pick its own address for rate limits.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(?!true$)[\w.:/, -]+$/, 'must be a hop count such as "1", or addresses/subnets such as "loopback"')
+    .transform((v): number | string | false => (v === "false" || v === "0" ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RATE_LIMIT_AUTH_PER_15_MIN: positiveInt.default(20),
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(120),

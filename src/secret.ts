@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -17,6 +17,17 @@ export async function sessionSecret(configured: string | undefined, dataDir: str
   }
   const secret = randomBytes(32).toString("hex");
   await mkdir(dataDir, { recursive: true });
-  await writeFile(file, secret, { mode: 0o600, flag: "wx" });
-  return secret;
+  // Written aside, then linked into place: a process starting at the same moment either sees the
+  // whole file or none, and if it loses the race it uses the winner's secret.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await writeFile(draft, secret, { mode: 0o600 });
+  try {
+    await link(draft, file);
+    return secret;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    return (await readFile(file, "utf8")).trim();
+  } finally {
+    await unlink(draft);
+  }
 }

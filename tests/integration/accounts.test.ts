@@ -95,7 +95,7 @@ for (const kind of databaseKinds()) {
     });
 
     test("the cookie is Secure when served over HTTPS behind a trusted proxy", async () => {
-      const proxied = await startTestServer(kind, { TRUST_PROXY: "true" });
+      const proxied = await startTestServer(kind, { TRUST_PROXY: "1" });
       try {
         const v = new Visitor(proxied.url);
         await v.get("/signup");

@@ -8,11 +8,13 @@ test("defaults give the embedded database on port 3000", () => {
   assert.equal(config.DATABASE_URL, undefined);
   assert.equal(config.DATA_DIR, "./data");
   assert.equal(config.TRUST_PROXY, false);
+  assert.equal(loadConfig({ TRUST_PROXY: "1" }).TRUST_PROXY, 1);
+  assert.equal(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY, "loopback, 10.0.0.0/8");
 });
 
 test("every bad variable is named in one error", () => {
   assert.throws(
-    () => loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", SESSION_SECRET: "short", TRUST_PROXY: "maybe" }),
+    () => loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", SESSION_SECRET: "short", TRUST_PROXY: "true" }),
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       for (const name of ["PORT", "DATABASE_URL", "SESSION_SECRET", "TRUST_PROXY"]) assert.match(err.message, new RegExp(name));
