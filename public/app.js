@@ -1,5 +1,19 @@
 // What attributes cannot do. Everything here is comfort: without it, Parley still works.
 
+/** Adds or removes one id in a field's aria-describedby. */
+function describedBy(field, id, on) {
+  const ids = new Set((field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
+  if (on) ids.add(id);
+  else ids.delete(id);
+  if (ids.size) field.setAttribute("aria-describedby", [...ids].join(" "));
+  else field.removeAttribute("aria-describedby");
+}
+
+function composerOf(event) {
+  const form = event.detail.elt;
+  return form instanceof HTMLFormElement && form.hasAttribute("data-composer") ? form : null;
+}
+
 // The composer: Enter sends, Shift+Enter makes a new line (only promised when this script runs).
 document.addEventListener("keydown", (event) => {
   const field = event.target;
@@ -14,22 +28,49 @@ function enhanceComposer(root) {
   const field = root.querySelector?.("#composer-body");
   if (!hint || !field) return;
   hint.hidden = false;
-  const ids = new Set((field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
-  ids.add("composer-hint");
-  field.setAttribute("aria-describedby", [...ids].join(" "));
+  describedBy(field, "composer-hint", true);
 }
 
 // After a message is accepted it comes back over the WebSocket; the composer is emptied and keeps focus.
 document.addEventListener("htmx:afterRequest", (event) => {
-  const form = event.detail.elt;
-  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-composer")) return;
-  if (!event.detail.successful || event.detail.xhr.status !== 204) return;
-  form.reset();
-  const field = form.querySelector("textarea");
-  field?.removeAttribute("aria-invalid");
+  const form = composerOf(event);
+  if (!form || !event.detail.successful || event.detail.xhr.status !== 204) return;
   form.querySelector("#composer-error")?.remove();
-  field?.focus();
+  const field = form.querySelector("textarea");
+  if (!field) return;
+  // Not form.reset(): after an error the server's composer carries the rejected text as its default.
+  field.value = "";
+  field.removeAttribute("aria-invalid");
+  describedBy(field, "composer-error", false);
+  field.focus();
 });
+
+// A failed send keeps the text and says why, next to the field, as the server's own errors do.
+const sendFailures = {
+  403: "This page has expired. Reload it and try again.",
+  404: "This room is no longer available to you.",
+  413: "This message is too large to send.",
+  429: "You are sending messages too fast. Wait a moment and try again.",
+};
+function showSendError(event) {
+  const form = composerOf(event);
+  const field = form?.querySelector("textarea");
+  if (!form || !field) return;
+  let error = form.querySelector("#composer-error");
+  if (!error) {
+    error = document.createElement("p");
+    error.id = "composer-error";
+    error.className = "field-error";
+    form.append(error);
+  }
+  error.textContent =
+    sendFailures[event.detail.xhr?.status] || "Your message could not be sent. Check your connection and try again.";
+  field.setAttribute("aria-invalid", "true");
+  describedBy(field, "composer-error", true);
+  field.focus();
+}
+document.addEventListener("htmx:responseError", showSendError);
+document.addEventListener("htmx:sendError", showSendError);
 
 // Times are rendered in UTC on the server; show them in the reader's own time zone.
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
