@@ -7,6 +7,7 @@ import { openDatabase, ping, type Database } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
 import type { Deps } from "./domain/deps.js";
 import { LocalEventBus } from "./domain/events.js";
+import { Presence } from "./domain/presence.js";
 import { Hub } from "./realtime/hub.js";
 import { attachWebSockets } from "./realtime/sockets.js";
 import { sessionSecret } from "./secret.js";
@@ -30,7 +31,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await database.close();
     throw err;
   }
-  const deps: Deps = { db: database.db, events: new LocalEventBus() };
+  const events = new LocalEventBus();
+  const deps: Deps = { db: database.db, events, presence: new Presence(database.db, events, config.PRESENCE_GRACE_MS) };
   const sessions = createSessions(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
   const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db) });
   const server = createServer(app);
@@ -60,6 +62,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     hub,
     stop() {
       stopping ??= (async () => {
+        deps.presence.stop();
         sockets.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -1,8 +1,10 @@
 import type { Db } from "../db/client.js";
 import type { EventBus } from "./events.js";
+import type { Presence } from "./presence.js";
 
 /** What every domain function works with. */
 export interface Deps {
   db: Db;
   events: EventBus;
+  presence: Presence;
 }

@@ -4,7 +4,8 @@
  */
 export type DomainEvent =
   | { kind: "message.created"; roomId: number; messageId: number }
-  | { kind: "membership.ended"; roomId: number; userId: number };
+  | { kind: "membership.ended"; roomId: number; userId: number }
+  | { kind: "presence.changed"; userId: number };
 
 export interface EventBus {
   publish(event: DomainEvent): void;

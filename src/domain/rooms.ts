@@ -25,6 +25,7 @@ export interface Member {
   id: number;
   username: string;
   displayName: string;
+  lastSeenAt: Date | null;
 }
 
 const roomColumns = {
@@ -33,6 +34,13 @@ const roomColumns = {
   topic: rooms.topic,
   isPrivate: rooms.isPrivate,
   isDefault: rooms.isDefault,
+};
+
+const memberColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  lastSeenAt: users.lastSeenAt,
 };
 
 const checkbox = z.union([z.literal("on"), z.literal("true"), z.literal("1")]).optional();
@@ -129,7 +137,7 @@ export async function addMember(deps: Deps, userId: number, roomId: number, inpu
   await authorize(deps, userId, roomId, "addMember");
   const data = parseInput(addMemberInput, input);
   const [user] = await deps.db
-    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .select(memberColumns)
     .from(users)
     .where(sql`lower(${users.username}) = lower(${data.username})`);
   if (!user) throw new InvalidInputError({ username: `No one is called “${data.username}”.` });
@@ -139,7 +147,7 @@ export async function addMember(deps: Deps, userId: number, roomId: number, inpu
 
 export async function membersOf({ db }: Deps, room: Granted<"read">): Promise<Member[]> {
   return db
-    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.roomId, room.id))

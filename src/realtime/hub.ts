@@ -5,21 +5,35 @@ import type { DomainEvent } from "../domain/events.js";
 import { messageForDelivery } from "../domain/messages.js";
 import { memberIds } from "../domain/rooms.js";
 import { outOfBand, renderMessage } from "../render/message.js";
+import { renderPresencePush } from "../render/presence.js";
 
-/** One open room page. */
+/** One open page of a logged-in person; `roomId` is set on a room page. */
 export interface Client {
   ws: WebSocket;
   userId: number;
-  roomId: number;
+  roomId: number | null;
   alive: boolean;
 }
 
+function addTo<K>(map: Map<K, Set<Client>>, key: K, client: Client): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(client);
+}
+
+function removeFrom<K>(map: Map<K, Set<Client>>, key: K, client: Client): void {
+  const set = map.get(key);
+  set?.delete(client);
+  if (set?.size === 0) map.delete(key);
+}
+
 /**
- * Knows which sockets show which room, and turns domain events into HTML pushes:
- * each event is rendered once and the same string goes to every socket that may see it.
+ * Knows which sockets belong to whom and show which room, and turns domain events into HTML
+ * pushes: each event is rendered once and the same string goes to every socket that may see it.
  */
 export class Hub {
   readonly #byRoom = new Map<number, Set<Client>>();
+  readonly #byUser = new Map<number, Set<Client>>();
   readonly #deps: Deps;
   readonly #log: Logger;
   readonly #unsubscribe: () => void;
@@ -33,16 +47,16 @@ export class Hub {
   }
 
   add(client: Client): void {
-    let clients = this.#byRoom.get(client.roomId);
-    if (!clients) this.#byRoom.set(client.roomId, (clients = new Set()));
-    clients.add(client);
+    addTo(this.#byUser, client.userId, client);
+    if (client.roomId !== null) addTo(this.#byRoom, client.roomId, client);
     client.ws.on("close", () => this.#remove(client));
     client.ws.on("pong", () => (client.alive = true));
+    this.#deps.presence.connected(client.userId);
   }
 
   get size(): number {
     let n = 0;
-    for (const clients of this.#byRoom.values()) n += clients.size;
+    for (const clients of this.#byUser.values()) n += clients.size;
     return n;
   }
 
@@ -65,13 +79,20 @@ export class Hub {
   }
 
   *#clients(): Generator<Client> {
-    for (const clients of this.#byRoom.values()) yield* clients;
+    for (const clients of this.#byUser.values()) yield* clients;
   }
 
   #remove(client: Client): void {
-    const clients = this.#byRoom.get(client.roomId);
-    clients?.delete(client);
-    if (clients?.size === 0) this.#byRoom.delete(client.roomId);
+    removeFrom(this.#byUser, client.userId, client);
+    if (client.roomId !== null) removeFrom(this.#byRoom, client.roomId, client);
+    this.#deps.presence.disconnected(client.userId);
+  }
+
+  /** Writes one rendered string to each open socket in `clients` whose user is in `audience`. */
+  #send(clients: Iterable<Client>, audience: Set<number>, html: string): void {
+    for (const client of clients) {
+      if (audience.has(client.userId) && client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
+    }
   }
 
   async #handle(event: DomainEvent): Promise<void> {
@@ -83,6 +104,8 @@ export class Hub {
           if (client.userId === event.userId) client.ws.close(1000, "Left the room");
         }
         return;
+      case "presence.changed":
+        return this.#deliverPresence(event.userId);
     }
   }
 
@@ -93,10 +116,17 @@ export class Hub {
       memberIds(this.#deps, roomId),
     ]);
     if (!message) return;
-    const html = outOfBand("beforeend", "#messages", renderMessage(message));
     // Membership is checked again at send time: a socket whose user has left gets nothing.
-    for (const client of this.#byRoom.get(roomId) ?? []) {
-      if (members.has(client.userId) && client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
-    }
+    this.#send(this.#byRoom.get(roomId) ?? [], members, outOfBand("beforeend", "#messages", renderMessage(message)));
+  }
+
+  async #deliverPresence(userId: number): Promise<void> {
+    const [state, audience] = await Promise.all([
+      this.#deps.presence.stateOf(userId),
+      this.#deps.presence.audienceOf(userId),
+    ]);
+    if (!state) return;
+    const html = renderPresencePush(state);
+    for (const viewer of audience) this.#send(this.#byUser.get(viewer) ?? [], audience, html);
   }
 }

@@ -38,8 +38,9 @@ export interface SocketOptions {
 }
 
 /**
- * Accepts `/ws?room=ID` upgrades from our own pages, for a logged-in member of that room,
- * and hands the socket to the hub. Clients only listen; nothing they send is acted on yet.
+ * Accepts `/ws` upgrades from our own pages for a logged-in person (every page holds one, which
+ * is what makes them "online"), and `/ws?room=ID` from a room page, for a member of that room.
+ * Clients only listen; nothing they send is acted on yet.
  */
 export function attachWebSockets(server: Server, opts: SocketOptions): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
@@ -60,8 +61,9 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     await runSession(opts.session, req);
     const userId = (req as IncomingMessage & { session?: { userId?: number } }).session?.userId;
     if (userId === undefined) return refuse(socket, 401);
-    const roomId = idParam(url.searchParams.get("room"));
-    await authorize(opts.deps, userId, roomId, "read");
+    const room = url.searchParams.get("room");
+    const roomId = room === null ? null : idParam(room);
+    if (roomId !== null) await authorize(opts.deps, userId, roomId, "read");
     wss.handleUpgrade(req, socket, head, (ws) => opts.hub.add({ ws, userId, roomId, alive: true }));
   }
 

@@ -3,6 +3,7 @@ import { InvalidInputError } from "../domain/errors.js";
 import { latestMessages } from "../domain/messages.js";
 import { addMember, authorize, createRoom, homeRoomOf, joinRoom, leaveRoom, membersOf, publicRooms } from "../domain/rooms.js";
 import { presentMessage } from "../render/message.js";
+import { presentPresence } from "../render/presence.js";
 import type { Request, Response } from "express";
 import { idParam } from "../http/params.js";
 import { userOf, type Web } from "./context.js";
@@ -26,7 +27,14 @@ export async function roomPage(
     req,
     res,
     "pages/room",
-    { title: room.name, currentRoomId: room.id, room, members, messages: messages.map(presentMessage), ...extra },
+    {
+      title: room.name,
+      currentRoomId: room.id,
+      room,
+      members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
+      messages: messages.map(presentMessage),
+      ...extra,
+    },
     status,
   );
 }

@@ -70,9 +70,9 @@ export class Visitor {
     return this.get(`/rooms/${roomId}`);
   }
 
-  /** Opens the room's live socket as the room page does. */
-  socket(roomId: number, headers: Record<string, string> = {}): LiveSocket {
-    const url = `${this.base.replace(/^http/, "ws")}/ws?room=${roomId}`;
+  /** Opens a page's live socket: a room page's when `roomId` is given, any other page's otherwise. */
+  socket(roomId?: number, headers: Record<string, string> = {}): LiveSocket {
+    const url = `${this.base.replace(/^http/, "ws")}/ws${roomId === undefined ? "" : `?room=${roomId}`}`;
     return new LiveSocket(url, { cookie: this.cookie, origin: this.origin, ...headers });
   }
 }
@@ -111,12 +111,13 @@ export class LiveSocket {
     });
   }
 
-  /** Waits until `count` pushes have arrived, or fails after `ms`. */
-  async waitFor(count: number, ms = 2000): Promise<string[]> {
+  /** Waits until `count` pushes (those `matching`, if given) have arrived, or fails after `ms`. */
+  async waitFor(count: number, ms = 2000, matching: (push: string) => boolean = () => true): Promise<string[]> {
     const deadline = Date.now() + ms;
-    while (this.received.length < count) {
+    const seen = () => this.received.filter(matching);
+    while (seen().length < count) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${count} pushes, got ${this.received.length}`);
+      if (left <= 0) throw new Error(`expected ${count} pushes, got ${seen().length}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -125,7 +126,7 @@ export class LiveSocket {
         });
       });
     }
-    return this.received;
+    return seen();
   }
 
   close(): void {
