@@ -27,6 +27,7 @@ const schema = z.object({
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(120),
   WS_PING_INTERVAL_MS: positiveInt.default(30_000),
   PRESENCE_GRACE_MS: positiveInt.default(10_000),
+  TYPING_EXPIRY_MS: positiveInt.default(5_000),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -8,6 +8,7 @@ import { migrate } from "./db/migrate.js";
 import type { Deps } from "./domain/deps.js";
 import { LocalEventBus } from "./domain/events.js";
 import { Presence } from "./domain/presence.js";
+import { Typing } from "./domain/typing.js";
 import { Hub } from "./realtime/hub.js";
 import { attachWebSockets } from "./realtime/sockets.js";
 import { sessionSecret } from "./secret.js";
@@ -32,7 +33,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw err;
   }
   const events = new LocalEventBus();
-  const deps: Deps = { db: database.db, events, presence: new Presence(database.db, events, config.PRESENCE_GRACE_MS) };
+  const deps: Deps = {
+    db: database.db,
+    events,
+    presence: new Presence(database.db, events, config.PRESENCE_GRACE_MS),
+    typing: new Typing(events, config.TYPING_EXPIRY_MS),
+  };
   const sessions = createSessions(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
   const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db) });
   const server = createServer(app);
@@ -63,6 +69,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     stop() {
       stopping ??= (async () => {
         deps.presence.stop();
+        deps.typing.stop();
         sockets.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

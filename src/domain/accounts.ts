@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
@@ -92,6 +92,13 @@ export async function logIn({ db }: Deps, input: unknown): Promise<User | null> 
   if (!row || !ok) return null;
   const { passwordHash: _, ...user } = row;
   return user;
+}
+
+/** Display names for several people, in one query. */
+export async function displayNames({ db }: Deps, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function findUser({ db }: Deps, id: number): Promise<User | null> {

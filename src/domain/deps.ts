@@ -1,10 +1,12 @@
 import type { Db } from "../db/client.js";
 import type { EventBus } from "./events.js";
 import type { Presence } from "./presence.js";
+import type { Typing } from "./typing.js";
 
 /** What every domain function works with. */
 export interface Deps {
   db: Db;
   events: EventBus;
   presence: Presence;
+  typing: Typing;
 }

@@ -5,7 +5,8 @@
 export type DomainEvent =
   | { kind: "message.created"; roomId: number; messageId: number }
   | { kind: "membership.ended"; roomId: number; userId: number }
-  | { kind: "presence.changed"; userId: number };
+  | { kind: "presence.changed"; userId: number }
+  | { kind: "typing.changed"; roomId: number };
 
 export interface EventBus {
   publish(event: DomainEvent): void;

@@ -44,6 +44,7 @@ export async function postMessage(deps: Deps, userId: number, roomId: number, in
     .insert(messages)
     .values({ roomId, authorId: userId, body })
     .returning({ id: messages.id });
+  deps.typing.stopped(roomId, userId);
   deps.events.publish({ kind: "message.created", roomId, messageId: row!.id });
   return row!.id;
 }

@@ -129,6 +129,7 @@ export async function joinRoom(deps: Deps, userId: number, roomId: number): Prom
 export async function leaveRoom(deps: Deps, userId: number, roomId: number): Promise<void> {
   await authorize(deps, userId, roomId, "leave");
   await deps.db.delete(memberships).where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
+  deps.typing.stopped(roomId, userId);
   deps.events.publish({ kind: "membership.ended", roomId, userId });
 }
 

@@ -1,11 +1,16 @@
 import type { Logger } from "pino";
 import { WebSocket } from "ws";
+import { z } from "zod";
+import { displayNames } from "../domain/accounts.js";
 import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
 import { messageForDelivery } from "../domain/messages.js";
 import { memberIds } from "../domain/rooms.js";
 import { outOfBand, renderMessage } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
+import { renderTypingPush, typingText } from "../render/typing.js";
+
+const signalSchema = z.object({ signal: z.literal("typing") });
 
 /** One open page of a logged-in person; `roomId` is set on a room page. */
 export interface Client {
@@ -50,6 +55,7 @@ export class Hub {
     addTo(this.#byUser, client.userId, client);
     if (client.roomId !== null) addTo(this.#byRoom, client.roomId, client);
     client.ws.on("close", () => this.#remove(client));
+    client.ws.on("message", (data) => this.#onSignal(client, String(data)));
     client.ws.on("pong", () => (client.alive = true));
     this.#deps.presence.connected(client.userId);
   }
@@ -84,14 +90,35 @@ export class Hub {
 
   #remove(client: Client): void {
     removeFrom(this.#byUser, client.userId, client);
-    if (client.roomId !== null) removeFrom(this.#byRoom, client.roomId, client);
+    if (client.roomId !== null) {
+      removeFrom(this.#byRoom, client.roomId, client);
+      this.#deps.typing.stopped(client.roomId, client.userId);
+    }
     this.#deps.presence.disconnected(client.userId);
   }
 
-  /** Writes one rendered string to each open socket in `clients` whose user is in `audience`. */
-  #send(clients: Iterable<Client>, audience: Set<number>, html: string): void {
+  /** Small signals from a page; anything malformed is ignored (they are fine to lose). */
+  #onSignal(client: Client, raw: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    const signal = signalSchema.safeParse(parsed);
+    if (!signal.success || client.roomId === null) return;
+    // The socket was authorized for this room at upgrade and is closed when its user leaves.
+    this.#deps.typing.signal(client.roomId, client.userId);
+  }
+
+  /**
+   * Writes to each open socket in `clients` whose user is in `audience`: one string for all, or
+   * one per variant when `html` is a function of the viewer (it should cache its renders).
+   */
+  #send(clients: Iterable<Client>, audience: Set<number>, html: string | ((userId: number) => string)): void {
     for (const client of clients) {
-      if (audience.has(client.userId) && client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
+      if (!audience.has(client.userId) || client.ws.readyState !== WebSocket.OPEN) continue;
+      client.ws.send(typeof html === "string" ? html : html(client.userId));
     }
   }
 
@@ -106,6 +133,8 @@ export class Hub {
         return;
       case "presence.changed":
         return this.#deliverPresence(event.userId);
+      case "typing.changed":
+        return this.#deliverTyping(event.roomId);
     }
   }
 
@@ -118,6 +147,21 @@ export class Hub {
     if (!message) return;
     // Membership is checked again at send time: a socket whose user has left gets nothing.
     this.#send(this.#byRoom.get(roomId) ?? [], members, outOfBand("beforeend", "#messages", renderMessage(message)));
+  }
+
+  /** One render for everyone who is not typing, and one for each typist (who never sees their own name). */
+  async #deliverTyping(roomId: number): Promise<void> {
+    if (!this.#byRoom.get(roomId)?.size) return;
+    const typists = this.#deps.typing.typists(roomId);
+    const [names, members] = await Promise.all([displayNames(this.#deps, typists), memberIds(this.#deps, roomId)]);
+    const variants = new Map<number | null, string>();
+    const htmlFor = (viewer: number) => {
+      const key = typists.includes(viewer) ? viewer : null;
+      let html = variants.get(key);
+      if (html === undefined) variants.set(key, (html = renderTypingPush(typingText(viewer, typists, names))));
+      return html;
+    };
+    this.#send(this.#byRoom.get(roomId) ?? [], members, htmlFor);
   }
 
   async #deliverPresence(userId: number): Promise<void> {

@@ -40,7 +40,7 @@ export interface SocketOptions {
 /**
  * Accepts `/ws` upgrades from our own pages for a logged-in person (every page holds one, which
  * is what makes them "online"), and `/ws?room=ID` from a room page, for a member of that room.
- * Clients only listen; nothing they send is acted on yet.
+ * What pages send (small signals such as "typing") goes to the hub.
  */
 export function attachWebSockets(server: Server, opts: SocketOptions): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });

@@ -1,9 +1,19 @@
 import { Router } from "express";
 import { InvalidInputError } from "../domain/errors.js";
 import { latestMessages } from "../domain/messages.js";
-import { addMember, authorize, createRoom, homeRoomOf, joinRoom, leaveRoom, membersOf, publicRooms } from "../domain/rooms.js";
+import {
+  addMember,
+  authorize,
+  createRoom,
+  homeRoomOf,
+  joinRoom,
+  leaveRoom,
+  membersOf,
+  publicRooms,
+} from "../domain/rooms.js";
 import { presentMessage } from "../render/message.js";
 import { presentPresence } from "../render/presence.js";
+import { typingText } from "../render/typing.js";
 import type { Request, Response } from "express";
 import { idParam } from "../http/params.js";
 import { userOf, type Web } from "./context.js";
@@ -32,6 +42,7 @@ export async function roomPage(
       currentRoomId: room.id,
       room,
       members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
+      typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
       messages: messages.map(presentMessage),
       ...extra,
     },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eq } from "drizzle-orm";
 import { messages } from "../../src/db/schema.js";
-import { LiveSocket, people, Visitor } from "../support/client.js";
+import { LiveSocket, people, socketPool, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -18,13 +18,8 @@ for (const kind of databaseKinds()) {
     let bob: Visitor;
     let eve: Visitor;
     let roomId: number;
-    const sockets: LiveSocket[] = [];
-    const open = async (v: Visitor, room: number) => {
-      const s = v.socket(room);
-      sockets.push(s);
-      await s.opened;
-      return s;
-    };
+    const pool = socketPool();
+    const open = pool.open;
 
     before(async () => {
       server = await startTestServer(kind);
@@ -33,7 +28,7 @@ for (const kind of databaseKinds()) {
       await bob.joinRoom(roomId);
     });
     after(async () => {
-      for (const s of sockets) s.close();
+      pool.closeAll();
       await server.stop();
     });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { LiveSocket, people, Visitor } from "../support/client.js";
+import { LiveSocket, people, socketPool, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -17,13 +17,8 @@ for (const kind of databaseKinds()) {
     let alice: Visitor;
     let bob: Visitor;
     let loner: Visitor;
-    const sockets: LiveSocket[] = [];
-    const open = async (v: Visitor, room?: number) => {
-      const s = v.socket(room);
-      sockets.push(s);
-      await s.opened;
-      return s;
-    };
+    const pool = socketPool();
+    const open = pool.open;
     const closeAndWait = async (s: LiveSocket) => {
       const closed = new Promise((r) => s.ws.once("close", r));
       s.close();
@@ -42,7 +37,7 @@ for (const kind of databaseKinds()) {
       aliceId = /data-presence="(\d+)"[^>]*>.*Alice/.exec(page.html)![1]!;
     });
     after(async () => {
-      for (const s of sockets) s.close();
+      pool.closeAll();
       await server.stop();
     });
 

@@ -77,6 +77,22 @@ export class Visitor {
   }
 }
 
+/** Opens sockets during a suite and closes whichever are still open at its end. */
+export function socketPool() {
+  const all: LiveSocket[] = [];
+  return {
+    async open(visitor: Visitor, roomId?: number): Promise<LiveSocket> {
+      const socket = visitor.socket(roomId);
+      all.push(socket);
+      await socket.opened;
+      return socket;
+    },
+    closeAll(): void {
+      for (const socket of all) socket.close();
+    },
+  };
+}
+
 /** Signs people up in order (the first becomes the administrator). */
 export async function people(base: string, ...usernames: string[]): Promise<Visitor[]> {
   const visitors = [];
