@@ -72,6 +72,50 @@ function showSendError(event) {
 document.addEventListener("htmx:responseError", showSendError);
 document.addEventListener("htmx:sendError", showSendError);
 
+// Reading: the newest message that has been on screen while the page is visible and focused is
+// reported over the page's socket (htmx sends the #read-signal form). Losing one is fine.
+const onScreen = new Set();
+let reported = 0;
+function reportRead() {
+  const form = document.getElementById("read-signal");
+  if (!form || document.visibilityState !== "visible" || !document.hasFocus() || onScreen.size === 0) return;
+  const newest = Math.max(...onScreen);
+  if (newest <= reported) return;
+  reported = newest;
+  form.elements.messageId.value = String(newest);
+  htmx.trigger(form, "parley:read");
+}
+const readObserver =
+  "IntersectionObserver" in window
+    ? new IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          const id = Number(entry.target.id.slice("message-".length));
+          if (entry.isIntersecting) onScreen.add(id);
+          else onScreen.delete(id);
+        }
+        reportRead();
+      })
+    : null;
+function watchMessages(root) {
+  for (const li of root.querySelectorAll?.('#messages > li[id^="message-"]') ?? []) readObserver?.observe(li);
+}
+document.addEventListener("visibilitychange", reportRead);
+window.addEventListener("focus", reportRead);
+document.addEventListener("htmx:wsOpen", () => {
+  reported = 0;
+  reportRead();
+});
+
+// The page title carries the unread total, kept current by the pushed #unread-total.
+function showUnreadTotal() {
+  const total = Number(document.getElementById("unread-total")?.dataset.total || 0);
+  const title = document.title.replace(/^\(\d+\) /, "");
+  document.title = total > 0 ? `(${total}) ${title}` : title;
+}
+document.addEventListener("htmx:oobAfterSwap", (event) => {
+  if (event.detail.target?.id === "unread-total" || event.detail.fragment?.id === "unread-total") showUnreadTotal();
+});
+
 // Times are rendered in UTC on the server; show them in the reader's own time zone.
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short" });
@@ -87,6 +131,7 @@ function localizeTimes(root) {
 function enhance(root) {
   enhanceComposer(root);
   localizeTimes(root);
+  watchMessages(root);
 }
 document.addEventListener("htmx:load", (event) => enhance(event.detail.elt.parentElement || document));
 document.addEventListener("DOMContentLoaded", () => enhance(document));

@@ -4,6 +4,7 @@ import { memberships, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError } from "./errors.js";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
+import { latestMessageOf } from "./reading.js";
 import { parseInput } from "./validate.js";
 
 export interface User {
@@ -76,7 +77,9 @@ export async function signUp({ db }: Deps, input: unknown): Promise<User> {
         .values({ ...DEFAULT_ROOM, isDefault: true, createdBy: user!.id })
         .returning({ id: rooms.id })
     )[0];
-    await tx.insert(memberships).values({ roomId: defaultRoom!.id, userId: user!.id });
+    await tx
+      .insert(memberships)
+      .values({ roomId: defaultRoom!.id, userId: user!.id, lastReadMessageId: latestMessageOf(defaultRoom!.id) });
     return user!;
   });
 }

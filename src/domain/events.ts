@@ -6,7 +6,8 @@ export type DomainEvent =
   | { kind: "message.created"; roomId: number; messageId: number }
   | { kind: "membership.ended"; roomId: number; userId: number }
   | { kind: "presence.changed"; userId: number }
-  | { kind: "typing.changed"; roomId: number };
+  | { kind: "typing.changed"; roomId: number }
+  | { kind: "read.moved"; roomId: number; userId: number };
 
 export interface EventBus {
   publish(event: DomainEvent): void;

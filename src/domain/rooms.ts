@@ -1,9 +1,10 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, rooms, users } from "../db/schema.js";
+import { memberships, messages, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 import { may, type RoomAccess, type RoomAction } from "./policy.js";
+import { latestMessageOf, unreadJoin } from "./reading.js";
 import { parseInput } from "./validate.js";
 
 export interface Room {
@@ -89,13 +90,19 @@ export async function createRoom({ db }: Deps, userId: number, input: unknown): 
   });
 }
 
-/** The rooms a user belongs to, for the sidebar. */
-export async function roomsOf({ db }: Deps, userId: number): Promise<Room[]> {
+export interface SidebarRoom extends Room {
+  unread: number;
+}
+
+/** The rooms a user belongs to with their unread counts, for the sidebar: one query. */
+export async function roomsOf({ db }: Deps, userId: number): Promise<SidebarRoom[]> {
   return db
-    .select(roomColumns)
+    .select({ ...roomColumns, unread: count(messages.id) })
     .from(memberships)
     .innerJoin(rooms, eq(rooms.id, memberships.roomId))
+    .leftJoin(messages, unreadJoin)
     .where(eq(memberships.userId, userId))
+    .groupBy(rooms.id)
     .orderBy(asc(sql`lower(${rooms.name})`), asc(rooms.id));
 }
 
@@ -122,7 +129,8 @@ export async function publicRooms({ db }: Deps, userId: number): Promise<PublicR
 
 export async function joinRoom(deps: Deps, userId: number, roomId: number): Promise<Room> {
   const room = await authorize(deps, userId, roomId, "join");
-  await deps.db.insert(memberships).values({ roomId, userId }).onConflictDoNothing();
+  // A newcomer starts with the room's history read: they owe it nothing.
+  await deps.db.insert(memberships).values({ roomId, userId, lastReadMessageId: latestMessageOf(roomId) }).onConflictDoNothing();
   return room;
 }
 
@@ -142,7 +150,10 @@ export async function addMember(deps: Deps, userId: number, roomId: number, inpu
     .from(users)
     .where(sql`lower(${users.username}) = lower(${data.username})`);
   if (!user) throw new InvalidInputError({ username: `No one is called “${data.username}”.` });
-  await deps.db.insert(memberships).values({ roomId, userId: user.id }).onConflictDoNothing();
+  await deps.db
+    .insert(memberships)
+    .values({ roomId, userId: user.id, lastReadMessageId: latestMessageOf(roomId) })
+    .onConflictDoNothing();
   return user;
 }
 
@@ -153,6 +164,12 @@ export async function membersOf({ db }: Deps, room: Granted<"read">): Promise<Me
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.roomId, room.id))
     .orderBy(asc(sql`lower(${users.displayName})`), asc(users.id));
+}
+
+/** A room by id, for rendering pushes; the caller decides who may see them. */
+export async function roomForDelivery({ db }: Deps, roomId: number): Promise<Room | null> {
+  const [room] = await db.select(roomColumns).from(rooms).where(eq(rooms.id, roomId));
+  return room ?? null;
 }
 
 /** Ids of a room's members, for fanning out events without asking per socket. */

@@ -5,12 +5,18 @@ import { displayNames } from "../domain/accounts.js";
 import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
 import { messageForDelivery } from "../domain/messages.js";
-import { memberIds } from "../domain/rooms.js";
+import { markRead, unreadFor } from "../domain/reading.js";
+import { memberIds, roomForDelivery } from "../domain/rooms.js";
 import { outOfBand, renderMessage } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
+import { renderUnreadPush } from "../render/unread.js";
+import { Supersede } from "./supersede.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
 
-const signalSchema = z.object({ signal: z.literal("typing") });
+const signalSchema = z.discriminatedUnion("signal", [
+  z.object({ signal: z.literal("typing") }),
+  z.object({ signal: z.literal("read"), messageId: z.coerce.number().int().positive() }),
+]);
 
 /** One open page of a logged-in person; `roomId` is set on a room page. */
 export interface Client {
@@ -42,6 +48,7 @@ export class Hub {
   readonly #deps: Deps;
   readonly #log: Logger;
   readonly #unsubscribe: () => void;
+  readonly #supersede = new Supersede();
 
   constructor(deps: Deps, log: Logger) {
     this.#deps = deps;
@@ -108,7 +115,10 @@ export class Hub {
     const signal = signalSchema.safeParse(parsed);
     if (!signal.success || client.roomId === null) return;
     // The socket was authorized for this room at upgrade and is closed when its user leaves.
-    this.#deps.typing.signal(client.roomId, client.userId);
+    if (signal.data.signal === "typing") return this.#deps.typing.signal(client.roomId, client.userId);
+    markRead(this.#deps, client.userId, client.roomId, signal.data.messageId).catch((err: unknown) =>
+      this.#log.error({ err }, "read signal failed"),
+    );
   }
 
   /**
@@ -135,25 +145,55 @@ export class Hub {
         return this.#deliverPresence(event.userId);
       case "typing.changed":
         return this.#deliverTyping(event.roomId);
+      case "read.moved":
+        return this.#deliverUnread(event.roomId, [event.userId]);
     }
   }
 
   async #deliverMessage(roomId: number, messageId: number): Promise<void> {
-    if (!this.#byRoom.get(roomId)?.size) return;
-    const [message, members] = await Promise.all([
-      messageForDelivery(this.#deps, roomId, messageId),
-      memberIds(this.#deps, roomId),
+    const members = await memberIds(this.#deps, roomId);
+    const watching = this.#byRoom.get(roomId);
+    if (watching?.size) {
+      const message = await messageForDelivery(this.#deps, roomId, messageId);
+      // Membership is checked again at send time: a socket whose user has left gets nothing.
+      if (message) this.#send(watching, members, outOfBand("beforeend", "#messages", renderMessage(message)));
+    }
+    await this.#deliverUnread(roomId, [...members]);
+  }
+
+  /**
+   * The room's sidebar row and the unread total, for each of `userIds` on every page they have open.
+   * One query for all their counts; one render per distinct (count, total, is-this-page's-room).
+   */
+  async #deliverUnread(roomId: number, userIds: number[]): Promise<void> {
+    const online = userIds.filter((id) => this.#byUser.has(id));
+    if (online.length === 0) return;
+    const ready = new Map(online.map((id) => [id, this.#supersede.start(`unread:${roomId}:${id}`)]));
+    const [room, unread] = await Promise.all([
+      roomForDelivery(this.#deps, roomId),
+      unreadFor(this.#deps, roomId, online),
     ]);
-    if (!message) return;
-    // Membership is checked again at send time: a socket whose user has left gets nothing.
-    this.#send(this.#byRoom.get(roomId) ?? [], members, outOfBand("beforeend", "#messages", renderMessage(message)));
+    if (!room) return;
+    const renders = new Map<string, string>();
+    for (const [userId, counts] of unread) {
+      if (!ready.get(userId)?.()) continue;
+      for (const client of this.#byUser.get(userId) ?? []) {
+        const current = client.roomId === roomId;
+        const key = `${counts.inRoom}:${counts.total}:${current}`;
+        let html = renders.get(key);
+        if (html === undefined) renders.set(key, (html = renderUnreadPush({ ...room, unread: counts.inRoom }, current, counts.total)));
+        if (client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
+      }
+    }
   }
 
   /** One render for everyone who is not typing, and one for each typist (who never sees their own name). */
   async #deliverTyping(roomId: number): Promise<void> {
     if (!this.#byRoom.get(roomId)?.size) return;
+    const ready = this.#supersede.start(`typing:${roomId}`);
     const typists = this.#deps.typing.typists(roomId);
     const [names, members] = await Promise.all([displayNames(this.#deps, typists), memberIds(this.#deps, roomId)]);
+    if (!ready()) return;
     const variants = new Map<number | null, string>();
     const htmlFor = (viewer: number) => {
       const key = typists.includes(viewer) ? viewer : null;
@@ -165,11 +205,12 @@ export class Hub {
   }
 
   async #deliverPresence(userId: number): Promise<void> {
+    const ready = this.#supersede.start(`presence:${userId}`);
     const [state, audience] = await Promise.all([
       this.#deps.presence.stateOf(userId),
       this.#deps.presence.audienceOf(userId),
     ]);
-    if (!state) return;
+    if (!state || !ready()) return;
     const html = renderPresencePush(state);
     for (const viewer of audience) this.#send(this.#byUser.get(viewer) ?? [], audience, html);
   }

@@ -42,7 +42,8 @@ export function createWeb(deps: Deps, config: Config): Web {
     async page(req, res, template, data, status = 200) {
       const user = currentUser(res);
       const sidebarRooms = user ? await roomsOf(deps, user.id) : [];
-      const html = render(template, { user, sidebarRooms, csrfToken: csrfToken(req), ...data });
+      const unreadTotal = sidebarRooms.reduce((sum, room) => sum + room.unread, 0);
+      const html = render(template, { user, sidebarRooms, unreadTotal, csrfToken: csrfToken(req), ...data });
       res.status(status).type("html").send(html);
     },
   };

@@ -11,6 +11,7 @@ import {
   membersOf,
   publicRooms,
 } from "../domain/rooms.js";
+import { markRoomRead, readPointer } from "../domain/reading.js";
 import { presentMessage } from "../render/message.js";
 import { presentPresence } from "../render/presence.js";
 import { typingText } from "../render/typing.js";
@@ -29,10 +30,12 @@ export async function roomPage(
 ): Promise<void> {
   const user = userOf(res);
   const room = await authorize(web.deps, user.id, roomId, "read");
-  const [messages, members] = await Promise.all([
+  const [messages, members, lastRead] = await Promise.all([
     latestMessages(web.deps, room),
     membersOf(web.deps, room),
+    readPointer(web.deps, user.id, room.id),
   ]);
+  const firstUnread = messages.find((m) => m.id > (lastRead ?? 0) && m.author.id !== user.id);
   await web.page(
     req,
     res,
@@ -44,6 +47,7 @@ export async function roomPage(
       members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
       typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
       messages: messages.map(presentMessage),
+      firstUnreadId: firstUnread?.id,
       ...extra,
     },
     status,
@@ -97,6 +101,13 @@ export function roomsRouter(web: Web): Router {
   router.post("/rooms/:id/leave", async (req, res) => {
     await leaveRoom(web.deps, userOf(res).id, idParam(req.params.id));
     res.redirect(303, "/rooms");
+  });
+
+  // Without script, this is how a room is marked read; with it, reading the page does it.
+  router.post("/rooms/:id/read", async (req, res) => {
+    const roomId = idParam(req.params.id);
+    await markRoomRead(web.deps, userOf(res).id, roomId);
+    res.redirect(303, `/rooms/${roomId}`);
   });
 
   router.post("/rooms/:id/members", async (req, res) => {

@@ -51,8 +51,10 @@ for (const kind of databaseKinds()) {
       await b.waitFor(2, 2000, isTyping);
       assert.equal(lines(b)[1], "Alice is typing…");
 
+      // Alice signals again halfway through Bob's expiry, so their expiries are well apart.
+      await settle(EXPIRY_MS / 2);
       typing(a);
-      await settle(EXPIRY_MS / 4);
+      await settle(EXPIRY_MS / 8);
       assert.equal(lines(c).length, 2, "a repeated signal is not a change");
 
       await c.waitFor(4, EXPIRY_MS * 4, isTyping);

@@ -1,0 +1,85 @@
+import { and, eq, gt, inArray, isNull, lt, ne, or, sql, count } from "drizzle-orm";
+import { memberships, messages } from "../db/schema.js";
+import type { Deps } from "./deps.js";
+import { authorize } from "./rooms.js";
+
+/**
+ * Each membership's read pointer (`last_read_message_id`): what a member has read. Unread counts,
+ * the "New messages" divider and (later) receipts all derive from it. It only ever moves forward,
+ * except through an explicit "mark as unread".
+ */
+
+/** The newest message of a room, as a subquery: where a new member's pointer starts. */
+export const latestMessageOf = (roomId: number) =>
+  sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${roomId})`;
+
+/**
+ * Moves the pointer forward to `messageId` if that message is in the room; returns whether it moved.
+ * Only a member has a pointer, so the update itself is the membership check.
+ */
+export async function markRead(deps: Deps, userId: number, roomId: number, messageId: number): Promise<boolean> {
+  const moved = await deps.db
+    .update(memberships)
+    .set({ lastReadMessageId: messageId })
+    .where(
+      and(
+        eq(memberships.roomId, roomId),
+        eq(memberships.userId, userId),
+        or(isNull(memberships.lastReadMessageId), lt(memberships.lastReadMessageId, messageId)),
+        sql`exists (select 1 from ${messages} where ${messages.id} = ${messageId} and ${messages.roomId} = ${roomId})`,
+      ),
+    )
+    .returning({ roomId: memberships.roomId });
+  if (moved.length > 0) deps.events.publish({ kind: "read.moved", roomId, userId });
+  return moved.length > 0;
+}
+
+/** "Mark as read": the pointer goes to the room's newest message. */
+export async function markRoomRead(deps: Deps, userId: number, roomId: number): Promise<void> {
+  await authorize(deps, userId, roomId, "read");
+  const [latest] = await deps.db
+    .select({ id: sql<number | null>`max(${messages.id})` })
+    .from(messages)
+    .where(eq(messages.roomId, roomId));
+  if (latest?.id) await markRead(deps, userId, roomId, Number(latest.id));
+}
+
+/** Where the user's pointer is in a room they may read (null: nothing read yet). */
+export async function readPointer({ db }: Deps, userId: number, roomId: number): Promise<number | null> {
+  const [row] = await db
+    .select({ id: memberships.lastReadMessageId })
+    .from(memberships)
+    .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
+  return row?.id ?? null;
+}
+
+// Unread: messages after the pointer that someone else wrote. Each count is one range scan of
+// messages_room_id_idx (room_id, id desc) per membership, all in one query.
+export const unreadJoin = and(
+  eq(messages.roomId, memberships.roomId),
+  gt(messages.id, sql`coalesce(${memberships.lastReadMessageId}, 0)`),
+  ne(messages.authorId, memberships.userId),
+);
+
+/**
+ * For several people at once: their unread count in one room and their total over all rooms.
+ * One query, for fanning out a new message or a moved pointer.
+ */
+export async function unreadFor(
+  { db }: Deps,
+  roomId: number,
+  userIds: number[],
+): Promise<Map<number, { inRoom: number; total: number }>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      userId: memberships.userId,
+      inRoom: sql<number>`count(${messages.id}) filter (where ${memberships.roomId} = ${roomId})`.mapWith(Number),
+      total: count(messages.id),
+    })
+    .from(memberships)
+    .leftJoin(messages, unreadJoin)
+    .where(inArray(memberships.userId, userIds))
+    .groupBy(memberships.userId);
+  return new Map(rows.map((r) => [r.userId, { inRoom: r.inRoom, total: r.total }]));
+}
