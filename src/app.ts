@@ -17,6 +17,7 @@ import { healthRouter } from "./web/health.js";
 import { rateLimits } from "./web/limits.js";
 import { messagesRouter } from "./web/messages.js";
 import { roomsRouter } from "./web/rooms.js";
+import { settingsRouter } from "./web/settings.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -91,6 +92,7 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
   app.use(requireUser);
   app.use(roomsRouter(web));
   app.use(messagesRouter(web, limits.messages));
+  app.use(settingsRouter(web));
 
   app.use(notFound);
   app.use(errorPages(web));

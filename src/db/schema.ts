@@ -24,6 +24,9 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     isAdmin: boolean("is_admin").notNull().default(false),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }),
+    /** "activity": rooms with unread messages first, most recent first; "alphabetical": by name. */
+    sidebarOrder: text("sidebar_order", { enum: ["activity", "alphabetical"] }).notNull().default("activity"),
+    shareReadReceipts: boolean("share_read_receipts").notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_username_lower_key").on(sql`lower(${t.username})`)],

@@ -7,11 +7,15 @@ import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
 import { latestMessageOf } from "./reading.js";
 import { parseInput } from "./validate.js";
 
+export type SidebarOrder = "activity" | "alphabetical";
+
 export interface User {
   id: number;
   username: string;
   displayName: string;
   isAdmin: boolean;
+  sidebarOrder: SidebarOrder;
+  shareReadReceipts: boolean;
 }
 
 const userColumns = {
@@ -19,7 +23,23 @@ const userColumns = {
   username: users.username,
   displayName: users.displayName,
   isAdmin: users.isAdmin,
+  sidebarOrder: users.sidebarOrder,
+  shareReadReceipts: users.shareReadReceipts,
 };
+
+const settingsInput = z.object({
+  sidebarOrder: z.enum(["activity", "alphabetical"], { error: "Choose how to sort your rooms." }),
+  // An unticked checkbox sends nothing.
+  shareReadReceipts: z.literal("on").optional(),
+});
+
+export async function updateSettings({ db }: Deps, userId: number, input: unknown): Promise<void> {
+  const data = parseInput(settingsInput, input);
+  await db
+    .update(users)
+    .set({ sidebarOrder: data.sidebarOrder, shareReadReceipts: data.shareReadReceipts === "on" })
+    .where(eq(users.id, userId));
+}
 
 const username = z
   .string({ error: "Choose a username." })

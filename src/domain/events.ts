@@ -3,7 +3,7 @@
  * Events carry ids only: each listener loads and renders what it needs.
  */
 export type DomainEvent =
-  | { kind: "message.created"; roomId: number; messageId: number }
+  | { kind: "message.created"; roomId: number; messageId: number; authorId: number }
   | { kind: "membership.ended"; roomId: number; userId: number }
   | { kind: "presence.changed"; userId: number }
   | { kind: "typing.changed"; roomId: number }

@@ -45,7 +45,7 @@ export async function postMessage(deps: Deps, userId: number, roomId: number, in
     .values({ roomId, authorId: userId, body })
     .returning({ id: messages.id });
   deps.typing.stopped(roomId, userId);
-  deps.events.publish({ kind: "message.created", roomId, messageId: row!.id });
+  deps.events.publish({ kind: "message.created", roomId, messageId: row!.id, authorId: userId });
   return row!.id;
 }
 

@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNull, lt, ne, or, sql, count } from "drizzle-orm";
-import { memberships, messages } from "../db/schema.js";
+import { memberships, messages, users } from "../db/schema.js";
+import type { SidebarOrder } from "./accounts.js";
 import type { Deps } from "./deps.js";
 import { authorize } from "./rooms.js";
 
@@ -62,24 +63,27 @@ export const unreadJoin = and(
 );
 
 /**
- * For several people at once: their unread count in one room and their total over all rooms.
+ * For several people at once: their unread count in one room, their total over all rooms, and how
+ * they sort their sidebar.
  * One query, for fanning out a new message or a moved pointer.
  */
 export async function unreadFor(
   { db }: Deps,
   roomId: number,
   userIds: number[],
-): Promise<Map<number, { inRoom: number; total: number }>> {
+): Promise<Map<number, { inRoom: number; total: number; order: SidebarOrder }>> {
   if (userIds.length === 0) return new Map();
   const rows = await db
     .select({
       userId: memberships.userId,
       inRoom: sql<number>`count(${messages.id}) filter (where ${memberships.roomId} = ${roomId})`.mapWith(Number),
       total: count(messages.id),
+      order: users.sidebarOrder,
     })
     .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(messages, unreadJoin)
     .where(inArray(memberships.userId, userIds))
-    .groupBy(memberships.userId);
-  return new Map(rows.map((r) => [r.userId, { inRoom: r.inRoom, total: r.total }]));
+    .groupBy(memberships.userId, users.sidebarOrder);
+  return new Map(rows.map((r) => [r.userId, { inRoom: r.inRoom, total: r.total, order: r.order }]));
 }

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, messages, rooms, users } from "../db/schema.js";
+import type { SidebarOrder } from "./accounts.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 import { may, type RoomAccess, type RoomAction } from "./policy.js";
@@ -94,8 +95,13 @@ export interface SidebarRoom extends Room {
   unread: number;
 }
 
-/** The rooms a user belongs to with their unread counts, for the sidebar: one query. */
-export async function roomsOf({ db }: Deps, userId: number): Promise<SidebarRoom[]> {
+/**
+ * The rooms a user belongs to with their unread counts, for the sidebar: one query. By activity,
+ * rooms with unread messages come first, each group newest activity first; or by name.
+ */
+export async function roomsOf({ db }: Deps, userId: number, order: SidebarOrder): Promise<SidebarRoom[]> {
+  const byName = [asc(sql`lower(${rooms.name})`), asc(rooms.id)];
+  const lastActivity = sql`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${rooms.id})`;
   return db
     .select({ ...roomColumns, unread: count(messages.id) })
     .from(memberships)
@@ -103,7 +109,7 @@ export async function roomsOf({ db }: Deps, userId: number): Promise<SidebarRoom
     .leftJoin(messages, unreadJoin)
     .where(eq(memberships.userId, userId))
     .groupBy(rooms.id)
-    .orderBy(asc(sql`lower(${rooms.name})`), asc(rooms.id));
+    .orderBy(...(order === "alphabetical" ? byName : [sql`count(${messages.id}) > 0 desc`, sql`${lastActivity} desc nulls last`, ...byName]));
 }
 
 export interface PublicRoom extends Room {

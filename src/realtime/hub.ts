@@ -135,7 +135,7 @@ export class Hub {
   async #handle(event: DomainEvent): Promise<void> {
     switch (event.kind) {
       case "message.created":
-        return this.#deliverMessage(event.roomId, event.messageId);
+        return this.#deliverMessage(event.roomId, event.messageId, event.authorId);
       case "membership.ended":
         for (const client of this.#byRoom.get(event.roomId) ?? []) {
           if (client.userId === event.userId) client.ws.close(1000, "Left the room");
@@ -146,11 +146,11 @@ export class Hub {
       case "typing.changed":
         return this.#deliverTyping(event.roomId);
       case "read.moved":
-        return this.#deliverUnread(event.roomId, [event.userId]);
+        return this.#deliverUnread(event.roomId, [event.userId], null);
     }
   }
 
-  async #deliverMessage(roomId: number, messageId: number): Promise<void> {
+  async #deliverMessage(roomId: number, messageId: number, authorId: number): Promise<void> {
     const members = await memberIds(this.#deps, roomId);
     const watching = this.#byRoom.get(roomId);
     if (watching?.size) {
@@ -158,14 +158,15 @@ export class Hub {
       // Membership is checked again at send time: a socket whose user has left gets nothing.
       if (message) this.#send(watching, members, outOfBand("beforeend", "#messages", renderMessage(message)));
     }
-    await this.#deliverUnread(roomId, [...members]);
+    await this.#deliverUnread(roomId, [...members], authorId);
   }
 
   /**
    * The room's sidebar row and the unread total, for each of `userIds` on every page they have open.
-   * One query for all their counts; one render per distinct (count, total, is-this-page's-room).
+   * One query for all their counts; one render per distinct variant. After a new message (from
+   * `authorId`), the room moves to the top of others' activity-sorted sidebars.
    */
-  async #deliverUnread(roomId: number, userIds: number[]): Promise<void> {
+  async #deliverUnread(roomId: number, userIds: number[], authorId: number | null): Promise<void> {
     const online = userIds.filter((id) => this.#byUser.has(id));
     if (online.length === 0) return;
     const ready = new Map(online.map((id) => [id, this.#supersede.start(`unread:${roomId}:${id}`)]));
@@ -179,9 +180,13 @@ export class Hub {
       if (!ready.get(userId)?.()) continue;
       for (const client of this.#byUser.get(userId) ?? []) {
         const current = client.roomId === roomId;
-        const key = `${counts.inRoom}:${counts.total}:${current}`;
+        const toTop = authorId !== null && authorId !== userId && counts.order === "activity" && counts.inRoom > 0;
+        const key = `${counts.inRoom}:${counts.total}:${current}:${toTop}`;
         let html = renders.get(key);
-        if (html === undefined) renders.set(key, (html = renderUnreadPush({ ...room, unread: counts.inRoom }, current, counts.total)));
+        if (html === undefined) {
+          html = renderUnreadPush({ ...room, unread: counts.inRoom }, current, counts.total, toTop);
+          renders.set(key, html);
+        }
         if (client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
       }
     }

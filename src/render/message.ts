@@ -56,6 +56,6 @@ export function renderMessage(m: Message): string {
 }
 
 /** Wraps rendered HTML so htmx swaps it out of band into `target`. */
-export function outOfBand(swap: "beforeend" | "outerHTML" | "innerHTML", target: string, html: string): string {
+export function outOfBand(swap: "beforeend" | "afterbegin" | "outerHTML" | "innerHTML", target: string, html: string): string {
   return `<div hx-swap-oob="${swap}:${target}">${html}</div>`;
 }

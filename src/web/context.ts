@@ -41,7 +41,7 @@ export function createWeb(deps: Deps, config: Config): Web {
     config,
     async page(req, res, template, data, status = 200) {
       const user = currentUser(res);
-      const sidebarRooms = user ? await roomsOf(deps, user.id) : [];
+      const sidebarRooms = user ? await roomsOf(deps, user.id, user.sidebarOrder) : [];
       const unreadTotal = sidebarRooms.reduce((sum, room) => sum + room.unread, 0);
       const html = render(template, { user, sidebarRooms, unreadTotal, csrfToken: csrfToken(req), ...data });
       res.status(status).type("html").send(html);

@@ -135,6 +135,17 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.context().close();
     });
 
+    test("settings page, also after saving", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto("/settings");
+      await expect(page.getByRole("radio", { name: "Unread first, then by latest activity" })).toBeChecked();
+      await expectNoAxeViolations(page);
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Your settings are saved." })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
     test("not-found page", async ({ browser, server }) => {
       const page = await visit(browser, server, true);
       const response = await page.goto("/no/such/page");

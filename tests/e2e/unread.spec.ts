@@ -19,11 +19,16 @@ test("Carol's sidebar count rises live, the title carries it, and reading the ro
   await waitForLiveConnection(carol);
   const row = carol.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: new RegExp(roomName) });
   await expect(row).not.toContainText("unread");
+  const firstRow = carol.locator("#room-list > li").first();
+  await expect(firstRow).not.toContainText(roomName);
 
   await alice.openRoom(roomId);
   for (const body of ["first news", "second news"]) await alice.post(`/rooms/${roomId}/messages`, { body });
   await expect(row).toContainText("2 unread");
   await expect(carol).toHaveTitle(/^\(2\) /);
+  // Sorted by activity, the room with news has moved to the top of the sidebar, without a reload.
+  await expect(firstRow).toContainText(roomName);
+  await expect(carol.locator(`#room-list > li`)).toHaveCount(2);
 
   await row.click();
   await expect(carol.getByRole("listitem").filter({ hasText: "New messages" })).toBeVisible();

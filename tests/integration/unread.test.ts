@@ -5,7 +5,8 @@ import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const rowOf = (roomId: number) => (push: string) => push.startsWith(`<li id="room-row-${roomId}" hx-swap-oob="outerHTML">`);
+// A row arrives swapped in place, or (sorted by activity) deleted and re-inserted at the top.
+const rowOf = (roomId: number) => (push: string) => push.startsWith(`<li id="room-row-${roomId}" hx-swap-oob=`);
 const countIn = (push: string) => Number(/<span class="unread-count">(\d+)</.exec(push)?.[1] ?? 0);
 const totalIn = (push: string) => Number(/id="unread-total" hidden data-total="(\d+)"/.exec(push)?.[1]);
 const read = (s: LiveSocket, messageId: number | string) => s.ws.send(JSON.stringify({ signal: "read", messageId: String(messageId) }));
