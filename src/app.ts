@@ -18,6 +18,7 @@ import { rateLimits } from "./web/limits.js";
 import { messagesRouter } from "./web/messages.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
+import { unreadRouter } from "./web/unread.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -93,6 +94,7 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
   app.use(roomsRouter(web));
   app.use(messagesRouter(web, limits.messages));
   app.use(settingsRouter(web));
+  app.use(unreadRouter(web));
 
   app.use(notFound);
   app.use(errorPages(web));

@@ -28,7 +28,7 @@ const postInput = z.object({
     ),
 });
 
-const messageColumns = {
+export const messageColumns = {
   id: messages.id,
   roomId: messages.roomId,
   body: messages.body,

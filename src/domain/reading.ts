@@ -1,5 +1,6 @@
-import { and, eq, gt, inArray, isNull, lt, ne, or, sql, count } from "drizzle-orm";
-import { memberships, messages, users } from "../db/schema.js";
+import { and, asc, count, eq, gt, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { memberships, messages, rooms, users } from "../db/schema.js";
+import { messageColumns, type Message } from "./messages.js";
 import type { SidebarOrder } from "./accounts.js";
 import type { Deps } from "./deps.js";
 import { authorize } from "./rooms.js";
@@ -43,6 +44,38 @@ export async function markRoomRead(deps: Deps, userId: number, roomId: number): 
     .from(messages)
     .where(eq(messages.roomId, roomId));
   if (latest?.id) await markRead(deps, userId, roomId, Number(latest.id));
+}
+
+const latestOfMembershipRoom = sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${memberships.roomId})`;
+
+/** "Mark all as read": every pointer to its room's newest message, one update; tells each room moved. */
+export async function markAllRead(deps: Deps, userId: number): Promise<void> {
+  const moved = await deps.db
+    .update(memberships)
+    .set({ lastReadMessageId: latestOfMembershipRoom })
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        sql`coalesce(${memberships.lastReadMessageId}, 0) < coalesce(${latestOfMembershipRoom}, 0)`,
+      ),
+    )
+    .returning({ roomId: memberships.roomId });
+  for (const { roomId } of moved) deps.events.publish({ kind: "read.moved", roomId, userId });
+}
+
+export const UNREAD_PAGE_LIMIT = 500;
+
+/** Everything unread for one person, grouped by room (by name), oldest first within each. */
+export async function unreadMessages({ db }: Deps, userId: number): Promise<Array<Message & { roomName: string }>> {
+  return db
+    .select({ ...messageColumns, roomName: rooms.name })
+    .from(memberships)
+    .innerJoin(messages, unreadJoin)
+    .innerJoin(users, eq(users.id, messages.authorId))
+    .innerJoin(rooms, eq(rooms.id, memberships.roomId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(sql`lower(${rooms.name})`), asc(rooms.id), asc(messages.id))
+    .limit(UNREAD_PAGE_LIMIT);
 }
 
 /** Where the user's pointer is in a room they may read (null: nothing read yet). */

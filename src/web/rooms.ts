@@ -17,6 +17,7 @@ import { presentPresence } from "../render/presence.js";
 import { typingText } from "../render/typing.js";
 import type { Request, Response } from "express";
 import { idParam } from "../http/params.js";
+import { safeNext } from "./auth.js";
 import { userOf, type Web } from "./context.js";
 
 /** Renders a room page; the composer and the add-member form can carry input back with an error. */
@@ -107,7 +108,8 @@ export function roomsRouter(web: Web): Router {
   router.post("/rooms/:id/read", async (req, res) => {
     const roomId = idParam(req.params.id);
     await markRoomRead(web.deps, userOf(res).id, roomId);
-    res.redirect(303, `/rooms/${roomId}`);
+    const next = (req.body as Record<string, unknown>).next;
+    res.redirect(303, next === undefined ? `/rooms/${roomId}` : safeNext(next));
   });
 
   router.post("/rooms/:id/members", async (req, res) => {

@@ -146,6 +146,14 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.context().close();
     });
 
+    test("unread page", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto("/unread");
+      await expect(page.getByRole("heading", { level: 1, name: "Unread" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
     test("not-found page", async ({ browser, server }) => {
       const page = await visit(browser, server, true);
       const response = await page.goto("/no/such/page");

@@ -1,0 +1,62 @@
+// Shared by the benchmarks: a Parley in its own process, on a free port, until stopped.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { freshPostgresDatabase, postgresUrl } from "../tests/support/databases.js";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export async function startParley(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    child.kill("SIGTERM");
+    if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
+  };
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error("Parley did not start");
+}
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** Runs `measure` on embedded PGlite and, when DATABASE_URL is set, on a fresh Postgres database. */
+export async function onEachDatabase<T>(measure: (label: string, env: Record<string, string>) => Promise<T>): Promise<T[]> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-"));
+  try {
+    const rows = [await measure("PGlite (embedded)", { DATA_DIR: dataDir })];
+    if (postgresUrl) {
+      const db = await freshPostgresDatabase();
+      try {
+        rows.push(await measure("PostgreSQL 127.0.0.1", { DATABASE_URL: db.url, DATA_DIR: dataDir }));
+      } finally {
+        await db.drop();
+      }
+    }
+    return rows;
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,36 @@
+import { Router } from "express";
+import { markAllRead, UNREAD_PAGE_LIMIT, unreadMessages } from "../domain/reading.js";
+import { presentMessage, type MessageView } from "../render/message.js";
+import { userOf, type Web } from "./context.js";
+
+interface RoomGroup {
+  roomId: number;
+  roomName: string;
+  messages: MessageView[];
+}
+
+export function unreadRouter(web: Web): Router {
+  const router = Router();
+
+  router.get("/unread", async (req, res) => {
+    const messages = await unreadMessages(web.deps, userOf(res).id);
+    const groups: RoomGroup[] = [];
+    for (const m of messages) {
+      if (groups.at(-1)?.roomId !== m.roomId) groups.push({ roomId: m.roomId, roomName: m.roomName, messages: [] });
+      groups.at(-1)!.messages.push(presentMessage(m));
+    }
+    await web.page(req, res, "pages/unread", {
+      title: "Unread",
+      currentPage: "unread",
+      groups,
+      truncated: messages.length === UNREAD_PAGE_LIMIT,
+    });
+  });
+
+  router.post("/unread/read-all", async (_req, res) => {
+    await markAllRead(web.deps, userOf(res).id);
+    res.redirect(303, "/unread");
+  });
+
+  return router;
+}
