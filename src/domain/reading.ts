@@ -3,6 +3,7 @@ import { memberships, messages, rooms, users } from "../db/schema.js";
 import { messageColumns, type Message } from "./messages.js";
 import type { SidebarOrder } from "./accounts.js";
 import type { Deps } from "./deps.js";
+import { NotFoundError } from "./errors.js";
 import { authorize } from "./rooms.js";
 
 /**
@@ -34,6 +35,24 @@ export async function markRead(deps: Deps, userId: number, roomId: number, messa
     .returning({ roomId: memberships.roomId });
   if (moved.length > 0) deps.events.publish({ kind: "read.moved", roomId, userId });
   return moved.length > 0;
+}
+
+/** "Mark as unread from here": the pointer goes back to just before this message of the room. */
+export async function markUnreadFrom(deps: Deps, userId: number, roomId: number, messageId: number): Promise<void> {
+  await authorize(deps, userId, roomId, "read");
+  const moved = await deps.db
+    .update(memberships)
+    .set({ lastReadMessageId: messageId - 1 })
+    .where(
+      and(
+        eq(memberships.roomId, roomId),
+        eq(memberships.userId, userId),
+        sql`exists (select 1 from ${messages} where ${messages.id} = ${messageId} and ${messages.roomId} = ${roomId})`,
+      ),
+    )
+    .returning({ roomId: memberships.roomId });
+  if (moved.length === 0) throw new NotFoundError("Message not found");
+  deps.events.publish({ kind: "read.moved", roomId, userId });
 }
 
 /** "Mark as read": the pointer goes to the room's newest message. */

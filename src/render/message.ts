@@ -30,6 +30,7 @@ const fullDate = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle
 
 export interface MessageView {
   id: number;
+  roomId: number;
   authorName: string;
   authorUsername: string;
   iso: string;
@@ -41,6 +42,7 @@ export interface MessageView {
 export function presentMessage(m: Message): MessageView {
   return {
     id: m.id,
+    roomId: m.roomId,
     authorName: m.author.displayName,
     authorUsername: m.author.username,
     iso: m.createdAt.toISOString(),

@@ -11,14 +11,14 @@ import {
   membersOf,
   publicRooms,
 } from "../domain/rooms.js";
-import { markRoomRead, readPointer } from "../domain/reading.js";
+import { markRoomRead, markUnreadFrom, readPointer } from "../domain/reading.js";
 import { presentMessage } from "../render/message.js";
 import { presentPresence } from "../render/presence.js";
 import { typingText } from "../render/typing.js";
 import type { Request, Response } from "express";
 import { idParam } from "../http/params.js";
 import { safeNext } from "./auth.js";
-import { userOf, type Web } from "./context.js";
+import { isHtmx, userOf, type Web } from "./context.js";
 
 /** Renders a room page; the composer and the add-member form can carry input back with an error. */
 export async function roomPage(
@@ -110,6 +110,24 @@ export function roomsRouter(web: Web): Router {
     await markRoomRead(web.deps, userOf(res).id, roomId);
     const next = (req.body as Record<string, unknown>).next;
     res.redirect(303, next === undefined ? `/rooms/${roomId}` : safeNext(next));
+  });
+
+  // Without script, the link on a message leads here to confirm; with it, htmx posts directly.
+  router.get("/rooms/:id/messages/:messageId/unread", async (req, res) => {
+    const room = await authorize(web.deps, userOf(res).id, idParam(req.params.id), "read");
+    await web.page(req, res, "pages/mark-unread", {
+      title: "Mark as unread",
+      currentRoomId: room.id,
+      room,
+      messageId: idParam(req.params.messageId),
+    });
+  });
+
+  router.post("/rooms/:id/messages/:messageId/unread", async (req, res) => {
+    const roomId = idParam(req.params.id);
+    await markUnreadFrom(web.deps, userOf(res).id, roomId, idParam(req.params.messageId));
+    if (isHtmx(req)) res.status(204).end();
+    else res.redirect(303, "/unread");
   });
 
   router.post("/rooms/:id/members", async (req, res) => {

@@ -36,4 +36,11 @@ test("Carol's sidebar count rises live, the title carries it, and reading the ro
   // The page is visible and focused and both messages are on screen: reading them clears the count.
   await expect(row).not.toContainText("unread");
   await expect(carol).not.toHaveTitle(/^\(\d+\)/);
+
+  // "Mark unread from here" on the second message: one unread again, live, without leaving the room.
+  const second = carol.getByRole("log").getByRole("listitem").filter({ hasText: "second news" });
+  await second.hover();
+  await second.getByRole("link", { name: "Mark unread from here" }).click();
+  await expect(row).toContainText("1 unread");
+  await expect(carol).toHaveTitle(/^\(1\) /);
 });

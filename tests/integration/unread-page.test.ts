@@ -54,6 +54,33 @@ for (const kind of databaseKinds()) {
       otherTab.close();
     });
 
+    test("'Mark unread from here' moves the pointer back to just before a message, with or without script", async () => {
+      await bob.get("/unread");
+      await bob.post("/unread/read-all");
+      const ids = [...(await bob.openRoom(aardvark)).html.matchAll(/id="message-(\d+)"/g)].map((m) => Number(m[1]));
+      assert.match((await bob.openRoom(aardvark)).html, new RegExp(`<a href="/rooms/${aardvark}/messages/${ids[1]}/unread" hx-post="/rooms/${aardvark}/messages/${ids[1]}/unread" hx-swap="none" class="message-action">Mark unread from here</a>`));
+
+      const otherTab = await pool.open(bob);
+      const htmx = await bob.post(`/rooms/${aardvark}/messages/${ids[1]}/unread`, {}, { "hx-request": "true" });
+      assert.equal(htmx.status, 204);
+      const [push] = await otherTab.waitFor(1, 2000, (p) => p.includes(`room-row-${aardvark}`));
+      assert.match(push!, /<span class="unread-count">1</);
+      otherTab.close();
+
+      const confirm = await bob.get(`/rooms/${aardvark}/messages/${ids[0]}/unread`);
+      assert.match(confirm.html, /<h1[^>]*>Mark as unread\?<\/h1>/);
+      const plain = await bob.post(`/rooms/${aardvark}/messages/${ids[0]}/unread`);
+      assert.equal(plain.location, "/unread");
+      const page = await bob.get("/unread");
+      assert.deepEqual([...page.html.matchAll(/<p class="message-body">([^<]*)<\/p>/g)].map((m) => m[1]), ["a1", "a2 &lt;b&gt;bold?&lt;/b&gt;"]);
+
+      assert.equal((await bob.post(`/rooms/${zebra}/messages/${ids[0]}/unread`)).status, 404, "the message must be in the room");
+      const eve = new Visitor(server.url);
+      await eve.signUp("eve");
+      await eve.get("/rooms");
+      assert.equal((await eve.post(`/rooms/${aardvark}/messages/${ids[0]}/unread`)).status, 404, "only members");
+    });
+
     test("'Mark all as read' clears everything", async () => {
       await post(zebra, "z3");
       await bob.get("/unread");
