@@ -66,7 +66,7 @@ const logInInput = z.object({
   password: z.string().max(1024).default(""),
 });
 
-export const DEFAULT_ROOM = { name: "general", topic: "Everyone on this server" };
+const DEFAULT_ROOM = { name: "general", topic: "Everyone on this server" };
 
 /**
  * Creates an account. The first account becomes the administrator and opens the default

@@ -5,8 +5,8 @@ import type { Deps } from "./deps.js";
 import { authorize, type Granted } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
-export const MAX_BODY = 4000;
-export const PAGE_SIZE = 50;
+const MAX_BODY = 4000;
+const PAGE_SIZE = 50;
 
 export interface Message {
   id: number;

@@ -5,7 +5,7 @@ const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
 /** "just now", "5 minutes ago", "3 hours ago", "yesterday", then a date. */
-export function lastSeenLabel(at: Date, now = new Date()): string {
+function lastSeenLabel(at: Date, now = new Date()): string {
   const minutes = Math.round((now.getTime() - at.getTime()) / 60_000);
   if (minutes < 1) return "just now";
   if (minutes < 60) return relative.format(-minutes, "minute");
