@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { messages, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
+import { markRead } from "./reading.js";
 import { authorize, type Granted } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
@@ -46,6 +47,8 @@ export async function postMessage(deps: Deps, userId: number, roomId: number, in
     .returning({ id: messages.id });
   deps.typing.stopped(roomId, userId);
   deps.events.publish({ kind: "message.created", roomId, messageId: row!.id, authorId: userId });
+  // Writing in a room means having read it up to one's own message.
+  await markRead(deps, userId, roomId, row!.id);
   return row!.id;
 }
 

@@ -97,6 +97,33 @@ export async function unreadMessages({ db }: Deps, userId: number): Promise<Arra
     .limit(UNREAD_PAGE_LIMIT);
 }
 
+export interface Receipt {
+  userId: number;
+  displayName: string;
+  /** The newest message of the room at or before the reader's pointer: where their receipt sits. */
+  at: number;
+}
+
+/**
+ * Read receipts of a room: for each member who shares them and has read something, where their
+ * receipt sits. One query; `onlyUserId` narrows it to one reader (for a live move).
+ */
+export async function receipts({ db }: Deps, roomId: number, onlyUserId?: number): Promise<Receipt[]> {
+  const at = sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${roomId} and ${messages.id} <= ${memberships.lastReadMessageId})`;
+  const rows = await db
+    .select({ userId: users.id, displayName: users.displayName, at })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(memberships.roomId, roomId),
+        eq(users.shareReadReceipts, true),
+        onlyUserId === undefined ? undefined : eq(memberships.userId, onlyUserId),
+      ),
+    );
+  return rows.flatMap((r) => (r.at === null ? [] : [{ userId: r.userId, displayName: r.displayName, at: Number(r.at) }]));
+}
+
 /** Where the user's pointer is in a room they may read (null: nothing read yet). */
 export async function readPointer({ db }: Deps, userId: number, roomId: number): Promise<number | null> {
   const [row] = await db

@@ -5,10 +5,11 @@ import { displayNames } from "../domain/accounts.js";
 import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
 import { messageForDelivery } from "../domain/messages.js";
-import { markRead, unreadFor } from "../domain/reading.js";
+import { markRead, receipts, unreadFor } from "../domain/reading.js";
 import { memberIds, roomForDelivery } from "../domain/rooms.js";
 import { outOfBand, renderMessage } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
+import { renderReceiptMove } from "../render/receipts.js";
 import { renderUnreadPush } from "../render/unread.js";
 import { Supersede } from "./supersede.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
@@ -146,6 +147,7 @@ export class Hub {
       case "typing.changed":
         return this.#deliverTyping(event.roomId);
       case "read.moved":
+        await this.#deliverReceipt(event.roomId, event.userId);
         return this.#deliverUnread(event.roomId, [event.userId], null);
     }
   }
@@ -190,6 +192,16 @@ export class Hub {
         if (client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
       }
     }
+  }
+
+  /** A reader's receipt moves on every open page of the room but their own, if they share receipts. */
+  async #deliverReceipt(roomId: number, userId: number): Promise<void> {
+    if (!this.#byRoom.get(roomId)?.size) return;
+    const ready = this.#supersede.start(`receipt:${roomId}:${userId}`);
+    const [[receipt], members] = await Promise.all([receipts(this.#deps, roomId, userId), memberIds(this.#deps, roomId)]);
+    if (!receipt || !ready()) return;
+    members.delete(userId);
+    this.#send(this.#byRoom.get(roomId) ?? [], members, renderReceiptMove(receipt));
   }
 
   /** One render for everyone who is not typing, and one for each typist (who never sees their own name). */

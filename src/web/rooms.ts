@@ -11,9 +11,10 @@ import {
   membersOf,
   publicRooms,
 } from "../domain/rooms.js";
-import { markRoomRead, markUnreadFrom, readPointer } from "../domain/reading.js";
+import { markRoomRead, markUnreadFrom, readPointer, receipts } from "../domain/reading.js";
 import { presentMessage } from "../render/message.js";
 import { presentPresence } from "../render/presence.js";
+import { receiptsByMessage } from "../render/receipts.js";
 import { typingText } from "../render/typing.js";
 import type { Request, Response } from "express";
 import { idParam } from "../http/params.js";
@@ -31,11 +32,13 @@ export async function roomPage(
 ): Promise<void> {
   const user = userOf(res);
   const room = await authorize(web.deps, user.id, roomId, "read");
-  const [messages, members, lastRead] = await Promise.all([
+  const [messages, members, lastRead, seen] = await Promise.all([
     latestMessages(web.deps, room),
     membersOf(web.deps, room),
     readPointer(web.deps, user.id, room.id),
+    receipts(web.deps, room.id),
   ]);
+  const receiptsAt = receiptsByMessage(seen, user.id);
   const firstUnread = messages.find((m) => m.id > (lastRead ?? 0) && m.author.id !== user.id);
   await web.page(
     req,
@@ -47,7 +50,7 @@ export async function roomPage(
       room,
       members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
       typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
-      messages: messages.map(presentMessage),
+      messages: messages.map((m) => ({ ...presentMessage(m), receipts: receiptsAt.get(m.id) })),
       firstUnreadId: firstUnread?.id,
       ...extra,
     },

@@ -1,0 +1,36 @@
+import type { Receipt } from "../domain/reading.js";
+import { render } from "./engine.js";
+import { outOfBand } from "./message.js";
+
+function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  return words.slice(0, 2).map((w) => [...w][0]!.toUpperCase()).join("") || "?";
+}
+
+export interface ReceiptView {
+  userId: number;
+  displayName: string;
+  initials: string;
+}
+
+export function presentReceipt(r: Receipt): ReceiptView {
+  return { userId: r.userId, displayName: r.displayName, initials: initials(r.displayName) };
+}
+
+/** Receipts grouped by the message they sit at, leaving out the viewer's own. */
+export function receiptsByMessage(all: Receipt[], viewerId: number): Map<number, ReceiptView[]> {
+  const byMessage = new Map<number, ReceiptView[]>();
+  for (const r of all) {
+    if (r.userId === viewerId) continue;
+    byMessage.set(r.at, [...(byMessage.get(r.at) ?? []), presentReceipt(r)]);
+  }
+  return byMessage;
+}
+
+/** Moves one reader's receipt: removed wherever it was, added under the message it now sits at. */
+export function renderReceiptMove(r: Receipt): string {
+  return (
+    `<span id="receipt-${r.userId}" hx-swap-oob="delete"></span>` +
+    outOfBand("beforeend", `#receipts-${r.at}`, render("partials/receipt", presentReceipt(r)))
+  );
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { LiveSocket, people, socketPool, Visitor } from "../support/client.js";
+import { databaseKinds } from "../support/databases.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const read = (s: LiveSocket, messageId: number) => s.ws.send(JSON.stringify({ signal: "read", messageId: String(messageId) }));
+const receiptOf = (userId: number) => (push: string) => push.startsWith(`<span id="receipt-${userId}" hx-swap-oob="delete">`);
+const chipsAt = (html: string, messageId: number) =>
+  [...(new RegExp(`<p id="receipts-${messageId}" class="receipts">(.*?)</p>`).exec(html)?.[1] ?? "").matchAll(/title="Seen by ([^"]+)"/g)].map((m) => m[1]);
+
+for (const kind of databaseKinds()) {
+  describe(`read receipts on ${kind}`, () => {
+    let server: TestServer;
+    let alice: Visitor, bob: Visitor, carol: Visitor;
+    let roomId: number;
+    let ids: number[];
+    let bobId: number;
+    const pool = socketPool();
+
+    before(async () => {
+      server = await startTestServer(kind);
+      [alice, bob, carol] = (await people(server.url, "alice", "bob", "carol")) as [Visitor, Visitor, Visitor];
+      roomId = await alice.createRoom("Seen");
+      await bob.joinRoom(roomId);
+      await carol.joinRoom(roomId);
+      await alice.openRoom(roomId);
+      for (const body of ["one", "two", "three"]) await alice.post(`/rooms/${roomId}/messages`, { body });
+      const page = await alice.openRoom(roomId);
+      ids = [...page.html.matchAll(/<li id="message-(\d+)"/g)].map((m) => Number(m[1]));
+      bobId = Number(/data-presence="(\d+)"[^>]*>.*Bob/.exec(page.html)![1]);
+    });
+    after(async () => {
+      pool.closeAll();
+      await server.stop();
+    });
+
+    test("a reader's initials sit under the last message they read, for everyone but themselves", async () => {
+      const bobRoom = await pool.open(bob, roomId);
+      read(bobRoom, ids[1]!);
+      await settle(200);
+      assert.deepEqual(chipsAt((await alice.openRoom(roomId)).html, ids[1]!), ["Bob"]);
+      assert.deepEqual(chipsAt((await carol.openRoom(roomId)).html, ids[2]!), ["Alice"], "the author has read her own message");
+      assert.deepEqual(chipsAt((await bob.openRoom(roomId)).html, ids[1]!), [], "Bob never sees his own receipt");
+      bobRoom.close();
+    });
+
+    test("receipts move live on others' open pages of the room, and not on the reader's own", async () => {
+      const aliceRoom = await pool.open(alice, roomId);
+      const carolRoom = await pool.open(carol, roomId);
+      const bobRoom = await pool.open(bob, roomId);
+      read(bobRoom, ids[2]!);
+      const [move] = await aliceRoom.waitFor(1, 2000, receiptOf(bobId));
+      assert.equal(
+        move,
+        `<span id="receipt-${bobId}" hx-swap-oob="delete"></span><div hx-swap-oob="beforeend:#receipts-${ids[2]}"><span id="receipt-${bobId}" class="receipt" title="Seen by Bob"><span aria-hidden="true">B</span><span class="sr-only">Seen by Bob</span></span></div>`,
+      );
+      await carolRoom.waitFor(1, 2000, receiptOf(bobId));
+      await settle(100);
+      assert.deepEqual(bobRoom.received.filter(receiptOf(bobId)), []);
+      for (const s of [aliceRoom, carolRoom, bobRoom]) s.close();
+    });
+
+    test("with sharing off, a reader's receipts are never shown, but they still see others'", async () => {
+      await bob.get("/settings");
+      await bob.post("/settings", { sidebarOrder: "activity" });
+      assert.deepEqual(chipsAt((await alice.openRoom(roomId)).html, ids[2]!), [], "Bob's receipt is gone (and Alice never sees her own)");
+      const aliceRoom = await pool.open(alice, roomId);
+      await alice.post(`/rooms/${roomId}/messages`, { body: "four" });
+      const four = Math.max(...[...(await alice.openRoom(roomId)).html.matchAll(/<li id="message-(\d+)"/g)].map((m) => Number(m[1])));
+      const bobRoom = await pool.open(bob, roomId);
+      read(bobRoom, four);
+      await settle(300);
+      assert.deepEqual(aliceRoom.received.filter(receiptOf(bobId)), []);
+      assert.deepEqual(chipsAt((await bob.openRoom(roomId)).html, four), ["Alice"], "Bob still sees Alice's");
+      for (const s of [aliceRoom, bobRoom]) s.close();
+    });
+  });
+}
