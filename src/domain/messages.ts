@@ -1,8 +1,8 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { messages, users } from "../db/schema.js";
+import { memberships, messages, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
-import { markRead } from "./reading.js";
+import { NotFoundError } from "./errors.js";
 import { authorize, type Granted } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
@@ -14,7 +14,7 @@ export interface Message {
   roomId: number;
   body: string;
   createdAt: Date;
-  author: { id: number; username: string; displayName: string };
+  author: { id: number; username: string; displayName: string; sharesReceipts: boolean };
 }
 
 const postInput = z.object({
@@ -34,21 +34,32 @@ export const messageColumns = {
   roomId: messages.roomId,
   body: messages.body,
   createdAt: messages.createdAt,
-  author: { id: users.id, username: users.username, displayName: users.displayName },
+  author: {
+    id: users.id,
+    username: users.username,
+    displayName: users.displayName,
+    sharesReceipts: users.shareReadReceipts,
+  },
 };
 
 /** Stores a message and, once committed, tells listeners about it. */
 export async function postMessage(deps: Deps, userId: number, roomId: number, input: unknown): Promise<number> {
   await authorize(deps, userId, roomId, "post");
   const { body } = parseInput(postInput, input);
+  // Writing in a room means having read it up to one's own message: the author's pointer moves in
+  // the same statement, and listeners of message.created account for it (no separate read.moved).
+  const inserted = deps.db.$with("inserted").as(
+    deps.db.insert(messages).values({ roomId, authorId: userId, body }).returning({ id: messages.id }),
+  );
   const [row] = await deps.db
-    .insert(messages)
-    .values({ roomId, authorId: userId, body })
-    .returning({ id: messages.id });
+    .with(inserted)
+    .update(memberships)
+    .set({ lastReadMessageId: sql`(select ${inserted.id} from ${inserted})` })
+    .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)))
+    .returning({ id: sql<number>`(select ${inserted.id} from ${inserted})`.mapWith(Number) });
+  if (!row) throw new NotFoundError("Room not found");
   deps.typing.stopped(roomId, userId);
   deps.events.publish({ kind: "message.created", roomId, messageId: row!.id, authorId: userId });
-  // Writing in a room means having read it up to one's own message.
-  await markRead(deps, userId, roomId, row!.id);
   return row!.id;
 }
 

@@ -153,12 +153,22 @@ export class Hub {
   }
 
   async #deliverMessage(roomId: number, messageId: number, authorId: number): Promise<void> {
-    const members = await memberIds(this.#deps, roomId);
     const watching = this.#byRoom.get(roomId);
+    const [members, message] = await Promise.all([
+      memberIds(this.#deps, roomId),
+      watching?.size ? messageForDelivery(this.#deps, roomId, messageId) : null,
+    ]);
     if (watching?.size) {
-      const message = await messageForDelivery(this.#deps, roomId, messageId);
       // Membership is checked again at send time: a socket whose user has left gets nothing.
-      if (message) this.#send(watching, members, outOfBand("beforeend", "#messages", renderMessage(message)));
+      if (message) {
+        this.#send(watching, members, outOfBand("beforeend", "#messages", renderMessage(message)));
+        // The author's pointer moved to their message with it: their receipt follows, for the others.
+        if (message.author.sharesReceipts) {
+          const others = new Set([...members].filter((id) => id !== authorId));
+          const receipt = { userId: authorId, displayName: message.author.displayName, at: messageId };
+          this.#send(watching, others, renderReceiptMove(receipt));
+        }
+      }
     }
     await this.#deliverUnread(roomId, [...members], authorId);
   }

@@ -62,6 +62,20 @@ for (const kind of databaseKinds()) {
       for (const s of [aliceRoom, carolRoom, bobRoom]) s.close();
     });
 
+    test("posting moves the author's own receipt to the new message, live, for the others", async () => {
+      const aliceId = Number(/data-presence="(\d+)"[^>]*>.*Alice/.exec((await carol.openRoom(roomId)).html)![1]);
+      const carolRoom = await pool.open(carol, roomId);
+      const aliceRoom = await pool.open(alice, roomId);
+      await alice.openRoom(roomId);
+      await alice.post(`/rooms/${roomId}/messages`, { body: "my own" }, { "hx-request": "true" });
+      const [move] = await carolRoom.waitFor(1, 2000, receiptOf(aliceId));
+      const newest = Number(/id="message-(\d+)"/.exec(carolRoom.received.find((p) => p.includes("my own"))!)![1]);
+      assert.match(move!, new RegExp(`beforeend:#receipts-${newest}"><span id="receipt-${aliceId}" class="receipt" title="Seen by Alice">`));
+      await settle(100);
+      assert.deepEqual(aliceRoom.received.filter(receiptOf(aliceId)), [], "not to the author");
+      for (const s of [carolRoom, aliceRoom]) s.close();
+    });
+
     test("with sharing off, a reader's receipts are never shown, but they still see others'", async () => {
       await bob.get("/settings");
       await bob.post("/settings", { sidebarOrder: "activity" });
