@@ -16,6 +16,9 @@ import { authorize } from "./rooms.js";
 export const latestMessageOf = (roomId: number) =>
   sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${roomId})`;
 
+const messageInRoom = (messageId: number, roomId: number) =>
+  sql`exists (select 1 from ${messages} where ${messages.id} = ${messageId} and ${messages.roomId} = ${roomId})`;
+
 /**
  * Moves the pointer forward to `messageId` if that message is in the room; returns whether it moved.
  * Only a member has a pointer, so the update itself is the membership check.
@@ -29,7 +32,7 @@ export async function markRead(deps: Deps, userId: number, roomId: number, messa
         eq(memberships.roomId, roomId),
         eq(memberships.userId, userId),
         or(isNull(memberships.lastReadMessageId), lt(memberships.lastReadMessageId, messageId)),
-        sql`exists (select 1 from ${messages} where ${messages.id} = ${messageId} and ${messages.roomId} = ${roomId})`,
+        messageInRoom(messageId, roomId),
       ),
     )
     .returning({ roomId: memberships.roomId });
@@ -47,7 +50,7 @@ export async function markUnreadFrom(deps: Deps, userId: number, roomId: number,
       and(
         eq(memberships.roomId, roomId),
         eq(memberships.userId, userId),
-        sql`exists (select 1 from ${messages} where ${messages.id} = ${messageId} and ${messages.roomId} = ${roomId})`,
+        messageInRoom(messageId, roomId),
       ),
     )
     .returning({ roomId: memberships.roomId });
