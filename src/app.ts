@@ -16,6 +16,7 @@ import { errorPages, notFound } from "./web/errors.js";
 import { healthRouter } from "./web/health.js";
 import { rateLimits } from "./web/limits.js";
 import { messagesRouter } from "./web/messages.js";
+import { peopleRouter } from "./web/people.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { unreadRouter } from "./web/unread.js";
@@ -95,6 +96,7 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
   app.use(messagesRouter(web, limits.messages));
   app.use(settingsRouter(web));
   app.use(unreadRouter(web));
+  app.use(peopleRouter(web));
 
   app.use(notFound);
   app.use(errorPages(web));

@@ -40,12 +40,17 @@ export const rooms = pgTable(
     topic: text("topic").notNull().default(""),
     isPrivate: boolean("is_private").notNull().default(false),
     isDefault: boolean("is_default").notNull().default(false),
+    /** "room": named, joined or invited to; "direct" (two people) and "group": a conversation among a fixed set. */
+    kind: text("kind", { enum: ["room", "direct", "group"] }).notNull().default("room"),
+    /** A conversation's members' ids, sorted and comma-joined: opening the same set finds the same conversation. */
+    participantsKey: text("participants_key"),
     createdBy: bigint("created_by", { mode: "number" }).references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("rooms_one_default_key").on(t.isDefault).where(sql`${t.isDefault}`),
     index("rooms_public_name_idx").on(sql`lower(${t.name})`).where(sql`not ${t.isPrivate}`),
+    uniqueIndex("rooms_participants_key").on(t.participantsKey),
   ],
 );
 
@@ -64,6 +69,8 @@ export const memberships = pgTable(
     roomId: roomRef(),
     userId: userRef("user_id"),
     lastReadMessageId: bigint("last_read_message_id", { mode: "number" }),
+    /** When the pointer last moved forward: the time of a "Seen" receipt. */
+    lastReadAt: timestamp("last_read_at", { withTimezone: true, mode: "date" }),
     joinedAt: timestamp("joined_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("memberships_user_idx").on(t.userId, t.roomId)],

@@ -1,9 +1,9 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, messages, users } from "../db/schema.js";
+import { memberships, messages, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
-import { authorize, type Granted } from "./rooms.js";
+import { authorize, type Granted, type RoomKind } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
 const MAX_BODY = 4000;
@@ -54,7 +54,7 @@ export async function postMessage(deps: Deps, userId: number, roomId: number, in
   const [row] = await deps.db
     .with(inserted)
     .update(memberships)
-    .set({ lastReadMessageId: sql`(select ${inserted.id} from ${inserted})` })
+    .set({ lastReadMessageId: sql`(select ${inserted.id} from ${inserted})`, lastReadAt: sql`now()` })
     .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)))
     .returning({ id: sql<number>`(select ${inserted.id} from ${inserted})`.mapWith(Number) });
   if (!row) throw new NotFoundError("Room not found");
@@ -75,12 +75,17 @@ export async function latestMessages({ db }: Deps, room: Granted<"read">): Promi
   return rows.reverse();
 }
 
-/** One message for delivery; the caller decides who may see it. */
-export async function messageForDelivery({ db }: Deps, roomId: number, messageId: number): Promise<Message | null> {
+/** One message for delivery, with the kind of its room; the caller decides who may see it. */
+export async function messageForDelivery(
+  { db }: Deps,
+  roomId: number,
+  messageId: number,
+): Promise<(Message & { roomKind: RoomKind }) | null> {
   const [row] = await db
-    .select(messageColumns)
+    .select({ ...messageColumns, roomKind: rooms.kind })
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
+    .innerJoin(rooms, eq(rooms.id, messages.roomId))
     .where(and(eq(messages.roomId, roomId), eq(messages.id, messageId)));
   return row ?? null;
 }

@@ -3,16 +3,17 @@
  * through `authorize`, so a rule is changed here and nowhere else.
  */
 export interface RoomAccess {
-  room: { id: number; isPrivate: boolean; isDefault: boolean };
+  room: { id: number; isPrivate: boolean; isDefault: boolean; kind: "room" | "direct" | "group" };
   isMember: boolean;
 }
 
 const rules = {
   read: (a: RoomAccess) => a.isMember,
   post: (a: RoomAccess) => a.isMember,
-  leave: (a: RoomAccess) => a.isMember,
-  join: (a: RoomAccess) => !a.isMember && !a.room.isPrivate,
-  addMember: (a: RoomAccess) => a.isMember && a.room.isPrivate,
+  // A conversation is its set of people: nobody leaves or joins it, so opening the set finds it again.
+  leave: (a: RoomAccess) => a.isMember && a.room.kind === "room",
+  join: (a: RoomAccess) => !a.isMember && !a.room.isPrivate && a.room.kind === "room",
+  addMember: (a: RoomAccess) => a.isMember && a.room.isPrivate && a.room.kind === "room",
 } satisfies Record<string, (a: RoomAccess) => boolean>;
 
 export type RoomAction = keyof typeof rules;

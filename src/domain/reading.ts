@@ -1,10 +1,10 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, inArray, isNull, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { memberships, messages, rooms, users } from "../db/schema.js";
 import { messageColumns, type Message } from "./messages.js";
 import type { SidebarOrder } from "./accounts.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
-import { authorize } from "./rooms.js";
+import { authorize, roomColumns, type Granted, type Room } from "./rooms.js";
 
 /**
  * Each membership's read pointer (`last_read_message_id`): what a member has read. Unread counts,
@@ -26,7 +26,7 @@ const messageInRoom = (messageId: number, roomId: number) =>
 export async function markRead(deps: Deps, userId: number, roomId: number, messageId: number): Promise<boolean> {
   const moved = await deps.db
     .update(memberships)
-    .set({ lastReadMessageId: messageId })
+    .set({ lastReadMessageId: messageId, lastReadAt: sql`now()` })
     .where(
       and(
         eq(memberships.roomId, roomId),
@@ -74,7 +74,7 @@ const latestOfMembershipRoom = sql<number | null>`(select max(${messages.id}) fr
 export async function markAllRead(deps: Deps, userId: number): Promise<void> {
   const moved = await deps.db
     .update(memberships)
-    .set({ lastReadMessageId: latestOfMembershipRoom })
+    .set({ lastReadMessageId: latestOfMembershipRoom, lastReadAt: sql`now()` })
     .where(
       and(
         eq(memberships.userId, userId),
@@ -88,9 +88,9 @@ export async function markAllRead(deps: Deps, userId: number): Promise<void> {
 export const UNREAD_PAGE_LIMIT = 500;
 
 /** Everything unread for one person, grouped by room (by name), oldest first within each. */
-export async function unreadMessages({ db }: Deps, userId: number): Promise<Array<Message & { roomName: string }>> {
+export async function unreadMessages({ db }: Deps, userId: number): Promise<Array<Message & { room: Room }>> {
   return db
-    .select({ ...messageColumns, roomName: rooms.name })
+    .select({ ...messageColumns, room: roomColumns })
     .from(memberships)
     .innerJoin(messages, unreadJoin)
     .innerJoin(users, eq(users.id, messages.authorId))
@@ -103,8 +103,15 @@ export async function unreadMessages({ db }: Deps, userId: number): Promise<Arra
 export interface Receipt {
   userId: number;
   displayName: string;
-  /** The newest message of the room at or before the reader's pointer: where their receipt sits. */
+  /**
+   * Where the receipt sits: the newest message at or before the reader's pointer; in a direct
+   * conversation, the newest of the other person's messages there (it is theirs to see).
+   */
   at: number;
+  /** When the reader's pointer last moved. */
+  readAt: Date | null;
+  /** In a direct conversation a receipt reads "Seen" with its time; elsewhere it is initials. */
+  direct: boolean;
 }
 
 /**
@@ -112,11 +119,20 @@ export interface Receipt {
  * receipt sits. One query; `onlyUserId` narrows it to one reader (for a live move).
  */
 export async function receipts({ db }: Deps, roomId: number, onlyUserId?: number): Promise<Receipt[]> {
-  const at = sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${roomId} and ${messages.id} <= ${memberships.lastReadMessageId})`;
+  const at = sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${roomId}
+    and ${messages.id} <= ${memberships.lastReadMessageId}
+    and (${rooms.kind} <> 'direct' or ${messages.authorId} <> ${memberships.userId}))`;
   const rows = await db
-    .select({ userId: users.id, displayName: users.displayName, at })
+    .select({
+      userId: users.id,
+      displayName: users.displayName,
+      at,
+      readAt: memberships.lastReadAt,
+      direct: sql<boolean>`${rooms.kind} = 'direct'`,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(rooms, eq(rooms.id, memberships.roomId))
     .where(
       and(
         eq(memberships.roomId, roomId),
@@ -124,7 +140,33 @@ export async function receipts({ db }: Deps, roomId: number, onlyUserId?: number
         onlyUserId === undefined ? undefined : eq(memberships.userId, onlyUserId),
       ),
     );
-  return rows.flatMap((r) => (r.at === null ? [] : [{ userId: r.userId, displayName: r.displayName, at: Number(r.at) }]));
+  return rows.flatMap((r) => (r.at === null ? [] : [{ ...r, at: Number(r.at) }]));
+}
+
+/**
+ * Who has read a message, for "Seen by …": members who share receipts, whose pointer has reached
+ * it, other than its author and the viewer, by name.
+ */
+export async function seenBy({ db }: Deps, viewerId: number, room: Granted<"read">, messageId: number): Promise<string[] | null> {
+  const [message] = await db
+    .select({ authorId: messages.authorId })
+    .from(messages)
+    .where(and(eq(messages.id, messageId), eq(messages.roomId, room.id)));
+  if (!message) return null;
+  const rows = await db
+    .select({ displayName: users.displayName })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(memberships.roomId, room.id),
+        gte(memberships.lastReadMessageId, messageId),
+        eq(users.shareReadReceipts, true),
+        notInArray(users.id, [viewerId, message.authorId]),
+      ),
+    )
+    .orderBy(asc(sql`lower(${users.displayName})`), asc(users.id));
+  return rows.map((r) => r.displayName);
 }
 
 /** Where the user's pointer is in a room they may read (null: nothing read yet). */

@@ -8,12 +8,25 @@ import { may, type RoomAccess, type RoomAction } from "./policy.js";
 import { latestMessageOf, unreadJoin } from "./reading.js";
 import { parseInput } from "./validate.js";
 
+export type RoomKind = "room" | "direct" | "group";
+
+/** Someone in a conversation: what its title and the direct partner's presence dot need. */
+export interface Participant {
+  id: number;
+  displayName: string;
+  lastSeenAt: Date | null;
+}
+
 export interface Room {
   id: number;
+  /** A room's own name; empty for conversations, which are titled by their participants. */
   name: string;
   topic: string;
   isPrivate: boolean;
   isDefault: boolean;
+  kind: RoomKind;
+  /** A conversation's members (everyone, the viewer too), by name; empty for rooms. */
+  participants: Participant[];
 }
 
 declare const granted: unique symbol;
@@ -30,12 +43,27 @@ export interface Member {
   lastSeenAt: Date | null;
 }
 
-const roomColumns = {
+type ParticipantRow = { id: number; displayName: string; lastSeenAt: string | null };
+
+// Only conversations pay for this subquery (a few rows through the membership primary key).
+const participants = sql<ParticipantRow[] | null>`case when ${rooms.kind} <> 'room' then (
+  select json_agg(json_build_object('id', u.id, 'displayName', u.display_name, 'lastSeenAt', u.last_seen_at)
+    order by lower(u.display_name), u.id)
+  from ${memberships} m join ${users} u on u.id = m.user_id where m.room_id = ${rooms.id}) end`.mapWith(
+  (value: ParticipantRow[] | string | null): Participant[] => {
+    const rows: ParticipantRow[] = typeof value === "string" ? JSON.parse(value) : (value ?? []);
+    return rows.map((p) => ({ ...p, lastSeenAt: p.lastSeenAt === null ? null : new Date(p.lastSeenAt) }));
+  },
+);
+
+export const roomColumns = {
   id: rooms.id,
   name: rooms.name,
   topic: rooms.topic,
   isPrivate: rooms.isPrivate,
   isDefault: rooms.isDefault,
+  kind: rooms.kind,
+  participants,
 };
 
 const memberColumns = {

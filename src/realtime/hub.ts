@@ -10,6 +10,7 @@ import { memberIds, roomForDelivery } from "../domain/rooms.js";
 import { outOfBand, renderMessage } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";
+import { presentRoom } from "../render/rooms.js";
 import { renderUnreadPush } from "../render/unread.js";
 import { Supersede } from "./supersede.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
@@ -24,6 +25,8 @@ export interface Client {
   ws: WebSocket;
   userId: number;
   roomId: number | null;
+  /** The People page, which shows everyone's presence. */
+  watchesPeople: boolean;
   alive: boolean;
 }
 
@@ -46,6 +49,7 @@ function removeFrom<K>(map: Map<K, Set<Client>>, key: K, client: Client): void {
 export class Hub {
   readonly #byRoom = new Map<number, Set<Client>>();
   readonly #byUser = new Map<number, Set<Client>>();
+  readonly #peopleWatchers = new Set<Client>();
   readonly #deps: Deps;
   readonly #log: Logger;
   readonly #unsubscribe: () => void;
@@ -62,6 +66,7 @@ export class Hub {
   add(client: Client): void {
     addTo(this.#byUser, client.userId, client);
     if (client.roomId !== null) addTo(this.#byRoom, client.roomId, client);
+    if (client.watchesPeople) this.#peopleWatchers.add(client);
     client.ws.on("close", () => this.#remove(client));
     client.ws.on("message", (data) => this.#onSignal(client, String(data)));
     client.ws.on("pong", () => (client.alive = true));
@@ -98,6 +103,7 @@ export class Hub {
 
   #remove(client: Client): void {
     removeFrom(this.#byUser, client.userId, client);
+    this.#peopleWatchers.delete(client);
     if (client.roomId !== null) {
       removeFrom(this.#byRoom, client.roomId, client);
       this.#deps.typing.stopped(client.roomId, client.userId);
@@ -158,19 +164,22 @@ export class Hub {
       memberIds(this.#deps, roomId),
       watching?.size ? messageForDelivery(this.#deps, roomId, messageId) : null,
     ]);
-    if (watching?.size) {
+    let directReceipt: Promise<void> | undefined;
+    if (watching?.size && message) {
       // Membership is checked again at send time: a socket whose user has left gets nothing.
-      if (message) {
-        this.#send(watching, members, outOfBand("beforeend", "#messages", renderMessage(message)));
-        // The author's pointer moved to their message with it: their receipt follows, for the others.
-        if (message.author.sharesReceipts) {
-          const others = new Set([...members].filter((id) => id !== authorId));
-          const receipt = { userId: authorId, displayName: message.author.displayName, at: messageId };
-          this.#send(watching, others, renderReceiptMove(receipt));
-        }
+      this.#send(watching, members, outOfBand("beforeend", "#messages", renderMessage(message)));
+      // The author's pointer moved to their message with it: their receipt follows, for the others.
+      // In a direct conversation it sits at the other person's newest message, which takes a query.
+      if (message.author.sharesReceipts && message.roomKind === "direct") {
+        directReceipt = this.#deliverReceipt(roomId, authorId);
+      } else if (message.author.sharesReceipts) {
+        const others = new Set([...members].filter((id) => id !== authorId));
+        const { displayName } = message.author;
+        const receipt = { userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false };
+        this.#send(watching, others, renderReceiptMove(receipt));
       }
     }
-    await this.#deliverUnread(roomId, [...members], authorId);
+    await Promise.all([directReceipt, this.#deliverUnread(roomId, [...members], authorId)]);
   }
 
   /**
@@ -193,10 +202,13 @@ export class Hub {
       for (const client of this.#byUser.get(userId) ?? []) {
         const current = client.roomId === roomId;
         const toTop = authorId !== null && authorId !== userId && counts.order === "activity" && counts.inRoom > 0;
-        const key = `${counts.inRoom}:${counts.total}:${current}:${toTop}`;
+        // A room's row reads the same for everyone; a conversation's is titled by the others in it.
+        const viewer = room.kind === "room" ? "" : userId;
+        const key = `${viewer}:${counts.inRoom}:${counts.total}:${current}:${toTop}`;
         let html = renders.get(key);
         if (html === undefined) {
-          html = renderUnreadPush({ ...room, unread: counts.inRoom }, current, counts.total, toTop);
+          const row = presentRoom({ ...room, unread: counts.inRoom }, userId, this.#deps.presence);
+          html = renderUnreadPush(row, current, counts.total, toTop);
           renders.set(key, html);
         }
         if (client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
@@ -239,6 +251,8 @@ export class Hub {
     ]);
     if (!state || !ready()) return;
     const html = renderPresencePush(state);
-    for (const viewer of audience) this.#send(this.#byUser.get(viewer) ?? [], audience, html);
+    const sockets = new Set(this.#peopleWatchers);
+    for (const viewer of audience) for (const client of this.#byUser.get(viewer) ?? []) sockets.add(client);
+    this.#send(sockets, new Set([...sockets].map((c) => c.userId)), html);
   }
 }

@@ -39,7 +39,8 @@ export interface SocketOptions {
 
 /**
  * Accepts `/ws` upgrades from our own pages for a logged-in person (every page holds one, which
- * is what makes them "online"), and `/ws?room=ID` from a room page, for a member of that room.
+ * is what makes them "online"), `/ws?room=ID` from a room page, for a member of that room, and
+ * `/ws?people` from the People page, which shows everyone's presence.
  * What pages send (small signals such as "typing") goes to the hub.
  */
 export function attachWebSockets(server: Server, opts: SocketOptions): { close(): void } {
@@ -64,7 +65,8 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     const room = url.searchParams.get("room");
     const roomId = room === null ? null : idParam(room);
     if (roomId !== null) await authorize(opts.deps, userId, roomId, "read");
-    wss.handleUpgrade(req, socket, head, (ws) => opts.hub.add({ ws, userId, roomId, alive: true }));
+    const watchesPeople = url.searchParams.has("people");
+    wss.handleUpgrade(req, socket, head, (ws) => opts.hub.add({ ws, userId, roomId, watchesPeople, alive: true }));
   }
 
   const pinger = setInterval(() => opts.hub.sweep(), opts.pingIntervalMs);

@@ -28,14 +28,22 @@ export function bodyParts(body: string): BodyPart[] {
 const timeOfDay = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 const fullDate = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" });
 
-export interface MessageView {
+/** A moment as the server renders it (UTC; `public/app.js` shows it in the reader's time zone). */
+export interface TimeLabels {
+  iso: string;
+  time: string;
+  fullTime: string;
+}
+
+export function timeLabels(at: Date): TimeLabels {
+  return { iso: at.toISOString(), time: `${timeOfDay.format(at)} UTC`, fullTime: `${fullDate.format(at)} UTC` };
+}
+
+export interface MessageView extends TimeLabels {
   id: number;
   roomId: number;
   authorName: string;
   authorUsername: string;
-  iso: string;
-  time: string;
-  fullTime: string;
   parts: BodyPart[];
 }
 
@@ -45,9 +53,7 @@ export function presentMessage(m: Message): MessageView {
     roomId: m.roomId,
     authorName: m.author.displayName,
     authorUsername: m.author.username,
-    iso: m.createdAt.toISOString(),
-    time: `${timeOfDay.format(m.createdAt)} UTC`,
-    fullTime: `${fullDate.format(m.createdAt)} UTC`,
+    ...timeLabels(m.createdAt),
     parts: bodyParts(m.body),
   };
 }

@@ -1,6 +1,6 @@
 import type { Receipt } from "../domain/reading.js";
 import { render } from "./engine.js";
-import { outOfBand } from "./message.js";
+import { outOfBand, timeLabels, type TimeLabels } from "./message.js";
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -11,10 +11,18 @@ export interface ReceiptView {
   userId: number;
   displayName: string;
   initials: string;
+  direct: boolean;
+  readAt?: TimeLabels;
 }
 
 export function presentReceipt(r: Receipt): ReceiptView {
-  return { userId: r.userId, displayName: r.displayName, initials: initials(r.displayName) };
+  return {
+    userId: r.userId,
+    displayName: r.displayName,
+    initials: initials(r.displayName),
+    direct: r.direct,
+    ...(r.readAt && { readAt: timeLabels(r.readAt) }),
+  };
 }
 
 /** Receipts grouped by the message they sit at, leaving out the viewer's own. */

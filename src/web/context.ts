@@ -4,6 +4,7 @@ import type { User } from "../domain/accounts.js";
 import type { Deps } from "../domain/deps.js";
 import { roomsOf } from "../domain/rooms.js";
 import { render } from "../render/engine.js";
+import { presentRoom } from "../render/rooms.js";
 import { csrfToken } from "./csrf.js";
 
 export interface PageData {
@@ -41,9 +42,20 @@ export function createWeb(deps: Deps, config: Config): Web {
     config,
     async page(req, res, template, data, status = 200) {
       const user = currentUser(res);
-      const sidebarRooms = user ? await roomsOf(deps, user.id, user.sidebarOrder) : [];
-      const unreadTotal = sidebarRooms.reduce((sum, room) => sum + room.unread, 0);
-      const html = render(template, { user, sidebarRooms, unreadTotal, csrfToken: csrfToken(req), ...data });
+      const mine = user ? await roomsOf(deps, user.id, user.sidebarOrder) : [];
+      const sidebar = mine.map((room) => presentRoom(room, user!.id, deps.presence));
+      const conversations = sidebar.filter((room) => room.kind !== "room");
+      // Conversations have no name of their own to sort by in the query: their label is per viewer.
+      if (user?.sidebarOrder === "alphabetical") conversations.sort((a, b) => a.label.localeCompare(b.label, "en"));
+      const unreadTotal = mine.reduce((sum, room) => sum + room.unread, 0);
+      const html = render(template, {
+        user,
+        sidebarRooms: sidebar.filter((room) => room.kind === "room"),
+        sidebarConversations: conversations,
+        unreadTotal,
+        csrfToken: csrfToken(req),
+        ...data,
+      });
       res.status(status).type("html").send(html);
     },
   };

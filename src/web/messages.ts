@@ -3,6 +3,7 @@ import { InvalidInputError } from "../domain/errors.js";
 import { postMessage } from "../domain/messages.js";
 import { authorize } from "../domain/rooms.js";
 import { render } from "../render/engine.js";
+import { presentRoom } from "../render/rooms.js";
 import { csrfToken } from "./csrf.js";
 import { idParam } from "../http/params.js";
 import { isHtmx, userOf, type Web } from "./context.js";
@@ -29,7 +30,7 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
       res
         .status(err.status)
         .type("html")
-        .send(render("partials/composer", { room, csrfToken: csrfToken(req), body, error }));
+        .send(render("partials/composer", { room: presentRoom(room, user.id, web.deps.presence), csrfToken: csrfToken(req), body, error }));
     }
   });
 

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { InvalidInputError } from "../domain/errors.js";
+import { InvalidInputError, NotFoundError } from "../domain/errors.js";
 import { latestMessages } from "../domain/messages.js";
 import {
   addMember,
@@ -11,10 +11,12 @@ import {
   membersOf,
   publicRooms,
 } from "../domain/rooms.js";
-import { markRoomRead, markUnreadFrom, readPointer, receipts } from "../domain/reading.js";
+import { markRoomRead, markUnreadFrom, readPointer, receipts, seenBy } from "../domain/reading.js";
 import { presentMessage } from "../render/message.js";
 import { presentPresence } from "../render/presence.js";
 import { receiptsByMessage } from "../render/receipts.js";
+import { joinNames, presentRoom } from "../render/rooms.js";
+import { render } from "../render/engine.js";
 import { typingText } from "../render/typing.js";
 import type { Request, Response } from "express";
 import { idParam } from "../http/params.js";
@@ -31,10 +33,11 @@ export async function roomPage(
   status = 200,
 ): Promise<void> {
   const user = userOf(res);
-  const room = await authorize(web.deps, user.id, roomId, "read");
+  const granted = await authorize(web.deps, user.id, roomId, "read");
+  const room = presentRoom(granted, user.id, web.deps.presence);
   const [messages, members, lastRead, seen] = await Promise.all([
-    latestMessages(web.deps, room),
-    membersOf(web.deps, room),
+    latestMessages(web.deps, granted),
+    membersOf(web.deps, granted),
     readPointer(web.deps, user.id, room.id),
     receipts(web.deps, room.id),
   ]);
@@ -45,7 +48,7 @@ export async function roomPage(
     res,
     "pages/room",
     {
-      title: room.name,
+      title: room.label,
       currentRoomId: room.id,
       room,
       members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
@@ -117,11 +120,12 @@ export function roomsRouter(web: Web): Router {
 
   // Without script, the link on a message leads here to confirm; with it, htmx posts directly.
   router.get("/rooms/:id/messages/:messageId/unread", async (req, res) => {
-    const room = await authorize(web.deps, userOf(res).id, idParam(req.params.id), "read");
+    const user = userOf(res);
+    const room = await authorize(web.deps, user.id, idParam(req.params.id), "read");
     await web.page(req, res, "pages/mark-unread", {
       title: "Mark as unread",
       currentRoomId: room.id,
-      room,
+      room: presentRoom(room, user.id, web.deps.presence),
       messageId: idParam(req.params.messageId),
     });
   });
@@ -131,6 +135,26 @@ export function roomsRouter(web: Web): Router {
     await markUnreadFrom(web.deps, userOf(res).id, roomId, idParam(req.params.messageId));
     if (isHtmx(req)) res.status(204).end();
     else res.redirect(303, "/unread");
+  });
+
+  // "Seen by …" on a message: a fragment for htmx, a page without script.
+  router.get("/rooms/:id/messages/:messageId/seen", async (req, res) => {
+    const user = userOf(res);
+    const room = await authorize(web.deps, user.id, idParam(req.params.id), "read");
+    const names = await seenBy(web.deps, user.id, room, idParam(req.params.messageId));
+    if (names === null) throw new NotFoundError("Message not found");
+    const seen = { text: names.length ? `Seen by ${joinNames(names)}` : "No one else has seen this yet." };
+    if (isHtmx(req)) {
+      res.type("html").send(render("partials/seen-by", seen));
+      return;
+    }
+    await web.page(req, res, "pages/seen-by", {
+      title: "Seen by",
+      currentRoomId: room.id,
+      room: presentRoom(room, user.id, web.deps.presence),
+      messageId: idParam(req.params.messageId),
+      ...seen,
+    });
   });
 
   router.post("/rooms/:id/members", async (req, res) => {

@@ -1,11 +1,11 @@
 import { Router } from "express";
 import { markAllRead, UNREAD_PAGE_LIMIT, unreadMessages } from "../domain/reading.js";
 import { presentMessage, type MessageView } from "../render/message.js";
+import { presentRoom, type RoomView } from "../render/rooms.js";
 import { userOf, type Web } from "./context.js";
 
 interface RoomGroup {
-  roomId: number;
-  roomName: string;
+  room: RoomView;
   messages: MessageView[];
 }
 
@@ -13,10 +13,11 @@ export function unreadRouter(web: Web): Router {
   const router = Router();
 
   router.get("/unread", async (req, res) => {
-    const messages = await unreadMessages(web.deps, userOf(res).id);
+    const user = userOf(res);
+    const messages = await unreadMessages(web.deps, user.id);
     const groups: RoomGroup[] = [];
     for (const m of messages) {
-      if (groups.at(-1)?.roomId !== m.roomId) groups.push({ roomId: m.roomId, roomName: m.roomName, messages: [] });
+      if (groups.at(-1)?.room.id !== m.roomId) groups.push({ room: presentRoom(m.room, user.id, web.deps.presence), messages: [] });
       groups.at(-1)!.messages.push(presentMessage(m));
     }
     await web.page(req, res, "pages/unread", {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { may, type RoomAccess } from "../../src/domain/policy.js";
 
-const access = (isPrivate: boolean, isMember: boolean): RoomAccess => ({
-  room: { id: 1, isPrivate, isDefault: false },
+const access = (isPrivate: boolean, isMember: boolean, kind: RoomAccess["room"]["kind"] = "room"): RoomAccess => ({
+  room: { id: 1, isPrivate, isDefault: false, kind },
   isMember,
 });
 
@@ -27,4 +27,15 @@ test("only members of a private room add people to it", () => {
   assert.equal(may("addMember", access(true, true)), true);
   assert.equal(may("addMember", access(false, true)), false);
   assert.equal(may("addMember", access(true, false)), false);
+});
+
+test("conversations are read and written by their people, and nobody leaves, joins or is added", () => {
+  for (const kind of ["direct", "group"] as const) {
+    assert.equal(may("read", access(true, true, kind)), true, kind);
+    assert.equal(may("post", access(true, true, kind)), true, kind);
+    assert.equal(may("read", access(true, false, kind)), false, kind);
+    assert.equal(may("leave", access(true, true, kind)), false, kind);
+    assert.equal(may("addMember", access(true, true, kind)), false, kind);
+    assert.equal(may("join", access(false, false, kind)), false, kind);
+  }
 });
