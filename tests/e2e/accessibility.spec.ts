@@ -3,7 +3,7 @@ import type { Browser, Page } from "@playwright/test";
 import { Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
 import type { BrowserGlobals } from "./browser.js";
-import { expect, person, test, unique } from "./fixtures.js";
+import { displayNameOf, expect, person, test, unique } from "./fixtures.js";
 
 /** Every WCAG 2.x A and AA rule axe knows, up to 2.2. */
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -30,13 +30,15 @@ test.describe.configure({ mode: "parallel" });
 let cookie: { name: string; value: string };
 let publicRoom: number;
 let privateRoom: number;
+let conversation: number;
 
 test.beforeAll(async ({ server }) => {
   const owner = new Visitor(server.url);
   const username = unique("axe");
   await owner.signUp(username);
   const friend = new Visitor(server.url);
-  await friend.signUp(unique("friend"));
+  const friendName = unique("friend");
+  await friend.signUp(friendName);
 
   publicRoom = await owner.createRoom(unique("lobby"), { topic: "Everything about accessibility" });
   privateRoom = await owner.createRoom(unique("secret"), { private: "on" });
@@ -48,6 +50,14 @@ test.beforeAll(async ({ server }) => {
   }
   await friend.openRoom(publicRoom);
   expect((await friend.post(`/rooms/${publicRoom}/messages`, { body: "Hi, glad to be here." })).status).toBe(303);
+
+  // A direct conversation where the friend has answered, so has seen the owner's message.
+  const friendId = new RegExp(`<label for="person-(\\d+)" class="flex-1">${displayNameOf(friendName)} `).exec((await owner.get("/people")).html)![1]!;
+  conversation = Number(/\/rooms\/(\d+)$/.exec((await owner.post("/conversations", { with: friendId })).location!)![1]);
+  await owner.openRoom(conversation);
+  await owner.post(`/rooms/${conversation}/messages`, { body: "Just between us" });
+  await friend.openRoom(conversation);
+  await friend.post(`/rooms/${conversation}/messages`, { body: "Sure" });
 
   const at = owner.cookie.indexOf("=");
   cookie = { name: owner.cookie.slice(0, at), value: owner.cookie.slice(at + 1) };
@@ -113,6 +123,30 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.getByLabel("Add someone by username").fill("no_such_person");
       await page.getByRole("button", { name: "Add to room" }).click();
       await expect(page.getByLabel("Add someone by username")).toHaveAttribute("aria-invalid", "true");
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("People page, searching and with an error", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto("/people");
+      await expect(page.getByRole("heading", { level: 1, name: "People" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.getByRole("searchbox", { name: "Search by name or username" }).fill("friend");
+      await expect(page.getByRole("status").filter({ hasText: /^\d+ (person|people) found$/ })).toBeVisible();
+      await page.getByRole("button", { name: "Start a conversation" }).click();
+      await expect(page.getByText("Choose at least one person.")).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("direct conversation with 'Seen' and an open 'Seen by' list", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto(`/rooms/${conversation}`);
+      const mine = page.getByRole("listitem").filter({ hasText: "Just between us" });
+      await expect(mine.getByText(/^Seen \d/)).toBeVisible();
+      await mine.getByText("Seen by…").click();
+      await expect(mine.getByText(/^Seen by Friend_/)).toBeVisible();
       await expectNoAxeViolations(page);
       await page.context().close();
     });

@@ -35,11 +35,16 @@ export class Visitor {
   }
 
   /** Submits a form the way a browser does from one of our pages: same Origin, with the page's token. */
-  post(path: string, form: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Page> {
+  post(path: string, form: Record<string, string> | URLSearchParams = {}, headers: Record<string, string> = {}): Promise<Page> {
+    const body = new URLSearchParams({ _csrf: this.csrf });
+    for (const [name, value] of form instanceof URLSearchParams ? form : Object.entries(form)) {
+      if (name === "_csrf") body.set(name, value);
+      else body.append(name, value);
+    }
     return this.request(path, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: this.origin, ...headers },
-      body: new URLSearchParams({ _csrf: this.csrf, ...form }),
+      body,
     });
   }
 
@@ -70,9 +75,10 @@ export class Visitor {
     return this.get(`/rooms/${roomId}`);
   }
 
-  /** Opens a page's live socket: a room page's when `roomId` is given, any other page's otherwise. */
-  socket(roomId?: number, headers: Record<string, string> = {}): LiveSocket {
-    const url = `${this.base.replace(/^http/, "ws")}/ws${roomId === undefined ? "" : `?room=${roomId}`}`;
+  /** Opens a page's live socket: a room page's for a room id, the People page's, or any other page's. */
+  socket(page?: number | "people", headers: Record<string, string> = {}): LiveSocket {
+    const query = page === undefined ? "" : page === "people" ? "?people" : `?room=${page}`;
+    const url = `${this.base.replace(/^http/, "ws")}/ws${query}`;
     return new LiveSocket(url, { cookie: this.cookie, origin: this.origin, ...headers });
   }
 }
@@ -81,8 +87,8 @@ export class Visitor {
 export function socketPool() {
   const all: LiveSocket[] = [];
   return {
-    async open(visitor: Visitor, roomId?: number): Promise<LiveSocket> {
-      const socket = visitor.socket(roomId);
+    async open(visitor: Visitor, page?: number | "people"): Promise<LiveSocket> {
+      const socket = visitor.socket(page);
       all.push(socket);
       await socket.opened;
       return socket;
