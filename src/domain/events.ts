@@ -7,7 +7,8 @@ export type DomainEvent =
   | { kind: "membership.ended"; roomId: number; userId: number }
   | { kind: "presence.changed"; userId: number }
   | { kind: "typing.changed"; roomId: number }
-  | { kind: "read.moved"; roomId: number; userId: number };
+  /** `hadUnread`: whether the reader had unread messages in the room before the pointer moved. */
+  | { kind: "read.moved"; roomId: number; userId: number; hadUnread: boolean };
 
 export interface EventBus {
   publish(event: DomainEvent): void;

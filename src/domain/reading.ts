@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gt, gte, inArray, isNull, lt, ne, notInArray, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { memberships, messages, rooms, users } from "../db/schema.js";
 import { messageColumns, type Message } from "./messages.js";
 import type { SidebarOrder } from "./accounts.js";
@@ -19,6 +20,17 @@ export const latestMessageOf = (roomId: number) =>
 const messageInRoom = (messageId: number, roomId: number) =>
   sql`exists (select 1 from ${messages} where ${messages.id} = ${messageId} and ${messages.roomId} = ${roomId})`;
 
+// Each pointer move joins the membership to itself as it was before the statement, to tell
+// listeners whether the member had anything unread in the room until now (a sidebar sorted by
+// activity reorders when that flips).
+const before = alias(memberships, "before");
+const sameMembership = and(eq(before.roomId, memberships.roomId), eq(before.userId, memberships.userId));
+const moveResult = {
+  roomId: memberships.roomId,
+  hadUnread: sql<boolean>`exists (select 1 from ${messages} where ${messages.roomId} = ${before.roomId}
+    and ${messages.id} > coalesce(${before.lastReadMessageId}, 0) and ${messages.authorId} <> ${before.userId})`,
+};
+
 /**
  * Moves the pointer forward to `messageId` if that message is in the room; returns whether it moved.
  * Only a member has a pointer, so the update itself is the membership check.
@@ -27,16 +39,18 @@ export async function markRead(deps: Deps, userId: number, roomId: number, messa
   const moved = await deps.db
     .update(memberships)
     .set({ lastReadMessageId: messageId, lastReadAt: sql`now()` })
+    .from(before)
     .where(
       and(
+        sameMembership,
         eq(memberships.roomId, roomId),
         eq(memberships.userId, userId),
         or(isNull(memberships.lastReadMessageId), lt(memberships.lastReadMessageId, messageId)),
         messageInRoom(messageId, roomId),
       ),
     )
-    .returning({ roomId: memberships.roomId });
-  if (moved.length > 0) deps.events.publish({ kind: "read.moved", roomId, userId });
+    .returning(moveResult);
+  for (const { hadUnread } of moved) deps.events.publish({ kind: "read.moved", roomId, userId, hadUnread });
   return moved.length > 0;
 }
 
@@ -46,16 +60,18 @@ export async function markUnreadFrom(deps: Deps, userId: number, roomId: number,
   const moved = await deps.db
     .update(memberships)
     .set({ lastReadMessageId: messageId - 1 })
+    .from(before)
     .where(
       and(
+        sameMembership,
         eq(memberships.roomId, roomId),
         eq(memberships.userId, userId),
         messageInRoom(messageId, roomId),
       ),
     )
-    .returning({ roomId: memberships.roomId });
+    .returning(moveResult);
   if (moved.length === 0) throw new NotFoundError("Message not found");
-  deps.events.publish({ kind: "read.moved", roomId, userId });
+  deps.events.publish({ kind: "read.moved", roomId, userId, hadUnread: moved[0]!.hadUnread });
 }
 
 /** "Mark as read": the pointer goes to the room's newest message. */
@@ -75,14 +91,16 @@ export async function markAllRead(deps: Deps, userId: number): Promise<void> {
   const moved = await deps.db
     .update(memberships)
     .set({ lastReadMessageId: latestOfMembershipRoom, lastReadAt: sql`now()` })
+    .from(before)
     .where(
       and(
+        sameMembership,
         eq(memberships.userId, userId),
         sql`coalesce(${memberships.lastReadMessageId}, 0) < coalesce(${latestOfMembershipRoom}, 0)`,
       ),
     )
-    .returning({ roomId: memberships.roomId });
-  for (const { roomId } of moved) deps.events.publish({ kind: "read.moved", roomId, userId });
+    .returning(moveResult);
+  for (const { roomId, hadUnread } of moved) deps.events.publish({ kind: "read.moved", roomId, userId, hadUnread });
 }
 
 export const UNREAD_PAGE_LIMIT = 500;

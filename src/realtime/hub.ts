@@ -6,12 +6,12 @@ import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
 import { messageForDelivery } from "../domain/messages.js";
 import { markRead, receipts, unreadFor } from "../domain/reading.js";
-import { memberIds, roomForDelivery } from "../domain/rooms.js";
+import { memberIds, roomForDelivery, roomsOf } from "../domain/rooms.js";
 import { outOfBand, renderMessage } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";
 import { presentRoom } from "../render/rooms.js";
-import { renderUnreadPush } from "../render/unread.js";
+import { renderRoomListPush, renderUnreadPush } from "../render/unread.js";
 import { Supersede } from "./supersede.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
 
@@ -154,7 +154,7 @@ export class Hub {
         return this.#deliverTyping(event.roomId);
       case "read.moved":
         await this.#deliverReceipt(event.roomId, event.userId);
-        return this.#deliverUnread(event.roomId, [event.userId], null);
+        return this.#deliverUnread(event.roomId, [event.userId], null, event.hadUnread);
     }
   }
 
@@ -187,7 +187,7 @@ export class Hub {
    * One query for all their counts; one render per distinct variant. After a new message (from
    * `authorId`), the room moves to the top of others' activity-sorted sidebars.
    */
-  async #deliverUnread(roomId: number, userIds: number[], authorId: number | null): Promise<void> {
+  async #deliverUnread(roomId: number, userIds: number[], authorId: number | null, hadUnread?: boolean): Promise<void> {
     const online = userIds.filter((id) => this.#byUser.has(id));
     if (online.length === 0) return;
     const ready = new Map(online.map((id) => [id, this.#supersede.start(`unread:${roomId}:${id}`)]));
@@ -199,6 +199,12 @@ export class Hub {
     const renders = new Map<string, string>();
     for (const [userId, counts] of unread) {
       if (!ready.get(userId)?.()) continue;
+      // A reader's pointer moved and the room became read or unread: its place in an activity-sorted
+      // section changes, so that section is sent again in order.
+      if (hadUnread !== undefined && counts.order === "activity" && hadUnread !== counts.inRoom > 0) {
+        await this.#deliverSection(userId, room.kind === "room", counts.total);
+        continue;
+      }
       for (const client of this.#byUser.get(userId) ?? []) {
         const current = client.roomId === roomId;
         const toTop = authorId !== null && authorId !== userId && counts.order === "activity" && counts.inRoom > 0;
@@ -213,6 +219,22 @@ export class Hub {
         }
         if (client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
       }
+    }
+  }
+
+  /** One person's rooms or conversations section, re-sorted, on each of their pages. */
+  async #deliverSection(userId: number, rooms: boolean, total: number): Promise<void> {
+    const ready = this.#supersede.start(`section:${rooms}:${userId}`);
+    const mine = await roomsOf(this.#deps, userId, "activity");
+    if (!ready()) return;
+    const section = mine
+      .filter((room) => (room.kind === "room") === rooms)
+      .map((room) => presentRoom(room, userId, this.#deps.presence));
+    const renders = new Map<number | null, string>();
+    for (const client of this.#byUser.get(userId) ?? []) {
+      let html = renders.get(client.roomId);
+      if (html === undefined) renders.set(client.roomId, (html = renderRoomListPush(section, client.roomId, total)));
+      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
     }
   }
 

@@ -7,11 +7,20 @@ import type { RoomView } from "./rooms.js";
  * A room's sidebar row and the page's unread total. The row is swapped in place, or, when it has
  * just become the most recently active unread room of a sidebar sorted by activity, moved to the top.
  */
+const listOf = (room: SidebarRoom) => (room.kind === "room" ? "#room-list" : "#conversation-list");
+
 export function renderUnreadPush(room: RoomView<SidebarRoom>, current: boolean, total: number, toTop: boolean): string {
-  const list = room.kind === "room" ? "#room-list" : "#conversation-list";
+  const list = listOf(room);
   const row = toTop
     ? `<li id="room-row-${room.id}" hx-swap-oob="delete"></li>` +
       outOfBand("afterbegin", list, render("partials/room-row", { room, current }))
     : render("partials/room-row", { room, current, oob: true });
   return row + render("partials/unread-total", { total, oob: true });
+}
+
+/** A whole sidebar list in its new order (its rooms are all of one section), and the unread total. */
+export function renderRoomListPush(rooms: RoomView<SidebarRoom>[], currentRoomId: number | null, total: number): string {
+  if (rooms.length === 0) return render("partials/unread-total", { total, oob: true });
+  const list = outOfBand("innerHTML", listOf(rooms[0]!), render("partials/room-rows", { rooms, currentRoomId }));
+  return list + render("partials/unread-total", { total, oob: true });
 }

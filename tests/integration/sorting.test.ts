@@ -59,6 +59,25 @@ for (const kind of databaseKinds()) {
       aliceTab.close();
     });
 
+    test("reading a room, or marking it unread, re-sorts the activity-sorted sidebar on every page, live", async () => {
+      const listPush = (p: string) => p.startsWith('<div hx-swap-oob="innerHTML:#room-list">');
+      assert.deepEqual(sidebarOrder((await bob.get("/rooms")).html), ["apples", "cherries", "bananas"]);
+      const bobTab = await pool.open(bob);
+      await bob.openRoom(rooms.apples!);
+      await bob.post(`/rooms/${rooms.apples}/read`);
+      const [read] = await bobTab.waitFor(1, 2000, listPush);
+      assert.deepEqual(sidebarOrder(`<ul id="room-list">${read}</ul>`), ["cherries", "apples", "bananas"]);
+      assert.match(read!, /<span id="unread-total" hidden data-total="1" hx-swap-oob="true"><\/span>$/);
+      assert.deepEqual(sidebarOrder((await bob.get("/rooms")).html), ["cherries", "apples", "bananas"], "the same order a page load gives");
+
+      const page = await bob.openRoom(rooms.bananas!);
+      const messageId = /<li id="message-(\d+)"/.exec(page.html)![1];
+      await bob.post(`/rooms/${rooms.bananas}/messages/${messageId}/unread`);
+      const [unread] = await bobTab.waitFor(2, 2000, listPush).then((p) => p.slice(1));
+      assert.deepEqual(sidebarOrder(`<ul id="room-list">${unread}</ul>`), ["bananas", "cherries", "apples"]);
+      bobTab.close();
+    });
+
     test("settings switch the sidebar to alphabetical; then pushes swap rows in place", async () => {
       const page = await bob.get("/settings");
       assert.match(page.html, /id="order-activity"[^>]*checked/);
