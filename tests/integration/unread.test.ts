@@ -6,8 +6,9 @@ import { startTestServer, type TestServer } from "../support/server.js";
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A row arrives swapped in place, or (sorted by activity) deleted and re-inserted at the top.
-const rowOf = (roomId: number) => (push: string) => push.startsWith(`<li id="room-row-${roomId}" hx-swap-oob=`);
-const countIn = (push: string) => Number(/<span class="unread-count">(\d+)</.exec(push)?.[1] ?? 0);
+// A room's row as a push carries it: swapped alone, moved to the top, or within its re-sorted section.
+const rowIn = (push: string, roomId: number) => new RegExp(`<li id="room-row-${roomId}"[^>]*><a.*?</li>`).exec(push)?.[0];
+const rowOf = (roomId: number) => (push: string) => rowIn(push, roomId) !== undefined;
 const totalIn = (push: string) => Number(/id="unread-total" hidden data-total="(\d+)"/.exec(push)?.[1]);
 const read = (s: LiveSocket, messageId: number | string) => s.ws.send(JSON.stringify({ signal: "read", messageId: String(messageId) }));
 
@@ -17,6 +18,7 @@ for (const kind of databaseKinds()) {
     let alice: Visitor, bob: Visitor, eve: Visitor;
     let roomId: number;
     const pool = socketPool();
+    const countIn = (push: string) => Number(/<span class="unread-count">(\d+)</.exec(rowIn(push, roomId)!)?.[1] ?? 0);
     const post = async (body: string) => {
       await alice.openRoom(roomId);
       await alice.post(`/rooms/${roomId}/messages`, { body }, { "hx-request": "true" });
