@@ -1,16 +1,23 @@
 // What a page costs when its sidebar lists 200 rooms (100 with unread messages) against one that
 // lists 5, measured in the same run on the same server. The sidebar is one query whatever the
 // number of rooms; this shows what that query and its rendering cost as rooms grow.
-// Usage: npm run bench:sidebar [-- --rooms 200 --requests 300]
+// "many" also has direct conversations (titled by their participants, which the sidebar query loads
+// for conversations only), half of them unread.
+// Usage: npm run bench:sidebar [-- --rooms 200 --conversations 20 --requests 300]
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { Visitor } from "../tests/support/client.js";
 import { onEachDatabase, percentile, startParley } from "./support.js";
 
 const { values } = parseArgs({
-  options: { rooms: { type: "string", default: "200" }, requests: { type: "string", default: "300" } },
+  options: {
+    rooms: { type: "string", default: "200" },
+    conversations: { type: "string", default: "20" },
+    requests: { type: "string", default: "300" },
+  },
 });
 const roomCount = Number(values.rooms);
+const conversationCount = Number(values.conversations);
 const requests = Number(values.requests);
 
 async function timePage(v: Visitor, path: string): Promise<number> {
@@ -43,8 +50,17 @@ async function measure(label: string, env: Record<string, string>) {
     for (const id of rooms.filter((_, i) => i % 2 === 0)) {
       await owner.post(`/rooms/${id}/messages`, { body: "news" });
     }
+    const manyId = /<label for="person-(\d+)" class="flex-1">Many /.exec((await owner.get("/people")).html)![1]!;
+    for (let i = 0; i < conversationCount; i++) {
+      const partner = new Visitor(url);
+      await partner.signUp(`partner${i}`);
+      await partner.get("/people");
+      const opened = await partner.post("/conversations", { with: manyId });
+      if (i % 2 === 0) await partner.post(`${opened.location}/messages`, { body: "psst" });
+    }
     const sidebarRows = (await many.get("/settings")).html.match(/id="room-row-/g)?.length;
-    if (sidebarRows !== roomCount + 1) throw new Error(`expected ${roomCount + 1} sidebar rows, saw ${sidebarRows}`);
+    const expected = roomCount + 1 + conversationCount;
+    if (sidebarRows !== expected) throw new Error(`expected ${expected} sidebar rows, saw ${sidebarRows}`);
 
     for (let i = 0; i < 30; i++) await Promise.all([timePage(many, "/settings"), timePage(few, "/settings")]);
     const samples = { many: [] as number[], few: [] as number[] };
@@ -53,11 +69,11 @@ async function measure(label: string, env: Record<string, string>) {
       samples.many.push(await timePage(many, "/settings"));
       samples.few.push(await timePage(few, "/settings"));
     }
-    const row = (name: "many" | "few", rows: number) => {
+    const row = (name: "many" | "few", rows: number, conversations: number) => {
       const sorted = samples[name].sort((a, b) => a - b);
-      return { database: label, sidebar: `${rows} rooms`, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+      return { database: label, sidebar: `${rows} rooms, ${conversations} conversations`, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
     };
-    const result = [row("many", roomCount + 1), row("few", 6)];
+    const result = [row("many", roomCount + 1, conversationCount), row("few", 6, 0)];
     console.log(JSON.stringify(result));
     return result;
   } finally {
@@ -67,7 +83,7 @@ async function measure(label: string, env: Record<string, string>) {
 
 const results = (await onEachDatabase(measure)).flat();
 console.log(`\nGET /settings (a light page: its cost is mostly the sidebar), ${requests} requests each, ms (${os.cpus().length} cores, node ${process.version})`);
-console.log("| database | sidebar | p50 ms | p99 ms | p50 ratio to 6 rooms |\n| --- | --- | --- | --- | --- |");
+console.log("| database | sidebar | p50 ms | p99 ms | p50 ratio to the small sidebar |\n| --- | --- | --- | --- | --- |");
 for (let i = 0; i < results.length; i += 2) {
   const [many, few] = [results[i]!, results[i + 1]!];
   for (const r of [many, few]) {
