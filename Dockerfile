@@ -7,6 +7,8 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# ffmpeg/ffprobe give uploaded videos a poster frame and a duration (optional, but expected here).
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -20,7 +22,7 @@ COPY --from=build /app/public ./public
 COPY --from=build /app/drizzle ./drizzle
 RUN mkdir -p /data && chown node:node /data
 USER node
-# The embedded database and the session secret live here, unless DATABASE_URL is set.
+# The embedded database (unless DATABASE_URL is set), the session secret and uploads live here.
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \

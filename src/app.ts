@@ -17,6 +17,7 @@ import { healthRouter } from "./web/health.js";
 import { rateLimits } from "./web/limits.js";
 import { messagesRouter } from "./web/messages.js";
 import { peopleRouter } from "./web/people.js";
+import { filesRouter } from "./web/files.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { unreadRouter } from "./web/unread.js";
@@ -97,6 +98,7 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
   app.use(settingsRouter(web));
   app.use(unreadRouter(web));
   app.use(peopleRouter(web));
+  app.use(filesRouter(web));
 
   app.use(notFound);
   app.use(errorPages(web));

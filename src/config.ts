@@ -28,16 +28,31 @@ const schema = z.object({
   WS_PING_INTERVAL_MS: positiveInt.default(30_000),
   PRESENCE_GRACE_MS: positiveInt.default(10_000),
   TYPING_EXPIRY_MS: positiveInt.default(5_000),
+  // Uploaded files; by default in DATA_DIR/uploads (required when DATA_DIR is memory://).
+  FILES_DIR: z.string().min(1).optional(),
+  UPLOAD_MAX_IMAGE_MB: positiveInt.default(20),
+  UPLOAD_MAX_VIDEO_MB: positiveInt.default(200),
+  UPLOAD_MAX_FILES: positiveInt.max(50).default(10),
+  // Poster frames and durations for videos; without them videos still upload and play.
+  FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
+  FFPROBE_PATH: z.string().min(1).default("ffprobe"),
 });
 
-export type Config = z.infer<typeof schema>;
+const withFiles = schema
+  .refine((c) => c.FILES_DIR !== undefined || !c.DATA_DIR.startsWith("memory://"), {
+    path: ["FILES_DIR"],
+    message: "is required when DATA_DIR is in memory (uploads need a real folder)",
+  })
+  .transform((c) => ({ ...c, FILES_DIR: c.FILES_DIR ?? `${c.DATA_DIR}/uploads` }));
+
+export type Config = z.infer<typeof withFiles>;
 
 export class ConfigError extends Error {}
 
 /** The one place environment variables are read. Every problem is listed at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const result = schema.safeParse(cleaned);
+  const result = withFiles.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);

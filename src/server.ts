@@ -9,6 +9,8 @@ import type { Deps } from "./domain/deps.js";
 import { LocalEventBus } from "./domain/events.js";
 import { Presence } from "./domain/presence.js";
 import { Typing } from "./domain/typing.js";
+import { LocalFileStore } from "./files/store.js";
+import { Videos } from "./media/videos.js";
 import { Hub } from "./realtime/hub.js";
 import { attachWebSockets } from "./realtime/sockets.js";
 import { sessionSecret } from "./secret.js";
@@ -38,6 +40,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     events,
     presence: new Presence(database.db, events, config.PRESENCE_GRACE_MS),
     typing: new Typing(events, config.TYPING_EXPIRY_MS),
+    files: await LocalFileStore.open(config.FILES_DIR),
+    videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
   };
   const sessions = createSessions(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
   const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db) });

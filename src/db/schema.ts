@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   index,
+  integer,
   json,
   pgTable,
   primaryKey,
@@ -86,6 +87,36 @@ export const messages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("messages_room_id_idx").on(t.roomId, t.id.desc())],
+);
+
+/**
+ * Files attached to a message. Stored files are named by the SHA-256 of their bytes, so the same
+ * file is kept once however often it is shared; `thumb_hash` and `poster_hash` name derived files.
+ */
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: id(),
+    messageId: bigint("message_id", { mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    kind: text("kind", { enum: ["image", "video"] }).notNull(),
+    contentType: text("content_type").notNull(),
+    hash: text("hash").notNull(),
+    byteSize: bigint("byte_size", { mode: "number" }).notNull(),
+    fileName: text("file_name").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    /** Null: the author has not described the image yet. */
+    alt: text("alt"),
+    thumbHash: text("thumb_hash"),
+    thumbWidth: integer("thumb_width"),
+    thumbHeight: integer("thumb_height"),
+    posterHash: text("poster_hash"),
+    durationMs: integer("duration_ms"),
+  },
+  (t) => [uniqueIndex("attachments_message_position_key").on(t.messageId, t.position)],
 );
 
 /** connect-pg-simple's table, owned by our migrations rather than created at run time. */

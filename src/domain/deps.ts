@@ -1,4 +1,6 @@
 import type { Db } from "../db/client.js";
+import type { FileStore } from "../files/store.js";
+import type { Videos } from "../media/videos.js";
 import type { EventBus } from "./events.js";
 import type { Presence } from "./presence.js";
 import type { Typing } from "./typing.js";
@@ -9,4 +11,6 @@ export interface Deps {
   events: EventBus;
   presence: Presence;
   typing: Typing;
+  files: FileStore;
+  videos: Videos;
 }

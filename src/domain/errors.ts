@@ -14,3 +14,15 @@ export class InvalidInputError extends Error {
     super(Object.values(errors).join(" "));
   }
 }
+
+/** An uploaded file that cannot be taken: 413 too large, 415 not a supported type, 422 unreadable. */
+export class UploadError extends Error {
+  constructor(
+    readonly status: 413 | 415 | 422,
+    /** The file at fault; null when it is the upload as a whole. */
+    readonly fileName: string | null,
+    reason: string,
+  ) {
+    super(fileName === null ? `The upload ${reason}.` : `“${fileName}” ${reason}.`);
+  }
+}

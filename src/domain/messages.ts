@@ -1,6 +1,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, messages, rooms, users } from "../db/schema.js";
+import type { Db } from "../db/client.js";
+import { attachments, memberships, messages, rooms, users } from "../db/schema.js";
+import { attachmentsOf, discard, prepareAttachments, type Attachment, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
 import { authorize, type Granted, type RoomKind } from "./rooms.js";
@@ -15,18 +17,24 @@ export interface Message {
   body: string;
   createdAt: Date;
   author: { id: number; username: string; displayName: string; sharesReceipts: boolean };
+  attachments: Attachment[];
 }
+
+const normalised = z.string().transform((s) => s.replace(/\r\n?/g, "\n").trim());
+const tooLong = `A message can be at most ${MAX_BODY} characters.`;
 
 const postInput = z.object({
   body: z
     .string({ error: "Write a message first." })
-    .transform((s) => s.replace(/\r\n?/g, "\n").trim())
-    .pipe(
-      z
-        .string()
-        .min(1, "Write a message first.")
-        .max(MAX_BODY, `A message can be at most ${MAX_BODY} characters.`),
-    ),
+    .pipe(normalised)
+    .pipe(z.string().min(1, "Write a message first.").max(MAX_BODY, tooLong)),
+  alt: z.undefined().optional(),
+});
+
+// With files the text is an optional caption, and each image may come with a description.
+const captionInput = z.object({
+  body: normalised.pipe(z.string().max(MAX_BODY, tooLong)).default(""),
+  alt: z.union([z.string().max(1000, "A description can be at most 1000 characters."), z.array(z.string().max(1000, "A description can be at most 1000 characters."))]).optional(),
 });
 
 export const messageColumns = {
@@ -42,50 +50,86 @@ export const messageColumns = {
   },
 };
 
-/** Stores a message and, once committed, tells listeners about it. */
-export async function postMessage(deps: Deps, userId: number, roomId: number, input: unknown): Promise<number> {
+/**
+ * Stores a message, with its uploaded files if any, and once committed tells listeners about it.
+ * A message with files may have no text (the text is their caption). If anything fails, no row
+ * is left and the files this post stored are removed.
+ */
+export async function postMessage(
+  deps: Deps,
+  userId: number,
+  roomId: number,
+  input: unknown,
+  uploads: Upload[] = [],
+): Promise<number> {
   await authorize(deps, userId, roomId, "post");
-  const { body } = parseInput(postInput, input);
-  // Writing in a room means having read it up to one's own message: the author's pointer moves in
-  // the same statement, and listeners of message.created account for it (no separate read.moved).
-  const inserted = deps.db.$with("inserted").as(
-    deps.db.insert(messages).values({ roomId, authorId: userId, body }).returning({ id: messages.id }),
+  const { body, alt } = parseInput(uploads.length ? captionInput : postInput, input);
+  let id: number;
+  if (uploads.length === 0) {
+    id = await insertMessage(deps.db, userId, roomId, body);
+  } else {
+    const prepared = await prepareAttachments(deps, uploads, [alt ?? []].flat());
+    try {
+      id = await deps.db.transaction(async (tx) => {
+        const messageId = await insertMessage(tx, userId, roomId, body);
+        await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId })));
+        return messageId;
+      });
+    } catch (err) {
+      await discard(deps, prepared.created);
+      throw err;
+    }
+  }
+  deps.typing.stopped(roomId, userId);
+  deps.events.publish({ kind: "message.created", roomId, messageId: id, authorId: userId });
+  return id;
+}
+
+// Writing in a room means having read it up to one's own message: the author's pointer moves in
+// the same statement, and listeners of message.created account for it (no separate read.moved).
+async function insertMessage(db: Db, userId: number, roomId: number, body: string): Promise<number> {
+  const inserted = db.$with("inserted").as(
+    db.insert(messages).values({ roomId, authorId: userId, body }).returning({ id: messages.id }),
   );
-  const [row] = await deps.db
+  const [row] = await db
     .with(inserted)
     .update(memberships)
     .set({ lastReadMessageId: sql`(select ${inserted.id} from ${inserted})`, lastReadAt: sql`now()` })
     .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)))
     .returning({ id: sql<number>`(select ${inserted.id} from ${inserted})`.mapWith(Number) });
   if (!row) throw new NotFoundError("Room not found");
-  deps.typing.stopped(roomId, userId);
-  deps.events.publish({ kind: "message.created", roomId, messageId: row!.id, authorId: userId });
-  return row!.id;
+  return row.id;
+}
+
+/** Adds each message's attachments, loaded for all of them in one query. */
+export async function withAttachments<M extends { id: number }>(deps: Deps, rows: M[]): Promise<Array<M & { attachments: Attachment[] }>> {
+  const byMessage = await attachmentsOf(deps, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, attachments: byMessage.get(r.id) ?? [] }));
 }
 
 /** The latest messages of a room the reader may read, oldest first. */
-export async function latestMessages({ db }: Deps, room: Granted<"read">): Promise<Message[]> {
-  const rows = await db
+export async function latestMessages(deps: Deps, room: Granted<"read">): Promise<Message[]> {
+  const rows = await deps.db
     .select(messageColumns)
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
     .where(eq(messages.roomId, room.id))
     .orderBy(desc(messages.id))
     .limit(PAGE_SIZE);
-  return rows.reverse();
+  return withAttachments(deps, rows.reverse());
 }
 
 /** One message for delivery, with the kind of its room; the caller decides who may see it. */
 export async function messageForDelivery(
-  { db }: Deps,
+  deps: Deps,
   roomId: number,
   messageId: number,
 ): Promise<(Message & { roomKind: RoomKind }) | null> {
-  const [row] = await db
+  const [row] = await deps.db
     .select({ ...messageColumns, roomKind: rooms.kind })
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
     .innerJoin(rooms, eq(rooms.id, messages.roomId))
     .where(and(eq(messages.roomId, roomId), eq(messages.id, messageId)));
-  return row ?? null;
+  return row ? (await withAttachments(deps, [row]))[0]! : null;
 }

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, gte, inArray, isNull, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { memberships, messages, rooms, users } from "../db/schema.js";
-import { messageColumns, type Message } from "./messages.js";
+import { messageColumns, withAttachments, type Message } from "./messages.js";
 import type { SidebarOrder } from "./accounts.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
@@ -106,8 +106,8 @@ export async function markAllRead(deps: Deps, userId: number): Promise<void> {
 export const UNREAD_PAGE_LIMIT = 500;
 
 /** Everything unread for one person, grouped by room (by name), oldest first within each. */
-export async function unreadMessages({ db }: Deps, userId: number): Promise<Array<Message & { room: Room }>> {
-  return db
+export async function unreadMessages(deps: Deps, userId: number): Promise<Array<Message & { room: Room }>> {
+  const rows = await deps.db
     .select({ ...messageColumns, room: roomColumns })
     .from(memberships)
     .innerJoin(messages, unreadJoin)
@@ -116,6 +116,7 @@ export async function unreadMessages({ db }: Deps, userId: number): Promise<Arra
     .where(eq(memberships.userId, userId))
     .orderBy(asc(sql`lower(${rooms.name})`), asc(rooms.id), asc(messages.id))
     .limit(UNREAD_PAGE_LIMIT);
+  return withAttachments(deps, rows);
 }
 
 export interface Receipt {

@@ -1,4 +1,5 @@
 import { linkifyit } from "linkify-it";
+import type { Attachment } from "../domain/attachments.js";
 import type { Message } from "../domain/messages.js";
 import { render } from "./engine.js";
 
@@ -39,12 +40,55 @@ export function timeLabels(at: Date): TimeLabels {
   return { iso: at.toISOString(), time: `${timeOfDay.format(at)} UTC`, fullTime: `${fullDate.format(at)} UTC` };
 }
 
+export interface AttachmentView {
+  id: number;
+  kind: "image" | "video";
+  url: string;
+  downloadUrl: string;
+  fileName: string;
+  /** What the image is, for screen readers; "Image, no description" when the author gave none. */
+  alt: string;
+  described: boolean;
+  thumbUrl: string | null;
+  posterUrl: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+// How large an attachment shows inline: within this box, keeping its proportions.
+const INLINE_BOX = { width: 384, height: 320 };
+
+function fitInline(width: number | null, height: number | null): { width: number | null; height: number | null } {
+  if (!width || !height) return { width: null, height: null };
+  const scale = Math.min(1, INLINE_BOX.width / width, INLINE_BOX.height / height);
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+export function presentAttachment(a: Attachment): AttachmentView {
+  const url = `/files/${a.id}`;
+  const image = a.kind === "image";
+  return {
+    id: a.id,
+    kind: a.kind,
+    url,
+    downloadUrl: `${url}?download`,
+    fileName: a.fileName,
+    alt: a.alt ?? "Image, no description",
+    described: a.alt !== null,
+    thumbUrl: image ? `${url}/thumb` : null,
+    posterUrl: a.hasPoster ? `${url}/poster` : null,
+    // Set on the element so that the page does not jump when the file arrives.
+    ...(image ? fitInline(a.thumbWidth, a.thumbHeight) : fitInline(a.width, a.height)),
+  };
+}
+
 export interface MessageView extends TimeLabels {
   id: number;
   roomId: number;
   authorName: string;
   authorUsername: string;
   parts: BodyPart[];
+  attachments: AttachmentView[];
 }
 
 export function presentMessage(m: Message): MessageView {
@@ -55,6 +99,7 @@ export function presentMessage(m: Message): MessageView {
     authorUsername: m.author.username,
     ...timeLabels(m.createdAt),
     parts: bodyParts(m.body),
+    attachments: m.attachments.map(presentAttachment),
   };
 }
 

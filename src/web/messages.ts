@@ -1,5 +1,5 @@
-import { Router, type RequestHandler } from "express";
-import { InvalidInputError } from "../domain/errors.js";
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import { InvalidInputError, UploadError } from "../domain/errors.js";
 import { postMessage } from "../domain/messages.js";
 import { authorize } from "../domain/rooms.js";
 import { render } from "../render/engine.js";
@@ -8,30 +8,40 @@ import { csrfToken } from "./csrf.js";
 import { idParam } from "../http/params.js";
 import { isHtmx, userOf, type Web } from "./context.js";
 import { roomPage } from "./rooms.js";
+import { receiveUploads, uploadLimits, uploadsOf } from "./uploads.js";
 
 export function messagesRouter(web: Web, limit: RequestHandler): Router {
   const router = Router();
 
-  // With htmx the new message arrives over the WebSocket like everyone else's, so the sender sees it
-  // exactly once in every tab; the response only says "done" or gives the composer back with the error.
-  router.post("/rooms/:id/messages", limit, async (req, res) => {
+  /** The composer again with the error and the text kept: in place for htmx, as the room page without. */
+  async function refused(req: Request, res: Response, err: InvalidInputError | UploadError): Promise<void> {
     const user = userOf(res);
     const roomId = idParam(req.params.id);
+    const body = (req.body as Record<string, unknown> | undefined)?.body;
+    const error = (err instanceof InvalidInputError && (err.errors.body ?? err.errors.alt)) || err.message;
+    if (!isHtmx(req)) return roomPage(web, req, res, roomId, { body, error }, err.status);
+    const room = presentRoom(await authorize(web.deps, user.id, roomId, "post"), user.id, web.deps.presence);
+    res.status(err.status).type("html").send(render("partials/composer", { room, csrfToken: csrfToken(req), body, error, uploadLimits: uploadLimits(web.config) }));
+  }
+
+  // With htmx the new message arrives over the WebSocket like everyone else's, so the sender sees it
+  // exactly once in every tab; the response only says "done" or gives the composer back with the error.
+  router.post("/rooms/:id/messages", limit, receiveUploads(web), async (req, res) => {
+    const roomId = idParam(req.params.id);
     try {
-      await postMessage(web.deps, user.id, roomId, req.body);
+      await postMessage(web.deps, userOf(res).id, roomId, req.body, uploadsOf(req));
       if (isHtmx(req)) res.status(204).end();
       else res.redirect(303, `/rooms/${roomId}#composer`);
     } catch (err) {
-      if (!(err instanceof InvalidInputError)) throw err;
-      const body = (req.body as Record<string, unknown>).body;
-      const error = err.errors.body ?? err.message;
-      if (!isHtmx(req)) return roomPage(web, req, res, roomId, { body, error }, err.status);
-      const room = await authorize(web.deps, user.id, roomId, "post");
-      res
-        .status(err.status)
-        .type("html")
-        .send(render("partials/composer", { room: presentRoom(room, user.id, web.deps.presence), csrfToken: csrfToken(req), body, error }));
+      if (!(err instanceof InvalidInputError || err instanceof UploadError)) throw err;
+      await refused(req, res, err);
     }
+  });
+
+  // An upload refused while it streamed in (too large, not an image or video) arrives here.
+  router.use("/rooms/:id/messages", async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof UploadError)) return next(err);
+    await refused(req, res, err);
   });
 
   return router;

@@ -21,6 +21,7 @@ import { typingText } from "../render/typing.js";
 import type { Request, Response } from "express";
 import { idParam } from "../http/params.js";
 import { safeNext } from "./auth.js";
+import { uploadLimits } from "./uploads.js";
 import { isHtmx, userOf, type Web } from "./context.js";
 
 /** Renders a room page; the composer and the add-member form can carry input back with an error. */
@@ -55,6 +56,7 @@ export async function roomPage(
       typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
       messages: messages.map((m) => ({ ...presentMessage(m), receipts: receiptsAt.get(m.id) })),
       firstUnreadId: firstUnread?.id,
+      uploadLimits: uploadLimits(web.config),
       ...extra,
     },
     status,

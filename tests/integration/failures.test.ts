@@ -1,3 +1,6 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { test } from "node:test";
@@ -14,7 +17,7 @@ test("an unexpected failure renders the 500 page, logs it with the request id an
       done();
     },
   });
-  const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", DATA_DIR: "memory://" });
+  const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", DATA_DIR: "memory://", FILES_DIR: await mkdtemp(path.join(tmpdir(), "parley-files-")) });
   const running = await startServer(config, createLogger({ LOG_LEVEL: "info" }, sink));
   try {
     const v = new Visitor(running.url);

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type Running } from "../../src/server.js";
@@ -5,15 +8,19 @@ import { freshPostgresDatabase, type DatabaseKind } from "./databases.js";
 
 export interface TestServer extends Running {
   kind: DatabaseKind;
+  /** Where this server keeps uploads (a fresh temporary folder). */
+  filesDir: string;
 }
 
 /** A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database. */
 export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
   const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
+  const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
   const config = loadConfig({
     HOST: "127.0.0.1",
     PORT: "0",
     DATA_DIR: "memory://",
+    FILES_DIR: filesDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     DATABASE_URL: postgres?.url,
     RATE_LIMIT_AUTH_PER_15_MIN: "1000",
@@ -24,9 +31,11 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
   return {
     ...running,
     kind,
+    filesDir,
     async stop() {
       await running.stop();
       await postgres?.drop();
+      await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -7,6 +7,9 @@ test("defaults give the embedded database on port 3000", () => {
   assert.equal(config.PORT, 3000);
   assert.equal(config.DATABASE_URL, undefined);
   assert.equal(config.DATA_DIR, "./data");
+  assert.equal(config.FILES_DIR, "./data/uploads");
+  assert.equal(config.UPLOAD_MAX_IMAGE_MB, 20);
+  assert.equal(config.UPLOAD_MAX_VIDEO_MB, 200);
   assert.equal(config.TRUST_PROXY, false);
   assert.equal(loadConfig({ TRUST_PROXY: "1" }).TRUST_PROXY, 1);
   assert.equal(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY, "loopback, 10.0.0.0/8");
@@ -28,4 +31,9 @@ test("empty variables count as unset, and PUBLIC_ORIGIN is reduced to an origin"
   const config = loadConfig({ DATABASE_URL: "", PUBLIC_ORIGIN: "https://chat.example.org/some/path" });
   assert.equal(config.DATABASE_URL, undefined);
   assert.equal(config.PUBLIC_ORIGIN, "https://chat.example.org");
+});
+
+test("an in-memory database still needs a real folder for uploads", () => {
+  assert.throws(() => loadConfig({ DATA_DIR: "memory://" }), /FILES_DIR: is required when DATA_DIR is in memory/);
+  assert.equal(loadConfig({ DATA_DIR: "memory://", FILES_DIR: "/tmp/x" }).FILES_DIR, "/tmp/x");
 });

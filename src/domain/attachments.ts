@@ -1,0 +1,159 @@
+import { asc, eq, inArray } from "drizzle-orm";
+import { attachments, messages } from "../db/schema.js";
+import type { Detected } from "../media/detect.js";
+import { processImage, UnreadableImageError } from "../media/images.js";
+import type { Deps } from "./deps.js";
+import { NotFoundError, UploadError } from "./errors.js";
+import { authorize } from "./rooms.js";
+
+/** A file received in full into a temporary path, its type already decided from its bytes. */
+export interface Upload {
+  tempPath: string;
+  fileName: string;
+  detected: Detected;
+  byteSize: number;
+}
+
+export interface Attachment {
+  id: number;
+  messageId: number;
+  kind: "image" | "video";
+  contentType: string;
+  fileName: string;
+  byteSize: number;
+  width: number | null;
+  height: number | null;
+  alt: string | null;
+  thumbWidth: number | null;
+  thumbHeight: number | null;
+  hasPoster: boolean;
+  durationMs: number | null;
+}
+
+export type NewAttachment = Omit<typeof attachments.$inferInsert, "messageId" | "id">;
+
+/**
+ * Processes uploads into stored files and the rows to insert with their message. On any failure
+ * the files this call newly stored are removed again, and the error names the file and the reason.
+ */
+export async function prepareAttachments(
+  deps: Deps,
+  uploads: Upload[],
+  alts: Array<string | undefined>,
+): Promise<{ rows: NewAttachment[]; created: string[] }> {
+  const created: string[] = [];
+  const rows: NewAttachment[] = [];
+  const keep = (stored: { hash: string; created: boolean }) => (stored.created && created.push(stored.hash), stored.hash);
+  try {
+    for (const [position, upload] of uploads.entries()) {
+      const base = { position, fileName: upload.fileName, alt: alts[position]?.trim() || null };
+      if (upload.detected.kind === "image") {
+        const image = await processImage(deps.files, upload.tempPath).catch((err: unknown) => {
+          if (!(err instanceof UnreadableImageError)) throw err;
+          // A HEIC photo is a real image in a format this build cannot decode: unsupported, not broken.
+          if (upload.detected.mime.startsWith("image/hei")) throw new UploadError(415, upload.fileName, "is a HEIC photo, which this server cannot read; send it as JPEG");
+          throw new UploadError(422, upload.fileName, err.message);
+        });
+        rows.push({
+          ...base,
+          kind: "image",
+          contentType: image.original.mime,
+          hash: keep(image.original),
+          byteSize: image.original.byteSize,
+          width: image.original.width,
+          height: image.original.height,
+          thumbHash: keep(image.thumb),
+          thumbWidth: image.thumb.width,
+          thumbHeight: image.thumb.height,
+        });
+      } else {
+        const stored = await deps.files.put(upload.tempPath);
+        keep(stored);
+        const facts = await deps.videos.describe(deps.files, deps.files.pathOf(stored.hash));
+        rows.push({
+          ...base,
+          alt: null,
+          kind: "video",
+          contentType: upload.detected.mime,
+          hash: stored.hash,
+          byteSize: upload.byteSize,
+          width: facts.width,
+          height: facts.height,
+          durationMs: facts.durationMs,
+          posterHash: facts.poster ? keep(facts.poster) : null,
+        });
+      }
+    }
+    return { rows, created };
+  } catch (err) {
+    await discard(deps, created);
+    throw err;
+  }
+}
+
+/** Removes files this request stored, when what was to reference them was not written. */
+export async function discard(deps: Deps, hashes: string[]): Promise<void> {
+  await Promise.all(hashes.map((hash) => deps.files.remove(hash)));
+}
+
+const attachmentColumns = {
+  id: attachments.id,
+  messageId: attachments.messageId,
+  kind: attachments.kind,
+  contentType: attachments.contentType,
+  fileName: attachments.fileName,
+  byteSize: attachments.byteSize,
+  width: attachments.width,
+  height: attachments.height,
+  alt: attachments.alt,
+  thumbWidth: attachments.thumbWidth,
+  thumbHeight: attachments.thumbHeight,
+  posterHash: attachments.posterHash,
+  durationMs: attachments.durationMs,
+};
+
+/** The attachments of several messages in one query, by message, in their order. */
+export async function attachmentsOf({ db }: Deps, messageIds: number[]): Promise<Map<number, Attachment[]>> {
+  const byMessage = new Map<number, Attachment[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await db
+    .select(attachmentColumns)
+    .from(attachments)
+    .where(inArray(attachments.messageId, messageIds))
+    .orderBy(asc(attachments.messageId), asc(attachments.position));
+  for (const { posterHash, ...row } of rows) {
+    byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), { ...row, hasPoster: posterHash !== null }]);
+  }
+  return byMessage;
+}
+
+export type FileVariant = "original" | "thumb" | "poster";
+
+export interface ServedFile {
+  hash: string;
+  contentType: string;
+  fileName: string;
+}
+
+/** A stored file for someone who may read its room; anything else is not found. */
+export async function fileForReader(deps: Deps, userId: number, attachmentId: number, variant: FileVariant): Promise<ServedFile> {
+  const [row] = await deps.db
+    .select({
+      roomId: messages.roomId,
+      hash: attachments.hash,
+      thumbHash: attachments.thumbHash,
+      posterHash: attachments.posterHash,
+      contentType: attachments.contentType,
+      fileName: attachments.fileName,
+    })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .where(eq(attachments.id, attachmentId));
+  if (!row) throw new NotFoundError("File not found");
+  await authorize(deps, userId, row.roomId, "read");
+  const stem = row.fileName.replace(/\.[^.]*$/, "");
+  if (variant === "original") return { hash: row.hash, contentType: row.contentType, fileName: row.fileName };
+  const hash = variant === "thumb" ? row.thumbHash : row.posterHash;
+  if (!hash) throw new NotFoundError("File not found");
+  return { hash, contentType: "image/webp", fileName: `${stem}-${variant}.webp` };
+}

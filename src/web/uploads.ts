@@ -1,0 +1,149 @@
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import multer, { MulterError, type StorageEngine } from "multer";
+import type { Config } from "../config.js";
+import type { Upload } from "../domain/attachments.js";
+import { UploadError } from "../domain/errors.js";
+import { authorize } from "../domain/rooms.js";
+import type { FileStore } from "../files/store.js";
+import { idParam } from "../http/params.js";
+import { DETECTION_BYTES, detect, type Detected } from "../media/detect.js";
+import { userOf, type Web } from "./context.js";
+import { CsrfError, tokenMatches } from "./csrf.js";
+
+const MB = 1024 * 1024;
+const LINGER_MS = 500;
+
+interface Limits {
+  image: number;
+  video: number;
+}
+
+type Received = Express.Multer.File & { detected: Detected };
+
+/** Called when a file breaks a rule mid-stream, so the answer goes out before the rest arrives. */
+const rejectEarly = new WeakMap<Request, (err: UploadError) => void>();
+
+/**
+ * Streams each file to a temporary file, deciding its type from its first bytes: an unsupported
+ * type is refused at once, and a file over its type's limit is cut off when it crosses it, so
+ * nothing is ever held whole in memory or written past the limit.
+ */
+class StreamingStorage implements StorageEngine {
+  constructor(
+    private readonly store: FileStore,
+    private readonly limits: Limits,
+  ) {}
+
+  _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Received>) => void): void {
+    const temp = this.store.tempPath();
+    const name = file.originalname || "file";
+    const limits = this.limits;
+    let head: Buffer[] = [];
+    let size = 0;
+    let detected: Detected | null | undefined;
+    const identify = async (guard: Transform) => {
+      detected = await detect(Buffer.concat(head));
+      if (!detected) throw new UploadError(415, name, "is not a supported image or video (JPEG, PNG, GIF, WebP, AVIF, HEIC, MP4, WebM or MOV)");
+      for (const chunk of head) guard.push(chunk);
+      head = [];
+    };
+    const guard = new Transform({
+      async transform(chunk: Buffer, _encoding, done) {
+        try {
+          size += chunk.length;
+          if (detected === undefined) {
+            head.push(chunk);
+            if (size < DETECTION_BYTES) return done();
+            await identify(this);
+          } else {
+            this.push(chunk);
+          }
+          const limit = detected!.kind === "image" ? limits.image : limits.video;
+          if (size > limit) throw new UploadError(413, name, `is larger than the ${limit / MB} MB allowed for ${detected!.kind}s`);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      },
+      async flush(done) {
+        try {
+          if (detected === undefined) await identify(this);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      },
+    });
+    pipeline(file.stream, guard, createWriteStream(temp)).then(
+      () => cb(null, { path: temp, size, detected: detected! }),
+      async (err: unknown) => {
+        await rm(temp, { force: true });
+        if (err instanceof UploadError) rejectEarly.get(req)?.(err);
+        cb(err);
+      },
+    );
+  }
+
+  _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
+    rm(file.path, { force: true }).then(() => cb(null), cb);
+  }
+}
+
+/** What the composer tells the browser, so that it can refuse a file before sending it. */
+export function uploadLimits(config: Config) {
+  return { imageMb: config.UPLOAD_MAX_IMAGE_MB, videoMb: config.UPLOAD_MAX_VIDEO_MB, files: config.UPLOAD_MAX_FILES };
+}
+
+/** The files a multipart post carried, in order, once `receiveUploads` has run. */
+export function uploadsOf(req: Request): Upload[] {
+  const files = (req.files ?? []) as Received[];
+  return files.map((f) => ({ tempPath: f.path, fileName: f.originalname || "file", detected: f.detected, byteSize: f.size }));
+}
+
+/**
+ * For a multipart message post: checks the person may post in the room before reading anything,
+ * streams the files in (see StreamingStorage), then checks the CSRF token the form carried. The
+ * temporary files are removed when the response is done, whatever happened.
+ */
+export function receiveUploads(web: Web): RequestHandler {
+  const { config } = web;
+  const limits = { image: config.UPLOAD_MAX_IMAGE_MB * MB, video: config.UPLOAD_MAX_VIDEO_MB * MB };
+  const parse = multer({
+    storage: new StreamingStorage(web.deps.files, limits),
+    limits: { files: config.UPLOAD_MAX_FILES, fields: 50, fieldSize: 64 * 1024, parts: 2 * config.UPLOAD_MAX_FILES + 50 },
+  }).array("files", config.UPLOAD_MAX_FILES);
+  const largestBody = config.UPLOAD_MAX_FILES * Math.max(limits.image, limits.video) + MB;
+
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is("multipart/form-data")) return next();
+    await authorize(web.deps, userOf(res).id, idParam(req.params.id), "post");
+    let settled = false;
+    const settle = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (err instanceof UploadError && err.status === 413) {
+        // Stop the rest of the upload: answer at once, then close the connection rather than read
+        // on. The short linger (the body is discarded meanwhile) lets the client read the answer
+        // before the close; closing with its data unread would reset the connection and lose it.
+        res.once("finish", () => setTimeout(() => req.socket.destroy(), LINGER_MS).unref());
+      }
+      next(err);
+    };
+    res.once("close", () => void Promise.all(((req.files ?? []) as Received[]).map((f) => rm(f.path, { force: true }))));
+    if (Number(req.get("content-length")) > largestBody) {
+      return settle(new UploadError(413, null, `is larger than the ${largestBody / MB} MB Parley accepts at once`));
+    }
+    rejectEarly.set(req, settle);
+    parse(req, res, (err?: unknown) => {
+      if (err instanceof MulterError && err.code === "LIMIT_FILE_COUNT") {
+        return settle(new UploadError(413, null, `has more than ${config.UPLOAD_MAX_FILES} files`));
+      }
+      if (err) return settle(err);
+      settle(tokenMatches(req) ? undefined : new CsrfError());
+    });
+  };
+}
