@@ -42,7 +42,168 @@ document.addEventListener("htmx:afterRequest", (event) => {
   field.value = "";
   field.removeAttribute("aria-invalid");
   describedBy(field, "composer-error", false);
+  setFiles(form, []);
   field.focus();
+});
+
+// Attachments: a preview and a description field for each chosen file; files can also be dropped
+// onto the room or pasted. The server decides what a file is; these checks only spare a wasted upload.
+const previewUrls = new Map();
+function composerForm() {
+  return document.querySelector("form[data-composer]");
+}
+function chosenFiles(form) {
+  return [...(form.querySelector("#composer-files")?.files ?? [])];
+}
+function setFiles(form, files) {
+  const input = form.querySelector("#composer-files");
+  if (!input) return;
+  const list = new DataTransfer();
+  for (const file of files) list.items.add(file);
+  input.files = list.files;
+  showPreviews(form);
+}
+function fileProblem(form, file) {
+  const video = file.type.startsWith("video/");
+  const limitMb = Number(video ? form.dataset.maxVideoMb : form.dataset.maxImageMb);
+  if (file.size > limitMb * 1024 * 1024) return `“${file.name}” is larger than the ${limitMb} MB allowed for ${video ? "videos" : "images"}.`;
+  return null;
+}
+function showComposerError(form, text) {
+  const field = form.querySelector("textarea");
+  let error = form.querySelector("#composer-error");
+  if (!text) {
+    error?.remove();
+    if (field) describedBy(field, "composer-error", false);
+    return;
+  }
+  if (!error) {
+    error = document.createElement("p");
+    error.id = "composer-error";
+    error.className = "field-error";
+    form.append(error);
+  }
+  error.textContent = text;
+  if (field) describedBy(field, "composer-error", true);
+}
+function addFiles(form, files) {
+  const max = Number(form.dataset.maxFiles);
+  const accepted = [];
+  const problems = [];
+  for (const file of files) {
+    const problem = fileProblem(form, file);
+    if (problem) problems.push(problem);
+    else accepted.push(file);
+  }
+  const all = [...chosenFiles(form), ...accepted];
+  if (all.length > max) problems.push(`Up to ${max} files can go in one message.`);
+  setFiles(form, all.slice(0, max));
+  showComposerError(form, problems.join(" "));
+}
+function showPreviews(form) {
+  const list = form.querySelector("#composer-previews");
+  if (!list) return;
+  const descriptions = new Map([...list.querySelectorAll("li")].map((li) => [li.dataset.key, li.querySelector("input")?.value ?? ""]));
+  for (const url of previewUrls.values()) URL.revokeObjectURL(url);
+  previewUrls.clear();
+  list.replaceChildren();
+  chosenFiles(form).forEach((file, index) => {
+    const key = `${file.name}:${file.size}:${file.lastModified}`;
+    const item = document.createElement("li");
+    item.className = "composer-preview";
+    item.dataset.key = key;
+    const image = !file.type.startsWith("video/");
+    const url = URL.createObjectURL(file);
+    previewUrls.set(key, url);
+    const preview = document.createElement(image ? "img" : "video");
+    preview.src = url;
+    if (image) preview.alt = "";
+    else preview.muted = true;
+    const name = document.createElement("span");
+    name.className = "text-sm";
+    name.textContent = file.name;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "btn-secondary";
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", `Remove ${file.name}`);
+    remove.addEventListener("click", () => {
+      setFiles(form, chosenFiles(form).filter((_, i) => i !== index));
+      form.querySelector("#composer-files")?.focus();
+    });
+    // One "alt" per file, in order, so the server can pair them; a video's stays empty.
+    const alt = document.createElement("input");
+    alt.name = "alt";
+    alt.value = descriptions.get(key) ?? "";
+    if (image) {
+      alt.id = `alt-${index}`;
+      alt.className = "input";
+      alt.maxLength = 1000;
+      const label = document.createElement("label");
+      label.htmlFor = alt.id;
+      label.className = "text-sm font-medium";
+      label.textContent = `Description of ${file.name} (alt text)`;
+      item.append(preview, name, remove, label, alt);
+    } else {
+      alt.type = "hidden";
+      item.append(preview, name, remove, alt);
+    }
+    list.append(item);
+  });
+}
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.id !== "composer-files" || !input.form) return;
+  const files = [...input.files];
+  input.value = "";
+  setFiles(input.form, []);
+  addFiles(input.form, files);
+});
+document.addEventListener("dragover", (event) => {
+  if (composerForm() && event.dataTransfer?.types.includes("Files")) event.preventDefault();
+});
+document.addEventListener("drop", (event) => {
+  const form = composerForm();
+  if (!form || !event.dataTransfer?.files.length) return;
+  event.preventDefault();
+  addFiles(form, [...event.dataTransfer.files]);
+});
+document.addEventListener("paste", (event) => {
+  const form = composerForm();
+  const files = [...(event.clipboardData?.files ?? [])].filter((f) => f.type.startsWith("image/"));
+  if (!form || files.length === 0) return;
+  event.preventDefault();
+  addFiles(form, files);
+});
+
+// Upload progress in a real <progress>, fed by htmx's upload events, with a way to cancel.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = composerOf(event);
+  const status = form?.querySelector("#upload-status");
+  if (!status || chosenFiles(form).length === 0) return;
+  form.querySelector("#upload-progress").value = 0;
+  status.hidden = false;
+});
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const form = composerOf(event);
+  const bar = form?.querySelector("#upload-progress");
+  if (bar && event.detail.lengthComputable && event.detail.total > 0) bar.value = Math.round((100 * event.detail.loaded) / event.detail.total);
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const status = composerOf(event)?.querySelector("#upload-status");
+  if (status) status.hidden = true;
+});
+document.addEventListener("click", (event) => {
+  if (!(event.target instanceof Element) || !event.target.closest("#upload-cancel")) return;
+  const form = event.target.closest("form[data-composer]");
+  if (form) htmx.trigger(form, "htmx:abort");
+});
+document.addEventListener("htmx:sendAbort", (event) => {
+  const form = composerOf(event);
+  if (!form) return;
+  form.querySelector("#upload-status").hidden = true;
+  showComposerError(form, "Upload cancelled. Your files and text are still here.");
+  form.querySelector("#composer-files")?.focus();
 });
 
 // A failed send keeps the text and says why, next to the field, as the server's own errors do.

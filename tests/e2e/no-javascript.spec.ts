@@ -1,3 +1,4 @@
+import { makeImage } from "../support/media.js";
 import { Visitor } from "../support/client.js";
 import { displayNameOf, expect, logIn, person, test, unique } from "./fixtures.js";
 
@@ -42,10 +43,20 @@ test("without JavaScript, Bob logs in, reads a room and posts with the Send butt
   await expect(log.getByRole("listitem").nth(1)).toContainText("Hello from a browser without scripts");
   await expect(composer).toHaveValue("");
 
-  // An empty message is not sent: the field is `required`, so the browser itself stops the submit.
+  // An empty message (no text, no file) comes back from the server with the error by the field.
   await page.getByRole("button", { name: "Send", exact: true }).click();
-  expect(await composer.evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+  await expect(page.getByText("Write a message first.")).toBeVisible();
+  await expect(composer).toHaveAttribute("aria-invalid", "true");
   await expect(log.getByRole("listitem")).toHaveCount(2);
+
+  // A picture goes up as a plain multipart form; the room comes back with it inline.
+  await page.getByLabel("Attach images or videos").setInputFiles({ name: "sunset.png", mimeType: "image/png", buffer: await makeImage("png", 120, 80) });
+  await composer.fill("A caption without scripts");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(page).toHaveURL(`/rooms/${roomId}#composer`);
+  const picture = log.getByRole("listitem").filter({ hasText: "A caption without scripts" });
+  await expect(picture.getByRole("link", { name: "Image, no description" })).toBeVisible();
+  await expect(picture.getByRole("img", { name: "Image, no description" })).toHaveJSProperty("naturalWidth", 120);
 
   await context.close();
 });
