@@ -18,6 +18,7 @@ import { rateLimits } from "./web/limits.js";
 import { messagesRouter } from "./web/messages.js";
 import { peopleRouter } from "./web/people.js";
 import { filesRouter } from "./web/files.js";
+import { descriptionsRouter } from "./web/descriptions.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { unreadRouter } from "./web/unread.js";
@@ -99,6 +100,7 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
   app.use(unreadRouter(web));
   app.use(peopleRouter(web));
   app.use(filesRouter(web));
+  app.use(descriptionsRouter(web));
 
   app.use(notFound);
   app.use(errorPages(web));

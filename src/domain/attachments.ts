@@ -1,10 +1,12 @@
 import { asc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
 import { attachments, messages } from "../db/schema.js";
 import type { Detected } from "../media/detect.js";
 import { processImage, UnreadableImageError } from "../media/images.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError, UploadError } from "./errors.js";
 import { authorize } from "./rooms.js";
+import { parseInput } from "./validate.js";
 
 /** A file received in full into a temporary path, its type already decided from its bytes. */
 export interface Upload {
@@ -125,6 +127,41 @@ export async function attachmentsOf({ db }: Deps, messageIds: number[]): Promise
     byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), { ...row, hasPoster: posterHash !== null }]);
   }
   return byMessage;
+}
+
+const describeInput = z.object({
+  alt: z
+    .string({ error: "Describe the image." })
+    .trim()
+    .min(1, "Describe the image.")
+    .max(1000, "A description can be at most 1000 characters."),
+});
+
+export interface ImageToDescribe {
+  attachment: Attachment;
+  roomId: number;
+}
+
+/** An image of the user's own message that they may (re)describe; anything else is not found. */
+export async function imageToDescribe(deps: Deps, userId: number, attachmentId: number): Promise<ImageToDescribe> {
+  const [row] = await deps.db
+    .select({ ...attachmentColumns, roomId: messages.roomId, authorId: messages.authorId })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .where(eq(attachments.id, attachmentId));
+  if (!row || row.authorId !== userId || row.kind !== "image") throw new NotFoundError("Image not found");
+  await authorize(deps, userId, row.roomId, "read");
+  const { roomId, authorId: _, posterHash, ...attachment } = row;
+  return { attachment: { ...attachment, hasPoster: posterHash !== null }, roomId };
+}
+
+/** Sets an image's description (alt text); everyone with the room open sees it change. */
+export async function describeImage(deps: Deps, userId: number, attachmentId: number, input: unknown): Promise<ImageToDescribe> {
+  const image = await imageToDescribe(deps, userId, attachmentId);
+  const { alt } = parseInput(describeInput, input);
+  await deps.db.update(attachments).set({ alt }).where(eq(attachments.id, attachmentId));
+  deps.events.publish({ kind: "message.updated", roomId: image.roomId, messageId: image.attachment.messageId, authorId: userId });
+  return image;
 }
 
 export type FileVariant = "original" | "thumb" | "poster";

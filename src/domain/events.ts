@@ -4,6 +4,8 @@
  */
 export type DomainEvent =
   | { kind: "message.created"; roomId: number; messageId: number; authorId: number }
+  /** Its attachments changed (an image was described). */
+  | { kind: "message.updated"; roomId: number; messageId: number; authorId: number }
   | { kind: "membership.ended"; roomId: number; userId: number }
   | { kind: "presence.changed"; userId: number }
   | { kind: "typing.changed"; roomId: number }

@@ -4,10 +4,10 @@ import { z } from "zod";
 import { displayNames } from "../domain/accounts.js";
 import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
-import { messageForDelivery } from "../domain/messages.js";
+import { messageForDelivery, type Message } from "../domain/messages.js";
 import { markRead, receipts, unreadFor } from "../domain/reading.js";
 import { memberIds, roomForDelivery, roomsOf } from "../domain/rooms.js";
-import { outOfBand, renderMessage } from "../render/message.js";
+import { differsForAuthor, outOfBand, renderAttachmentsPush, renderMessage } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";
 import { presentRoom } from "../render/rooms.js";
@@ -143,6 +143,8 @@ export class Hub {
     switch (event.kind) {
       case "message.created":
         return this.#deliverMessage(event.roomId, event.messageId, event.authorId);
+      case "message.updated":
+        return this.#deliverUpdate(event.roomId, event.messageId);
       case "membership.ended":
         for (const client of this.#byRoom.get(event.roomId) ?? []) {
           if (client.userId === event.userId) client.ws.close(1000, "Left the room");
@@ -167,7 +169,7 @@ export class Hub {
     let directReceipt: Promise<void> | undefined;
     if (watching?.size && message) {
       // Membership is checked again at send time: a socket whose user has left gets nothing.
-      this.#send(watching, members, outOfBand("beforeend", "#messages", renderMessage(message)));
+      this.#send(watching, members, this.#forAuthor(message, (viewerId) => outOfBand("beforeend", "#messages", renderMessage(message, viewerId))));
       // The author's pointer moved to their message with it: their receipt follows, for the others.
       // In a direct conversation it sits at the other person's newest message, which takes a query.
       if (message.author.sharesReceipts && message.roomKind === "direct") {
@@ -180,6 +182,24 @@ export class Hub {
       }
     }
     await Promise.all([directReceipt, this.#deliverUnread(roomId, [...members], authorId)]);
+  }
+
+  /**
+   * One render for everyone, or, when the message reads differently to its author, one for them
+   * and one for everyone else.
+   */
+  #forAuthor(message: Message, html: (viewerId?: number) => string): string | ((userId: number) => string) {
+    const forAll = html();
+    if (!differsForAuthor(message)) return forAll;
+    const forAuthor = html(message.author.id);
+    return (userId) => (userId === message.author.id ? forAuthor : forAll);
+  }
+
+  async #deliverUpdate(roomId: number, messageId: number): Promise<void> {
+    const watching = this.#byRoom.get(roomId);
+    if (!watching?.size) return;
+    const [members, message] = await Promise.all([memberIds(this.#deps, roomId), messageForDelivery(this.#deps, roomId, messageId)]);
+    if (message) this.#send(watching, members, this.#forAuthor(message, (viewerId) => renderAttachmentsPush(message, viewerId)));
   }
 
   /**

@@ -49,6 +49,8 @@ export interface AttachmentView {
   /** What the image is, for screen readers; "Image, no description" when the author gave none. */
   alt: string;
   described: boolean;
+  /** For the author of an image with no description: the way to add one. */
+  describeUrl: string | null;
   thumbUrl: string | null;
   posterUrl: string | null;
   width: number | null;
@@ -64,7 +66,7 @@ function fitInline(width: number | null, height: number | null): { width: number
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-export function presentAttachment(a: Attachment): AttachmentView {
+export function presentAttachment(a: Attachment, byViewer = false): AttachmentView {
   const url = `/files/${a.id}`;
   const image = a.kind === "image";
   return {
@@ -75,6 +77,7 @@ export function presentAttachment(a: Attachment): AttachmentView {
     fileName: a.fileName,
     alt: a.alt ?? "Image, no description",
     described: a.alt !== null,
+    describeUrl: byViewer && image && a.alt === null ? `/attachments/${a.id}/description` : null,
     thumbUrl: image ? `${url}/thumb` : null,
     posterUrl: a.hasPoster ? `${url}/poster` : null,
     // Set on the element so that the page does not jump when the file arrives.
@@ -91,7 +94,8 @@ export interface MessageView extends TimeLabels {
   attachments: AttachmentView[];
 }
 
-export function presentMessage(m: Message): MessageView {
+/** `viewerId`: who the render is for, when it matters (the author is invited to describe images). */
+export function presentMessage(m: Message, viewerId?: number): MessageView {
   return {
     id: m.id,
     roomId: m.roomId,
@@ -99,13 +103,23 @@ export function presentMessage(m: Message): MessageView {
     authorUsername: m.author.username,
     ...timeLabels(m.createdAt),
     parts: bodyParts(m.body),
-    attachments: m.attachments.map(presentAttachment),
+    attachments: m.attachments.map((a) => presentAttachment(a, viewerId === m.author.id)),
   };
 }
 
+/** Whether a message reads differently to its author (who is asked to describe their images). */
+export function differsForAuthor(m: Message): boolean {
+  return m.attachments.some((a) => a.kind === "image" && a.alt === null);
+}
+
 /** The message partial: the same HTML for a page load and for a push. */
-export function renderMessage(m: Message): string {
-  return render("partials/message", presentMessage(m));
+export function renderMessage(m: Message, viewerId?: number): string {
+  return render("partials/message", presentMessage(m, viewerId));
+}
+
+/** A message's attachments again, after one was described: swapped in place, receipts untouched. */
+export function renderAttachmentsPush(m: Message, viewerId?: number): string {
+  return render("partials/attachments", { ...presentMessage(m, viewerId), oob: true });
 }
 
 /** Wraps rendered HTML so htmx swaps it out of band into `target`. */

@@ -54,7 +54,7 @@ export async function roomPage(
       room,
       members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
       typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
-      messages: messages.map((m) => ({ ...presentMessage(m), receipts: receiptsAt.get(m.id) })),
+      messages: messages.map((m) => ({ ...presentMessage(m, user.id), receipts: receiptsAt.get(m.id) })),
       firstUnreadId: firstUnread?.id,
       uploadLimits: uploadLimits(web.config),
       ...extra,

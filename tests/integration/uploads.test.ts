@@ -122,19 +122,19 @@ for (const kind of databaseKinds()) {
 
     test("a truncated JPEG is refused with 422 and leaves no file and no row", async () => {
       const before = await stored();
-      const [{ count: rowsBefore }] = await countAttachments();
+      const rowsBefore = await countRows();
       const whole = await makeImage("jpeg", 400, 300);
       const res = await upload(alice, roomId, [{ name: "broken.jpg", bytes: whole.subarray(0, Math.floor(whole.length / 2)) }], {}, { "hx-request": "true" });
       assert.equal(res.status, 422);
       assert.match(res.html, /“broken.jpg” could not be read as an image/);
       assert.deepEqual(await stored(), before);
       assert.deepEqual(await pending(), []);
-      assert.deepEqual(await countAttachments(), [{ count: rowsBefore }]);
+      assert.equal(await countRows(), rowsBefore, "no message or attachment rows");
     });
 
     test("an upload over the limit is cut off while it streams: 413, the connection closed, nothing stored", async () => {
       const before = await stored();
-      const [{ count: rowsBefore }] = await countAttachments();
+      const rowsBefore = await countRows();
       await alice.openRoom(roomId);
       // Large enough that what the kernel buffers on both sides (several MB on loopback) is a small part.
       const total = 80 * 1024 * 1024;
@@ -144,7 +144,7 @@ for (const kind of databaseKinds()) {
       assert.equal(result.closed, true, "the server closed the connection");
       assert.deepEqual(await stored(), before);
       assert.deepEqual(await pending(), []);
-      assert.deepEqual(await countAttachments(), [{ count: rowsBefore }]);
+      assert.equal(await countRows(), rowsBefore, "no message or attachment rows");
     });
 
     test("the same file uploaded twice is stored once", async () => {
@@ -215,6 +215,39 @@ for (const kind of databaseKinds()) {
       assert.doesNotMatch(push!, /message-body/);
     });
 
+    test("an image without a description says so, and only its author is invited to describe it, live for everyone", async () => {
+      const aliceRoom = await pool.open(alice, roomId);
+      const bobRoom = await pool.open(bob, roomId);
+      await alice.openRoom(roomId);
+      await upload(alice, roomId, [{ name: "undescribed.png", bytes: await makeImage("png", 50, 50) }], {}, { "hx-request": "true" });
+      const isNew = (p: string) => p.includes("undescribed.png") && p.includes('beforeend:#messages');
+      const [mine] = await aliceRoom.waitFor(1, 3000, isNew);
+      const [theirs] = await bobRoom.waitFor(1, 3000, isNew);
+      const [id] = fileIds(mine!);
+      assert.match(mine!, new RegExp(`<a href="/attachments/${id}/description" class="attachment-download">Add a description<span class="sr-only"> of undescribed.png</span></a>`));
+      assert.doesNotMatch(theirs!, /Add a description/);
+      assert.match(theirs!, /alt="Image, no description"/);
+      assert.doesNotMatch(lastMessage((await bob.openRoom(roomId)).html), /Add a description/);
+      assert.match(lastMessage((await alice.openRoom(roomId)).html), /Add a description/);
+
+      assert.equal((await bob.get(`/attachments/${id}/description`)).status, 404, "not someone else's image");
+      const page = await alice.get(`/attachments/${id}/description`);
+      assert.match(page.html, /<label for="alt" class="block font-medium">Description of undescribed.png<\/label>/);
+      const empty = await alice.post(`/attachments/${id}/description`, { alt: "  " });
+      assert.equal(empty.status, 422);
+      assert.match(empty.html, /Describe the image\./);
+      const saved = await alice.post(`/attachments/${id}/description`, { alt: "A red square" });
+      assert.equal(saved.status, 303);
+      const isUpdate = (p: string) => p.startsWith(`<ul id="attachments-`) && p.includes("A red square");
+      const [update] = await bobRoom.waitFor(1, 3000, isUpdate);
+      assert.match(update!, /hx-swap-oob="outerHTML"/);
+      assert.match(update!, new RegExp(`<img src="/files/${id}/thumb" width="50" height="50" alt="A red square"`));
+      const [ownUpdate] = await aliceRoom.waitFor(1, 3000, isUpdate);
+      assert.doesNotMatch(ownUpdate!, /Add a description/);
+      aliceRoom.close();
+      bobRoom.close();
+    });
+
     test("videos play inline from MP4, WebM and MOV, with a poster and duration when ffmpeg is there", async (t) => {
       if (!(await hasFfmpeg())) {
         assert.notEqual(process.env.REQUIRE_FFMPEG, "1", "REQUIRE_FFMPEG=1 is set but ffmpeg/ffprobe are not installed");
@@ -235,10 +268,11 @@ for (const kind of databaseKinds()) {
       }
     });
 
-    async function countAttachments() {
+    /** Attachment and message rows, as "attachments:messages". */
+    async function countRows(): Promise<string> {
       const rows = await server.deps.db.select({ id: attachments.id }).from(attachments);
       const msgs = await server.deps.db.select({ id: messages.id }).from(messages);
-      return [{ count: `${rows.length}:${msgs.length}` }];
+      return `${rows.length}:${msgs.length}`;
     }
   });
 }
