@@ -133,7 +133,11 @@ export function receiveUploads(web: Web): RequestHandler {
       }
       next(err);
     };
-    res.once("close", () => void Promise.all(((req.files ?? []) as Received[]).map((f) => rm(f.path, { force: true }))));
+    res.once("close", () => {
+      // Files still being received when the client went away have no path yet; their stream removes them.
+      const received = ((req.files ?? []) as Partial<Received>[]).flatMap((f) => (f.path ? [f.path] : []));
+      void Promise.all(received.map((file) => rm(file, { force: true })));
+    });
     if (Number(req.get("content-length")) > largestBody) {
       return settle(new UploadError(413, null, `is larger than the ${largestBody / MB} MB Parley accepts at once`));
     }

@@ -3,6 +3,7 @@ import type { Browser, Page } from "@playwright/test";
 import { Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
 import type { BrowserGlobals } from "./browser.js";
+import { makeImage } from "../support/media.js";
 import { displayNameOf, expect, person, test, unique } from "./fixtures.js";
 
 /** Every WCAG 2.x A and AA rule axe knows, up to 2.2. */
@@ -55,7 +56,18 @@ test.beforeAll(async ({ server }) => {
   const friendId = new RegExp(`<label for="person-(\\d+)" class="flex-1">${displayNameOf(friendName)} `).exec((await owner.get("/people")).html)![1]!;
   conversation = Number(/\/rooms\/(\d+)$/.exec((await owner.post("/conversations", { with: friendId })).location!)![1]);
   await owner.openRoom(conversation);
+  // Two pictures, one described and one not (which invites its author to describe it).
+  const form = new FormData();
+  form.set("_csrf", owner.csrf);
+  form.set("body", "Two pictures");
+  form.append("files", new Blob([await makeImage("png", 300, 200)]), "described.png");
+  form.append("alt", "An orange rectangle");
+  form.append("files", new Blob([await makeImage("jpeg", 200, 300)]), "undescribed.jpg");
+  form.append("alt", "");
+  const uploaded = await owner.request(`/rooms/${conversation}/messages`, { method: "POST", headers: { origin: owner.origin }, body: form });
+  expect(uploaded.status).toBe(303);
   await owner.post(`/rooms/${conversation}/messages`, { body: "Just between us" });
+
   await friend.openRoom(conversation);
   await friend.post(`/rooms/${conversation}/messages`, { body: "Sure" });
 
@@ -147,6 +159,23 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expect(mine.getByText(/^Seen \d/)).toBeVisible();
       await mine.getByText("Seen by…").click();
       await expect(mine.getByText(/^Seen by Friend_/)).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("images in a conversation, and the page to describe one", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto(`/rooms/${conversation}`);
+      const pictures = page.getByRole("log").getByRole("listitem").filter({ hasText: "Two pictures" }).first();
+      await expect(pictures.getByRole("img", { name: "An orange rectangle" })).toBeVisible();
+      await expect(pictures.getByRole("img", { name: "Image, no description" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await pictures.getByRole("link", { name: "Add a description of undescribed.jpg" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Describe an image" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.getByRole("textbox", { name: "Description of undescribed.jpg" }).fill("   ");
+      await page.getByRole("button", { name: "Save description" }).click();
+      await expect(page.getByText("Describe the image.")).toBeVisible();
       await expectNoAxeViolations(page);
       await page.context().close();
     });
