@@ -16,7 +16,7 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startParley(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startParley(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   // The benchmark's own DATABASE_URL names the server to make test databases on, not Parley's database.
   const { DATABASE_URL: _, ...inherited } = process.env;
@@ -31,7 +31,7 @@ export async function startParley(env: Record<string, string>): Promise<{ url: s
   };
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
+      if ((await fetch(`${url}/healthz`)).ok) return { url, pid: child.pid!, stop };
     } catch {
       // not listening yet
     }

@@ -4,14 +4,17 @@ import type { FileStore, Stored } from "../files/store.js";
 
 export const THUMBNAIL_EDGE = 800;
 
+// Each upload is a new image: libvips' operation cache would only hold on to memory.
+sharp.cache(false);
+
 /** The re-encoded format for each accepted input: the same where browsers show it, else JPEG. */
 const encoders: Record<string, { mime: string; encode: (s: Sharp) => Sharp }> = {
-  jpeg: { mime: "image/jpeg", encode: (s) => s.jpeg({ quality: 85, mozjpeg: true }) },
+  jpeg: { mime: "image/jpeg", encode: (s) => s.jpeg({ quality: 85 }) },
   png: { mime: "image/png", encode: (s) => s.png() },
   gif: { mime: "image/gif", encode: (s) => s.gif() },
   webp: { mime: "image/webp", encode: (s) => s.webp({ quality: 85 }) },
   avif: { mime: "image/avif", encode: (s) => s.avif({ quality: 60, effort: 2 }) },
-  heif: { mime: "image/jpeg", encode: (s) => s.jpeg({ quality: 85, mozjpeg: true }) },
+  heif: { mime: "image/jpeg", encode: (s) => s.jpeg({ quality: 85 }) },
 };
 
 export class UnreadableImageError extends Error {}
