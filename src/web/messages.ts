@@ -8,7 +8,7 @@ import { csrfToken } from "./csrf.js";
 import { idParam } from "../http/params.js";
 import { isHtmx, userOf, type Web } from "./context.js";
 import { roomPage } from "./rooms.js";
-import { receiveUploads, uploadLimits, uploadsOf } from "./uploads.js";
+import { receiveUploads, removeUploads, uploadLimits, uploadsOf } from "./uploads.js";
 
 export function messagesRouter(web: Web, limit: RequestHandler): Router {
   const router = Router();
@@ -28,14 +28,18 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
   // exactly once in every tab; the response only says "done" or gives the composer back with the error.
   router.post("/rooms/:id/messages", limit, receiveUploads(web), async (req, res) => {
     const roomId = idParam(req.params.id);
+    let outcome: InvalidInputError | UploadError | null = null;
     try {
       await postMessage(web.deps, userOf(res).id, roomId, req.body, uploadsOf(req));
-      if (isHtmx(req)) res.status(204).end();
-      else res.redirect(303, `/rooms/${roomId}#composer`);
     } catch (err) {
       if (!(err instanceof InvalidInputError || err instanceof UploadError)) throw err;
-      await refused(req, res, err);
+      outcome = err;
+    } finally {
+      await removeUploads(req);
     }
+    if (outcome) await refused(req, res, outcome);
+    else if (isHtmx(req)) res.status(204).end();
+    else res.redirect(303, `/rooms/${roomId}#composer`);
   });
 
   // An upload refused while it streamed in (too large, not an image or video) arrives here.

@@ -98,6 +98,16 @@ export function uploadLimits(config: Config) {
   return { imageMb: config.UPLOAD_MAX_IMAGE_MB, videoMb: config.UPLOAD_MAX_VIDEO_MB, files: config.UPLOAD_MAX_FILES };
 }
 
+/**
+ * Removes the temporary files of a post (the route does so before answering; the close of the
+ * response does so again, whatever happened). Files still arriving when the client went away have
+ * no path yet: their own stream removes them.
+ */
+export async function removeUploads(req: Request): Promise<void> {
+  const received = ((req.files ?? []) as Partial<Received>[]).flatMap((f) => (f.path ? [f.path] : []));
+  await Promise.all(received.map((file) => rm(file, { force: true })));
+}
+
 /** The files a multipart post carried, in order, once `receiveUploads` has run. */
 export function uploadsOf(req: Request): Upload[] {
   const files = (req.files ?? []) as Received[];
@@ -133,11 +143,7 @@ export function receiveUploads(web: Web): RequestHandler {
       }
       next(err);
     };
-    res.once("close", () => {
-      // Files still being received when the client went away have no path yet; their stream removes them.
-      const received = ((req.files ?? []) as Partial<Received>[]).flatMap((f) => (f.path ? [f.path] : []));
-      void Promise.all(received.map((file) => rm(file, { force: true })));
-    });
+    res.once("close", () => void removeUploads(req));
     if (Number(req.get("content-length")) > largestBody) {
       return settle(new UploadError(413, null, `is larger than the ${largestBody / MB} MB Parley accepts at once`));
     }

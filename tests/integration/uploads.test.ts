@@ -147,6 +147,30 @@ for (const kind of databaseKinds()) {
       assert.equal(await countRows(), rowsBefore, "no message or attachment rows");
     });
 
+    test("a client that goes away mid-upload leaves no temporary file, no stored file and no row", async () => {
+      const before = await stored();
+      const rowsBefore = await countRows();
+      await alice.openRoom(roomId);
+      await abandonUpload(server.url, roomId, alice, 1024 * 1024);
+      // The server notices the closed connection on its next read; give it a moment.
+      for (let i = 0; i < 50 && (await pending()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(await pending(), []);
+      assert.deepEqual(await stored(), before);
+      assert.equal(await countRows(), rowsBefore);
+      assert.equal((await alice.openRoom(roomId)).status, 200, "the server carries on");
+    });
+
+    test("a HEIC photo this server's image library cannot decode is refused as unsupported (415), by name", async () => {
+      // An ISO BMFF "ftyp heic" box: what an iPhone photo starts with. The prebuilt libvips reads
+      // AVIF but not HEVC-coded HEIC, so this is the answer such a photo gets here.
+      const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypheic"), Buffer.from([0, 0, 0, 0]), Buffer.from("mif1heic"), Buffer.alloc(4096, 1)]);
+      await alice.openRoom(roomId);
+      const res = await upload(alice, roomId, [{ name: "IMG_0001.HEIC", bytes: heic }]);
+      assert.equal(res.status, 415);
+      assert.match(res.html, /“IMG_0001.HEIC” is a HEIC photo, which this server cannot read; send it as JPEG\./);
+      assert.deepEqual(await pending(), []);
+    });
+
     test("the same file uploaded twice is stored once", async () => {
       const bytes = await makeImage("png", 300, 200);
       await upload(alice, roomId, [{ name: "once.png", bytes }]);
@@ -282,6 +306,24 @@ const eqId = (id: number) => eq(attachments.id, id);
 /** Whether bytes hold an EXIF pointer to a GPS block (tag 0x8825, in either byte order). */
 function hasGpsIfd(bytes: Buffer | undefined): boolean {
   return !!bytes && (bytes.includes(Buffer.from([0x88, 0x25, 0x00, 0x04])) || bytes.includes(Buffer.from([0x25, 0x88, 0x04, 0x00])));
+}
+
+/** Starts a multipart upload of a JPEG-typed file, sends `bytes` of it, then drops the connection. */
+async function abandonUpload(base: string, roomId: number, v: Visitor, bytes: number): Promise<void> {
+  const boundary = "----parleygone";
+  const req = request(new URL(`/rooms/${roomId}/messages`, base), {
+    method: "POST",
+    headers: { cookie: v.cookie, origin: v.origin, "content-type": `multipart/form-data; boundary=${boundary}` },
+  });
+  req.on("error", () => {});
+  req.write(
+    `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${v.csrf}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="gone.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+  );
+  req.write(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), Buffer.alloc(bytes, 3)]));
+  await new Promise((r) => setTimeout(r, 100));
+  req.destroy();
+  await new Promise((r) => setTimeout(r, 50));
 }
 
 /**
