@@ -98,3 +98,39 @@ test("a video plays inline and seeks (with a Range request)", async ({ browser, 
   expect(seekedTo).toBeCloseTo(4, 0);
   expect(ranges).toContain(206);
 });
+
+test("an image pasted into the composer or dropped onto the room is attached, each with its description field", async ({ browser, server }) => {
+  const { alice, bob } = await twoInARoom(browser, server);
+  const png = (await makeImage("png", 60, 40)).toString("base64");
+  const composer = alice.getByRole("textbox", { name: /^Message #/ });
+  await composer.focus();
+  // What the browser gives a page for a paste or a drop of files: a DataTransfer holding them.
+  for (const [kind, name] of [["paste", "pasted.png"], ["drop", "dropped.png"]] as const) {
+    await alice.evaluate(
+      ({ kind, name, png }) => {
+        const w = globalThis as unknown as {
+          DataTransfer: new () => { items: { add(f: unknown): void } };
+          File: new (parts: unknown[], name: string, o: object) => unknown;
+          Uint8Array: { from(s: string, f: (c: string) => number): unknown };
+          atob(s: string): string;
+          ClipboardEvent: new (t: string, o: object) => unknown;
+          DragEvent: new (t: string, o: object) => unknown;
+          document: { activeElement: { dispatchEvent(e: unknown): void }; querySelector(s: string): { dispatchEvent(e: unknown): void } };
+        };
+        const data = new w.DataTransfer();
+        data.items.add(new w.File([w.Uint8Array.from(w.atob(png), (c) => c.charCodeAt(0))], name, { type: "image/png" }));
+        const init = { bubbles: true, cancelable: true };
+        if (kind === "paste") w.document.activeElement.dispatchEvent(new w.ClipboardEvent("paste", { ...init, clipboardData: data }));
+        else w.document.querySelector("#messages").dispatchEvent(new w.DragEvent("drop", { ...init, dataTransfer: data }));
+      },
+      { kind, name, png },
+    );
+  }
+  await alice.getByLabel("Description of pasted.png (alt text)").fill("A pasted picture");
+  await alice.getByLabel("Description of dropped.png (alt text)").fill("A dropped picture");
+  await composer.fill("two ways in");
+  await alice.getByRole("button", { name: "Send", exact: true }).click();
+  const message = bob.getByRole("log").getByRole("listitem").filter({ hasText: "two ways in" }).first();
+  await expect(message.getByRole("img", { name: "A pasted picture" })).toBeVisible();
+  await expect(message.getByRole("img", { name: "A dropped picture" })).toBeVisible();
+});
