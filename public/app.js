@@ -29,6 +29,7 @@ function enhanceComposer(root) {
   if (!hint || !field) return;
   hint.hidden = false;
   describedBy(field, "composer-hint", true);
+  if (field.form) encodeFor(field.form, chosenFiles(field.form).length > 0);
 }
 
 // After a message is accepted it comes back over the WebSocket; the composer is emptied and keeps focus.
@@ -61,7 +62,15 @@ function setFiles(form, files) {
   const list = new DataTransfer();
   for (const file of files) list.items.add(file);
   input.files = list.files;
+  encodeFor(form, files.length > 0);
   showPreviews(form);
+}
+// Multipart only when there are files: a text message stays a small urlencoded post. (Without
+// script the form is always multipart, which the server takes too.)
+function encodeFor(form, withFiles) {
+  const encoding = withFiles ? "multipart/form-data" : "application/x-www-form-urlencoded";
+  form.setAttribute("enctype", encoding);
+  form.setAttribute("hx-encoding", encoding);
 }
 function fileProblem(form, file) {
   const video = file.type.startsWith("video/");
