@@ -305,3 +305,145 @@ function enhance(root) {
 }
 document.addEventListener("htmx:load", (event) => enhance(event.detail.elt.parentElement || document));
 document.addEventListener("DOMContentLoaded", () => enhance(document));
+
+// History and catching up. Pages of history load by themselves (htmx, on intersect); this keeps the
+// live list whole: no gaps after the socket was away, no message shown twice, and not too long.
+const TRIM_ABOVE = 300;
+const TRIM_TO = 200;
+const messageId = (li) => Number(li.id.slice("message-".length));
+const liveList = () => document.getElementById("messages");
+const scroller = () => document.getElementById("scroller");
+/** How far the reader is above the newest message (the list is bottom-anchored: scrollTop <= 0). */
+const distanceFromNewest = () => Math.abs(scroller()?.scrollTop ?? 0);
+
+function newestShown() {
+  const all = document.querySelectorAll("#history > li.message, #messages > li.message");
+  return all.length ? messageId(all[all.length - 1]) : 0;
+}
+
+// Asks for whatever came after the newest message shown; what arrives twice is settled below.
+function catchUp() {
+  const list = liveList();
+  if (!list || list.hasAttribute("data-behind")) return;
+  htmx.ajax("GET", `/rooms/${list.dataset.room}/messages?after=${newestShown()}`, { target: "#messages", swap: "beforeend" });
+}
+
+// A message or day divider that arrives twice (a push racing a catch-up) is shown once, and
+// messages stay in order.
+function settleLists() {
+  const seen = new Set();
+  for (const li of document.querySelectorAll("#history > li[id], #messages > li[id]")) {
+    if (seen.has(li.id)) li.remove();
+    else seen.add(li.id);
+  }
+  const list = liveList();
+  let last = 0;
+  for (const li of list ? [...list.querySelectorAll(":scope > li.message")] : []) {
+    const id = messageId(li);
+    if (id < last) {
+      const after = [...list.querySelectorAll(":scope > li.message")].find((other) => messageId(other) > id);
+      if (after) list.insertBefore(li, after);
+    }
+    last = Math.max(last, id);
+  }
+}
+
+// Long sessions: keep a few hundred messages; the oldest go, and come back through "Older messages".
+function trimHistory() {
+  const messages = [...document.querySelectorAll("#history > li.message, #messages > li.message")];
+  if (messages.length <= TRIM_ABOVE || distanceFromNewest() > 200) return;
+  const keepFrom = messages[messages.length - TRIM_TO];
+  const history = document.getElementById("history");
+  const room = liveList().dataset.room;
+  for (const li of [...history.children, ...liveList().children]) {
+    if (li === keepFrom) break;
+    li.remove();
+  }
+  const loader = document.createElement("li");
+  loader.id = "history-older";
+  loader.className = "history-edge";
+  loader.setAttribute("hx-get", `/rooms/${room}/messages?before=${messageId(keepFrom)}`);
+  loader.setAttribute("hx-trigger", "intersect once");
+  loader.setAttribute("hx-swap", "outerHTML");
+  const link = document.createElement("a");
+  link.href = `/rooms/${room}?before=${messageId(keepFrom)}`;
+  link.className = "link";
+  link.textContent = "Older messages";
+  loader.append(link);
+  history.prepend(loader);
+  htmx.process(loader);
+}
+
+// While the page shows an older stretch, live messages are left out: "Newer messages" brings them.
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  if (event.detail.target?.id === "messages" && event.detail.target.hasAttribute("data-behind")) event.detail.shouldSwap = false;
+});
+
+let unseenNewer = 0;
+function showJumpToNewest() {
+  const button = document.getElementById("jump-newest");
+  if (!button) return;
+  button.hidden = unseenNewer === 0;
+  button.textContent = `Jump to newest (${unseenNewer} new)`;
+}
+document.addEventListener("htmx:oobAfterSwap", (event) => {
+  const list = liveList();
+  if (!list || event.detail.target !== list) return;
+  settleLists();
+  trimHistory();
+  // Far up in history: say that new messages came instead of pulling the view down.
+  if (distanceFromNewest() > 400) {
+    unseenNewer += 1;
+    showJumpToNewest();
+  }
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  const list = liveList();
+  if (!list) return;
+  settleLists();
+  // The last page of "Newer messages" has arrived: live messages may come in again, after a catch-up
+  // for anything that was posted while they were left out.
+  if (list.hasAttribute("data-behind") && !document.getElementById("history-newer")) {
+    list.removeAttribute("data-behind");
+    catchUp();
+  }
+});
+document.addEventListener("click", (event) => {
+  if (!(event.target instanceof Element) || event.target.id !== "jump-newest") return;
+  const list = liveList();
+  if (list?.hasAttribute("data-behind")) return void (window.location.href = `/rooms/${list.dataset.room}`);
+  scroller()?.scrollTo({ top: 0 });
+  unseenNewer = 0;
+  showJumpToNewest();
+  list?.lastElementChild?.focus?.();
+});
+document.addEventListener(
+  "scroll",
+  (event) => {
+    if (event.target?.id !== "scroller" || distanceFromNewest() > 50) return;
+    unseenNewer = 0;
+    showJumpToNewest();
+  },
+  true,
+);
+
+// The socket's state, in the composer; and after it was away, catching up on what was missed.
+let everOpen = false;
+document.addEventListener("htmx:wsClose", () => {
+  const status = document.getElementById("connection-status");
+  if (status) status.textContent = "Reconnecting… Messages from others will appear when the connection is back.";
+});
+document.addEventListener("htmx:wsOpen", () => {
+  const status = document.getElementById("connection-status");
+  if (status) status.textContent = "";
+  if (everOpen) catchUp();
+  everOpen = true;
+});
+
+// A permalink opens the room at its message: shown in the middle, and focused for screen readers.
+document.addEventListener("DOMContentLoaded", () => {
+  const target = document.querySelector("li.message.is-target");
+  if (!target) return;
+  target.scrollIntoView({ block: "center" });
+  target.focus({ preventScroll: true });
+});

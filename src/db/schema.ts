@@ -86,7 +86,9 @@ export const messages = pgTable(
     body: text("body").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("messages_room_id_idx").on(t.roomId, t.id.desc())],
+  // Plain ascending: scanned backwards it gives "ORDER BY id DESC" (nulls first, the default) for one
+  // room. Declared "id DESC" drizzle writes "DESC NULLS LAST", which that order cannot use.
+  (t) => [index("messages_room_id_idx").on(t.roomId, t.id)],
 );
 
 /**

@@ -1,15 +1,15 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { attachments, memberships, messages, rooms, users } from "../db/schema.js";
+import type { Previous } from "./history.js";
 import { attachmentsOf, discard, prepareAttachments, type Attachment, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
-import { authorize, type Granted, type RoomKind } from "./rooms.js";
+import { authorize, type RoomKind } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
 const MAX_BODY = 4000;
-const PAGE_SIZE = 50;
 
 export interface Message {
   id: number;
@@ -107,29 +107,30 @@ export async function withAttachments<M extends { id: number }>(deps: Deps, rows
   return rows.map((r) => ({ ...r, attachments: byMessage.get(r.id) ?? [] }));
 }
 
-/** The latest messages of a room the reader may read, oldest first. */
-export async function latestMessages(deps: Deps, room: Granted<"read">): Promise<Message[]> {
-  const rows = await deps.db
-    .select(messageColumns)
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.authorId))
-    .where(eq(messages.roomId, room.id))
-    .orderBy(desc(messages.id))
-    .limit(PAGE_SIZE);
-  return withAttachments(deps, rows.reverse());
-}
+// The message before this one in its room, for the live message's day divider and grouping: two
+// probes of messages_room_id_idx inside the same query.
+const before = (column: "author_id" | "created_at") =>
+  sql.raw(`(select p.${column} from messages p where p.room_id = messages.room_id and p.id < messages.id order by p.id desc limit 1)`);
 
-/** One message for delivery, with the kind of its room; the caller decides who may see it. */
+/** One message for delivery, with the kind of its room and the message before it; the caller decides who may see it. */
 export async function messageForDelivery(
   deps: Deps,
   roomId: number,
   messageId: number,
-): Promise<(Message & { roomKind: RoomKind }) | null> {
-  const [row] = await deps.db
-    .select({ ...messageColumns, roomKind: rooms.kind })
+): Promise<(Message & { roomKind: RoomKind; previous: Previous | null }) | null> {
+  const [found] = await deps.db
+    .select({
+      ...messageColumns,
+      roomKind: rooms.kind,
+      previousAuthorId: sql<number | null>`${before("author_id")}`.mapWith((v) => (v === null ? null : Number(v))),
+      previousAt: sql<Date | null>`${before("created_at")}`.mapWith((v) => (v === null ? null : new Date(v))),
+    })
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
     .innerJoin(rooms, eq(rooms.id, messages.roomId))
     .where(and(eq(messages.roomId, roomId), eq(messages.id, messageId)));
-  return row ? (await withAttachments(deps, [row]))[0]! : null;
+  if (!found) return null;
+  const { previousAuthorId, previousAt, ...row } = found;
+  const previous = previousAuthorId !== null && previousAt !== null ? { authorId: previousAuthorId, createdAt: previousAt } : null;
+  return { ...(await withAttachments(deps, [row]))[0]!, previous };
 }

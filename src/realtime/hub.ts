@@ -7,7 +7,8 @@ import type { DomainEvent } from "../domain/events.js";
 import { messageForDelivery, type Message } from "../domain/messages.js";
 import { markRead, receipts, unreadFor } from "../domain/reading.js";
 import { memberIds, roomForDelivery, roomsOf } from "../domain/rooms.js";
-import { differsForAuthor, outOfBand, renderAttachmentsPush, renderMessage } from "../render/message.js";
+import { differsForAuthor, outOfBand, renderAttachmentsPush } from "../render/message.js";
+import { renderLive } from "../render/timeline.js";
 import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";
 import { presentRoom } from "../render/rooms.js";
@@ -169,7 +170,8 @@ export class Hub {
     let directReceipt: Promise<void> | undefined;
     if (watching?.size && message) {
       // Membership is checked again at send time: a socket whose user has left gets nothing.
-      this.#send(watching, members, this.#forAuthor(message, (viewerId) => outOfBand("beforeend", "#messages", renderMessage(message, viewerId))));
+      const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive(message, message.previous, viewerId));
+      this.#send(watching, members, this.#forAuthor(message, live));
       // The author's pointer moved to their message with it: their receipt follows, for the others.
       // In a direct conversation it sits at the other person's newest message, which takes a query.
       if (message.author.sharesReceipts && message.roomKind === "direct") {

@@ -112,11 +112,6 @@ export function differsForAuthor(m: Message): boolean {
   return m.attachments.some((a) => a.kind === "image" && a.alt === null);
 }
 
-/** The message partial: the same HTML for a page load and for a push. */
-export function renderMessage(m: Message, viewerId?: number): string {
-  return render("partials/message", presentMessage(m, viewerId));
-}
-
 /** A message's attachments again, after one was described: swapped in place, receipts untouched. */
 export function renderAttachmentsPush(m: Message, viewerId?: number): string {
   return render("partials/attachments", { ...presentMessage(m, viewerId), oob: true });

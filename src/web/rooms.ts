@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
-import { latestMessages } from "../domain/messages.js";
+import { historyPage, type HistoryPage, type PageRequest } from "../domain/history.js";
 import {
   addMember,
   authorize,
@@ -12,10 +12,10 @@ import {
   publicRooms,
 } from "../domain/rooms.js";
 import { markRoomRead, markUnreadFrom, readPointer, receipts, seenBy } from "../domain/reading.js";
-import { presentMessage } from "../render/message.js";
 import { presentPresence } from "../render/presence.js";
 import { receiptsByMessage } from "../render/receipts.js";
-import { joinNames, presentRoom } from "../render/rooms.js";
+import { joinNames, presentRoom, type RoomView } from "../render/rooms.js";
+import { timeline } from "../render/timeline.js";
 import { render } from "../render/engine.js";
 import { typingText } from "../render/typing.js";
 import type { Request, Response } from "express";
@@ -24,7 +24,36 @@ import { safeNext } from "./auth.js";
 import { uploadLimits } from "./uploads.js";
 import { isHtmx, userOf, type Web } from "./context.js";
 
-/** Renders a room page; the composer and the add-member form can carry input back with an error. */
+/** Which page of history a request asks for: `?before=ID`, `?after=ID`, or the newest. */
+function pageRequest(req: Request): PageRequest {
+  const query = req.query as Record<string, unknown>;
+  if (typeof query.before === "string") return { before: idParam(query.before) };
+  if (typeof query.after === "string") return { after: idParam(query.after) };
+  return { latest: true };
+}
+
+interface Edge {
+  edge: "older" | "start" | "newer";
+  roomId: number;
+  messageId?: number;
+  room: RoomView;
+}
+
+/** The loader (or the start-of-room line) above a page, and the loader below it when there is more. */
+function edgesOf(page: HistoryPage, room: RoomView): { top: Edge; bottom: Edge | null } {
+  const first = page.messages[0]?.id;
+  const last = page.messages.at(-1)?.id;
+  return {
+    top: page.hasOlder ? { edge: "older", roomId: room.id, messageId: first, room } : { edge: "start", roomId: room.id, room },
+    bottom: page.hasNewer ? { edge: "newer", roomId: room.id, messageId: last, room } : null,
+  };
+}
+
+/**
+ * Renders a room page: the newest messages, a page of history (`?before`, `?after`), or the stretch
+ * around one message (a permalink, `around`). The composer and the add-member form can carry input
+ * back with an error.
+ */
 export async function roomPage(
   web: Web,
   req: Request,
@@ -32,18 +61,24 @@ export async function roomPage(
   roomId: number,
   extra: Record<string, unknown> = {},
   status = 200,
+  request: PageRequest = pageRequest(req),
 ): Promise<void> {
   const user = userOf(res);
   const granted = await authorize(web.deps, user.id, roomId, "read");
   const room = presentRoom(granted, user.id, web.deps.presence);
-  const [messages, members, lastRead, seen] = await Promise.all([
-    latestMessages(web.deps, granted),
+  const [page, members, lastRead, seen] = await Promise.all([
+    historyPage(web.deps, granted, request),
     membersOf(web.deps, granted),
     readPointer(web.deps, user.id, room.id),
     receipts(web.deps, room.id),
   ]);
   const receiptsAt = receiptsByMessage(seen, user.id);
-  const firstUnread = messages.find((m) => m.id > (lastRead ?? 0) && m.author.id !== user.id);
+  const target = "around" in request ? request.around : undefined;
+  const items = timeline(page.messages, page.previous, user.id).map((item) =>
+    item.kind === "message" ? { ...item, receipts: receiptsAt.get(item.id), target: item.id === target } : item,
+  );
+  // The "New messages" divider belongs to the newest page, the one a person opens the room on.
+  const firstUnread = page.hasNewer ? undefined : page.messages.find((m) => m.id > (lastRead ?? 0) && m.author.id !== user.id);
   await web.page(
     req,
     res,
@@ -54,7 +89,9 @@ export async function roomPage(
       room,
       members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
       typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
-      messages: messages.map((m) => ({ ...presentMessage(m, user.id), receipts: receiptsAt.get(m.id) })),
+      items,
+      inHistory: page.hasNewer,
+      ...edgesOf(page, room),
       firstUnreadId: firstUnread?.id,
       uploadLimits: uploadLimits(web.config),
       ...extra,
@@ -137,6 +174,35 @@ export function roomsRouter(web: Web): Router {
     await markUnreadFrom(web.deps, userOf(res).id, roomId, idParam(req.params.messageId));
     if (isHtmx(req)) res.status(204).end();
     else res.redirect(303, "/unread");
+  });
+
+  // A page of history as a fragment, for htmx: older pages swap in above (with their own loader or
+  // the start of the room), newer ones below (with theirs), and `after` is also how a page catches up
+  // after its socket was away. Without htmx, the same page as a whole room page.
+  router.get("/rooms/:id/messages", async (req, res) => {
+    const roomId = idParam(req.params.id);
+    const request = pageRequest(req);
+    if (!isHtmx(req) || "latest" in request) {
+      const query = new URLSearchParams(req.query as Record<string, string>).toString();
+      return res.redirect(303, `/rooms/${roomId}${query ? `?${query}` : ""}`);
+    }
+    const user = userOf(res);
+    const granted = await authorize(web.deps, user.id, roomId, "read");
+    const room = presentRoom(granted, user.id, web.deps.presence);
+    const page = await historyPage(web.deps, granted, request);
+    const { top, bottom } = edgesOf(page, room);
+    res.type("html").send(
+      render("partials/history-page", {
+        top: "before" in request ? top : null,
+        items: timeline(page.messages, page.previous, user.id),
+        bottom: "after" in request ? bottom : null,
+      }),
+    );
+  });
+
+  // A message's permalink: the room around it, the message highlighted and focused.
+  router.get("/rooms/:id/messages/:messageId", async (req, res) => {
+    await roomPage(web, req, res, idParam(req.params.id), {}, 200, { around: idParam(req.params.messageId) });
   });
 
   // "Seen by …" on a message: a fragment for htmx, a page without script.

@@ -50,7 +50,7 @@ for (const kind of databaseKinds()) {
         const pushes = messagesIn(s);
         assert.equal(pushes.length, 2);
         assert.equal(new Set(messageIds(pushes)).size, 2);
-        assert.match(pushes[0]!, /^<div hx-swap-oob="beforeend:#messages"><li id="message-\d+" class="message group">/);
+        assert.match(pushes[0]!, /^<div hx-swap-oob="beforeend:#messages">(<li id="day-[\d-]+" class="day-divider">.*?<\/li>)?<li id="message-\d+" class="message group[^"]*">/);
         assert.match(pushes[0]!, /hi &lt;everyone&gt;/);
       }
       assert.equal(messagesIn(aliceTab1)[0], messagesIn(bobTab)[0], "one rendering, the same string for everyone");

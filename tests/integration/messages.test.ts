@@ -29,7 +29,7 @@ for (const kind of databaseKinds()) {
       assert.equal(res.status, 303);
       assert.equal(res.location, `/rooms/${roomId}#composer`);
       const page = await bob.openRoom(roomId);
-      assert.match(page.html, /<span class="font-semibold">Alice<\/span> <time data-local-time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/);
+      assert.match(page.html, /<span class="font-semibold">Alice<\/span> <a href="\/rooms\/\d+\/messages\/\d+#message-\d+" class="permalink"><time data-local-time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/);
       assert.match(page.html, /<p class="message-body">Hello,\nworld<\/p>/);
     });
 

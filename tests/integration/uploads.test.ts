@@ -31,7 +31,7 @@ async function listFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
-const lastMessage = (html: string) => [...html.matchAll(/<li id="message-\d+" class="message group">[\s\S]*?<\/li>(?=\s*(?:<li |<\/ol>))/g)].at(-1)?.[0] ?? "";
+const lastMessage = (html: string) => [...html.matchAll(/<li id="message-\d+" class="message group[^"]*">[\s\S]*?<\/li>(?=\s*(?:<li |<\/ol>))/g)].at(-1)?.[0] ?? "";
 const fileIds = (html: string) => [...html.matchAll(/<a href="\/files\/(\d+)" class="attachment-image">|<video[^>]* src="\/files\/(\d+)"/g)].map((m) => Number(m[1] ?? m[2]));
 
 for (const kind of databaseKinds()) {

@@ -1,0 +1,97 @@
+import { and, asc, desc, eq, gt, gte, lt, lte } from "drizzle-orm";
+import { messages, users } from "../db/schema.js";
+import type { Deps } from "./deps.js";
+import { NotFoundError } from "./errors.js";
+import { messageColumns, withAttachments, type Message } from "./messages.js";
+import type { Granted } from "./rooms.js";
+
+/**
+ * A room's history in pages of 50, by keyset on `messages_room_id_idx (room_id, id desc)`: every
+ * page is one index range scan however deep it is, never an OFFSET.
+ */
+
+export const PAGE_SIZE = 50;
+
+export type PageRequest = { latest: true } | { before: number } | { after: number } | { around: number };
+
+/** The author and time of the message just before a page: what day dividers and grouping need. */
+export interface Previous {
+  authorId: number;
+  createdAt: Date;
+}
+
+export interface HistoryPage {
+  /** Oldest first. */
+  messages: Message[];
+  previous: Previous | null;
+  hasOlder: boolean;
+  hasNewer: boolean;
+}
+
+type Row = Omit<Message, "attachments">;
+
+const previousOf = (m: Row | undefined): Previous | null => (m ? { authorId: m.author.id, createdAt: m.createdAt } : null);
+
+function select(deps: Deps, roomId: number, where: ReturnType<typeof and>, order: "asc" | "desc", limit: number) {
+  return deps.db
+    .select(messageColumns)
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.authorId))
+    .where(and(eq(messages.roomId, roomId), where))
+    .orderBy(order === "asc" ? asc(messages.id) : desc(messages.id))
+    .limit(limit);
+}
+
+/** The query for a page of older history: one range of messages_room_id_idx, newest first. */
+export function keysetPage(deps: Deps, roomId: number, before: number | null, limit = PAGE_SIZE + 1) {
+  return select(deps, roomId, before === null ? undefined : lt(messages.id, before), "desc", limit);
+}
+
+/** Up to `limit` messages before `before` (or the newest), oldest first, with the one before them. */
+async function olderThan(deps: Deps, roomId: number, before: number | null, limit: number) {
+  const rows = await keysetPage(deps, roomId, before, limit + 1);
+  return { shown: rows.slice(0, limit).reverse(), previous: previousOf(rows[limit]), hasOlder: rows.length > limit };
+}
+
+/** Up to `limit` messages from `from` on (after it, or from it when `inclusive`), oldest first. */
+async function newerThan(deps: Deps, roomId: number, from: number, inclusive: boolean, limit: number) {
+  const rows = await select(deps, roomId, (inclusive ? gte : gt)(messages.id, from), "asc", limit + 1);
+  return { shown: rows.slice(0, limit), hasNewer: rows.length > limit };
+}
+
+async function exists(deps: Deps, roomId: number, where: ReturnType<typeof and>): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.roomId, roomId), where))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** One page of a room's history for someone who may read it. */
+export async function historyPage(deps: Deps, room: Granted<"read">, request: PageRequest): Promise<HistoryPage> {
+  let page: { messages: Row[]; previous: Previous | null; hasOlder: boolean; hasNewer: boolean };
+  if ("latest" in request || "before" in request) {
+    const before = "before" in request ? request.before : null;
+    const [older, hasNewer] = await Promise.all([
+      olderThan(deps, room.id, before, PAGE_SIZE),
+      before === null ? false : exists(deps, room.id, gte(messages.id, before)),
+    ]);
+    page = { messages: older.shown, previous: older.previous, hasOlder: older.hasOlder, hasNewer };
+  } else if ("after" in request) {
+    const [newer, [before]] = await Promise.all([
+      newerThan(deps, room.id, request.after, false, PAGE_SIZE),
+      select(deps, room.id, lte(messages.id, request.after), "desc", 1),
+    ]);
+    page = { messages: newer.shown, previous: previousOf(before), hasOlder: before !== undefined, hasNewer: newer.hasNewer };
+  } else {
+    const half = PAGE_SIZE / 2;
+    const [older, newer] = await Promise.all([
+      olderThan(deps, room.id, request.around, half),
+      newerThan(deps, room.id, request.around, true, half),
+    ]);
+    if (newer.shown[0]?.id !== request.around) throw new NotFoundError("Message not found");
+    page = { messages: [...older.shown, ...newer.shown], previous: older.previous, hasOlder: older.hasOlder, hasNewer: newer.hasNewer };
+  }
+  return { ...page, messages: await withAttachments(deps, page.messages) };
+}

@@ -1,0 +1,52 @@
+import type { Previous } from "../domain/history.js";
+import type { Message } from "../domain/messages.js";
+import { render } from "./engine.js";
+import { presentMessage, type MessageView } from "./message.js";
+
+/** Messages by the same author within this long of each other are shown as one group. */
+const GROUP_MS = 5 * 60_000;
+
+export interface DayDivider {
+  kind: "day";
+  /** Stable per day, so that a divider that arrives twice is shown once. */
+  id: string;
+  iso: string;
+  label: string;
+}
+
+export type TimelineItem = DayDivider | (MessageView & { kind: "message"; continued: boolean });
+
+const dayKey = (at: Date) => at.toISOString().slice(0, 10);
+const weekdayAndDate = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
+const withYear = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+/** "Today", "Yesterday", "Monday 3 November" (with the year when it is not this year). Days are UTC. */
+export function dayLabel(at: Date, now = new Date()): string {
+  const day = dayKey(at);
+  if (day === dayKey(now)) return "Today";
+  if (day === dayKey(new Date(now.getTime() - 86_400_000))) return "Yesterday";
+  return (at.getUTCFullYear() === now.getUTCFullYear() ? weekdayAndDate : withYear).format(at).replace(",", "");
+}
+
+/**
+ * Messages with the day dividers and grouping between them, decided on the server. `previous` is
+ * the message just before the first one (from the page before, or the room's last one for a live
+ * message), so both stay right across page boundaries.
+ */
+export function timeline(messages: Message[], previous: Previous | null, viewerId?: number, now = new Date()): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  let before = previous;
+  for (const m of messages) {
+    const newDay = !before || dayKey(before.createdAt) !== dayKey(m.createdAt);
+    if (newDay) items.push({ kind: "day", id: `day-${dayKey(m.createdAt)}`, iso: dayKey(m.createdAt), label: dayLabel(m.createdAt, now) });
+    const continued = !newDay && before!.authorId === m.author.id && m.createdAt.getTime() - before!.createdAt.getTime() < GROUP_MS;
+    items.push({ ...presentMessage(m, viewerId), kind: "message", continued });
+    before = { authorId: m.author.id, createdAt: m.createdAt };
+  }
+  return items;
+}
+
+/** A message as it is pushed live: with its day divider when it starts a new day. */
+export function renderLive(m: Message, previous: Previous | null, viewerId?: number): string {
+  return render("partials/timeline", { items: timeline([m], previous, viewerId) });
+}
