@@ -321,15 +321,18 @@ function newestShown() {
   return all.length ? messageId(all[all.length - 1]) : 0;
 }
 
-// Asks for whatever came after the newest message shown; what arrives twice is settled below.
+// Asks for whatever came after the newest message shown; what arrives twice is settled below. A
+// full page back means there may be more: ask again.
 function catchUp() {
   const list = liveList();
   if (!list || list.hasAttribute("data-behind")) return;
-  htmx.ajax("GET", `/rooms/${list.dataset.room}/messages?after=${newestShown()}`, { target: "#messages", swap: "beforeend" });
+  const before = list.querySelectorAll(":scope > li.message").length;
+  htmx.ajax("GET", `/rooms/${list.dataset.room}/messages?after=${newestShown()}`, { target: "#messages", swap: "beforeend" }).then(() => {
+    if (list.querySelectorAll(":scope > li.message").length - before >= 50) catchUp();
+  });
 }
 
-// A message or day divider that arrives twice (a push racing a catch-up) is shown once, and
-// messages stay in order.
+// A message that arrives twice (a push racing a catch-up) is shown once, and messages stay in order.
 function settleLists() {
   const seen = new Set();
   for (const li of document.querySelectorAll("#history > li[id], #messages > li[id]")) {
@@ -359,18 +362,19 @@ function trimHistory() {
     if (li === keepFrom) break;
     li.remove();
   }
-  const loader = document.createElement("li");
+  const loader = document.createElement("div");
   loader.id = "history-older";
   loader.className = "history-edge";
   loader.setAttribute("hx-get", `/rooms/${room}/messages?before=${messageId(keepFrom)}`);
   loader.setAttribute("hx-trigger", "intersect once");
-  loader.setAttribute("hx-swap", "outerHTML");
+  loader.setAttribute("hx-target", "#history");
+  loader.setAttribute("hx-swap", "afterbegin");
   const link = document.createElement("a");
   link.href = `/rooms/${room}?before=${messageId(keepFrom)}`;
   link.className = "link";
   link.textContent = "Older messages";
   loader.append(link);
-  history.prepend(loader);
+  (document.getElementById("history-older") ?? document.getElementById("history-start"))?.replaceWith(loader);
   htmx.process(loader);
 }
 

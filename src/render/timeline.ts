@@ -7,14 +7,13 @@ import { presentMessage, type MessageView } from "./message.js";
 const GROUP_MS = 5 * 60_000;
 
 export interface DayDivider {
-  kind: "day";
-  /** Stable per day, so that a divider that arrives twice is shown once. */
   id: string;
   iso: string;
   label: string;
 }
 
-export type TimelineItem = DayDivider | (MessageView & { kind: "message"; continued: boolean });
+/** A message as history shows it: opening a new day (with its divider) or continuing a group. */
+export type TimelineItem = MessageView & { day?: DayDivider; continued: boolean };
 
 const dayKey = (at: Date) => at.toISOString().slice(0, 10);
 const weekdayAndDate = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
@@ -38,9 +37,9 @@ export function timeline(messages: Message[], previous: Previous | null, viewerI
   let before = previous;
   for (const m of messages) {
     const newDay = !before || dayKey(before.createdAt) !== dayKey(m.createdAt);
-    if (newDay) items.push({ kind: "day", id: `day-${dayKey(m.createdAt)}`, iso: dayKey(m.createdAt), label: dayLabel(m.createdAt, now) });
+    const day = newDay ? { id: `day-${dayKey(m.createdAt)}`, iso: dayKey(m.createdAt), label: dayLabel(m.createdAt, now) } : undefined;
     const continued = !newDay && before!.authorId === m.author.id && m.createdAt.getTime() - before!.createdAt.getTime() < GROUP_MS;
-    items.push({ ...presentMessage(m, viewerId), kind: "message", continued });
+    items.push({ ...presentMessage(m, viewerId), ...(day && { day }), continued });
     before = { authorId: m.author.id, createdAt: m.createdAt };
   }
   return items;

@@ -33,7 +33,8 @@ function pageRequest(req: Request): PageRequest {
 }
 
 interface Edge {
-  edge: "older" | "start" | "newer";
+  /** "end": nothing newer any more (the newer loader is removed). */
+  edge: "older" | "start" | "newer" | "end";
   roomId: number;
   messageId?: number;
   room: RoomView;
@@ -74,9 +75,11 @@ export async function roomPage(
   ]);
   const receiptsAt = receiptsByMessage(seen, user.id);
   const target = "around" in request ? request.around : undefined;
-  const items = timeline(page.messages, page.previous, user.id).map((item) =>
-    item.kind === "message" ? { ...item, receipts: receiptsAt.get(item.id), target: item.id === target } : item,
-  );
+  const items = timeline(page.messages, page.previous, user.id).map((item) => ({
+    ...item,
+    receipts: receiptsAt.get(item.id),
+    target: item.id === target,
+  }));
   // The "New messages" divider belongs to the newest page, the one a person opens the room on.
   const firstUnread = page.hasNewer ? undefined : page.messages.find((m) => m.id > (lastRead ?? 0) && m.author.id !== user.id);
   await web.page(
@@ -191,13 +194,12 @@ export function roomsRouter(web: Web): Router {
     const room = presentRoom(granted, user.id, web.deps.presence);
     const page = await historyPage(web.deps, granted, request);
     const { top, bottom } = edgesOf(page, room);
-    res.type("html").send(
-      render("partials/history-page", {
-        top: "before" in request ? top : null,
-        items: timeline(page.messages, page.previous, user.id),
-        bottom: "after" in request ? bottom : null,
-      }),
-    );
+    // The items go where the loader's hx-target says; the loader itself is replaced out of band by
+    // the next one (or the start of the room), or removed when there is nothing newer.
+    const edge = "before" in request ? top : (bottom ?? { edge: "end", roomId, room });
+    res
+      .type("html")
+      .send(render("partials/timeline", { items: timeline(page.messages, page.previous, user.id) }) + render("partials/history-edge", { ...edge, oob: true }));
   });
 
   // A message's permalink: the room around it, the message highlighted and focused.

@@ -9,8 +9,8 @@ import { startTestServer, type TestServer } from "../support/server.js";
 
 const htmx = { "hx-request": "true" };
 const idsIn = (html: string) => [...html.matchAll(/<li id="message-(\d+)"/g)].map((m) => Number(m[1]));
-const olderLink = (html: string) => /<li id="history-older"[^>]*hx-get="([^"]+)"/.exec(html)?.[1];
-const newerLink = (html: string) => /<li id="history-newer"[^>]*hx-get="([^"]+)"/.exec(html)?.[1];
+const olderLink = (html: string) => /<div id="history-older"[^>]*hx-get="([^"]+)"/.exec(html)?.[1];
+const newerLink = (html: string) => /<div id="history-newer"[^>]*hx-get="([^"]+)"/.exec(html)?.[1];
 const section = (html: string, id: "history" | "messages") => new RegExp(`<ol id="${id}"[^>]*>([\\s\\S]*?)</ol>`).exec(html)?.[1] ?? "";
 
 for (const kind of databaseKinds()) {
@@ -56,7 +56,7 @@ for (const kind of databaseKinds()) {
         seen.unshift(...idsIn(fragment.html));
         next = olderLink(fragment.html);
         pages++;
-        if (!next) assert.match(fragment.html, /<li id="history-start" class="history-edge">This is the start of <span aria-hidden="true">#<\/span> Archive\.<\/li>/);
+        if (!next) assert.match(fragment.html, /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML">This is the start of <span aria-hidden="true">#<\/span> Archive\.<\/p>$/);
       }
       assert.equal(pages, 2);
       assert.deepEqual(seen, all, "every message once, oldest first");
@@ -135,11 +135,12 @@ for (const kind of databaseKinds()) {
       const page = await bob.openRoom(room);
       const live = section(page.html, "messages");
       assert.deepEqual(idsIn(live), ids.slice(10));
-      assert.doesNotMatch(live.slice(0, live.indexOf("<li id=\"message-")), /day-divider/, "no divider at the page top: the day began on the page before");
-      assert.match(live, new RegExp(`<li id="message-${ids[10]}" class="message group is-continued">`), "grouped with the message on the page before");
-      assert.match(live, /<li id="day-2026-03-03" class="day-divider"><time datetime="2026-03-03">Tuesday 3 March<\/time><\/li><li id="message-\d+" class="message group">/);
+      assert.match(live, new RegExp(`^(<li id="first-unread"[^>]*>New messages</li>)?<li id="message-${ids[10]}" class="message group is-continued">\n<p class="message-header`), "no divider at the page top, and grouped with the message on the page before");
+      assert.match(live, /<li id="message-\d+" class="message group">\n<h2 id="day-2026-03-03" class="day-divider"><time datetime="2026-03-03">Tuesday 3 March<\/time><\/h2>/);
+      assert.equal([...live.matchAll(/class="day-divider"/g)].length, 1);
       const older = await bob.get(olderLink(page.html)!, htmx);
-      assert.match(older.html, /^<li id="history-start"[^>]*>.*<\/li><li id="day-2026-03-02" class="day-divider"><time datetime="2026-03-02">Monday 2 March<\/time><\/li><li id="message-\d+" class="message group">/);
+      assert.match(older.html, /^<li id="message-\d+" class="message group">\n<h2 id="day-2026-03-02" class="day-divider"><time datetime="2026-03-02">Monday 2 March<\/time><\/h2>/);
+      assert.match(older.html, /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML">/);
 
       // Live: a new message today starts a new day ("Today") and is not grouped with yesterday's.
       const socket = bob.socket(room);
@@ -148,7 +149,7 @@ for (const kind of databaseKinds()) {
       await alice.post(`/rooms/${room}/messages`, { body: "today" }, htmx);
       await alice.post(`/rooms/${room}/messages`, { body: "and again" }, htmx);
       const [first, second] = await socket.waitFor(2, 2000, (p) => p.includes('beforeend:#messages'));
-      assert.match(first!, /<li id="day-\d{4}-\d\d-\d\d" class="day-divider"><time datetime="[\d-]+">Today<\/time><\/li><li id="message-\d+" class="message group">/);
+      assert.match(first!, /<li id="message-\d+" class="message group">\n<h2 id="day-\d{4}-\d\d-\d\d" class="day-divider"><time datetime="[\d-]+">Today<\/time><\/h2>/);
       assert.match(second!, /^<div hx-swap-oob="beforeend:#messages"><li id="message-\d+" class="message group is-continued">/);
       socket.close();
     });
