@@ -4,6 +4,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
+import { openDatabase } from "../src/db/client.js";
+import { migrate } from "../src/db/migrate.js";
 import { freshPostgresDatabase, postgresUrl } from "../tests/support/databases.js";
 
 function freePort(): Promise<number> {
@@ -61,4 +64,30 @@ export async function onEachDatabase<T>(measure: (label: string, env: Record<str
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The PostgreSQL database bench:seed fills and bench:history reads. */
+export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/parley_bench";
+
+/** Creates the bench database if it is missing and brings its schema up to date; returns its URL. */
+export async function ensureBenchDatabase(): Promise<string> {
+  const target = new URL(benchDatabaseUrl);
+  const name = target.pathname.slice(1);
+  const admin = new URL(benchDatabaseUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (!rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  const database = await openDatabase({ url: benchDatabaseUrl, dataDir: "memory://" });
+  try {
+    await migrate(database);
+  } finally {
+    await database.close();
+  }
+  return benchDatabaseUrl;
 }

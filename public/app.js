@@ -401,9 +401,21 @@ document.addEventListener("htmx:oobAfterSwap", (event) => {
     showJumpToNewest();
   }
 });
+// A page of history arriving above or below keeps what the reader is looking at where it is.
+let historyAnchor = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.target?.id !== "history") return;
+  const first = document.querySelector("#history > li.message, #messages > li.message");
+  historyAnchor = first ? { element: first, top: first.getBoundingClientRect().top } : null;
+});
 document.addEventListener("htmx:afterSwap", (event) => {
   const list = liveList();
   if (!list) return;
+  if (historyAnchor && event.detail.target?.id === "history" && historyAnchor.element.isConnected) {
+    const moved = historyAnchor.element.getBoundingClientRect().top - historyAnchor.top;
+    if (moved !== 0 && scroller()) scroller().scrollTop += moved;
+  }
+  historyAnchor = null;
   settleLists();
   // The last page of "Newer messages" has arrived: live messages may come in again, after a catch-up
   // for anything that was posted while they were left out.

@@ -56,7 +56,7 @@ for (const kind of databaseKinds()) {
         seen.unshift(...idsIn(fragment.html));
         next = olderLink(fragment.html);
         pages++;
-        if (!next) assert.match(fragment.html, /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML">This is the start of <span aria-hidden="true">#<\/span> Archive\.<\/p>$/);
+        if (!next) assert.match(fragment.html, /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML:#history-older">This is the start of <span aria-hidden="true">#<\/span> Archive\.<\/p>$/);
       }
       assert.equal(pages, 2);
       assert.deepEqual(seen, all, "every message once, oldest first");
@@ -140,7 +140,7 @@ for (const kind of databaseKinds()) {
       assert.equal([...live.matchAll(/class="day-divider"/g)].length, 1);
       const older = await bob.get(olderLink(page.html)!, htmx);
       assert.match(older.html, /^<li id="message-\d+" class="message group">\n<h2 id="day-2026-03-02" class="day-divider"><time datetime="2026-03-02">Monday 2 March<\/time><\/h2>/);
-      assert.match(older.html, /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML">/);
+      assert.match(older.html, /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML:#history-older">/);
 
       // Live: a new message today starts a new day ("Today") and is not grouped with yesterday's.
       const socket = bob.socket(room);

@@ -1,0 +1,81 @@
+// History at depth, on the database bench:seed filled (run that first): the time to serve the
+// newest page, a page 10,000 messages back and the oldest page of the busy room (100,000 messages
+// among 1,000,000), each request timed from the client over loopback, then requests/s for each
+// under concurrent load (autocannon, 10 connections).
+// Usage: npm run bench:history [-- --requests 500 --seconds 10]
+import os from "node:os";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import pg from "pg";
+import { Visitor } from "../tests/support/client.js";
+import { benchDatabaseUrl, ensureBenchDatabase, percentile, startParley } from "./support.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import path from "node:path";
+
+const { values } = parseArgs({ options: { requests: { type: "string", default: "500" }, seconds: { type: "string", default: "10" } } });
+const requests = Number(values.requests);
+const seconds = Number(values.seconds);
+const BUSY_ROOM = 1;
+
+const url = await ensureBenchDatabase();
+const pool = new pg.Pool({ connectionString: url });
+const filesDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-files-"));
+const parley = await startParley({ DATABASE_URL: url, DATA_DIR: "memory://", FILES_DIR: filesDir, RATE_LIMIT_AUTH_PER_15_MIN: "1000" });
+try {
+  const { rows: counted } = await pool.query("select count(*)::int as n from messages where room_id = $1", [BUSY_ROOM]);
+  const inRoom = counted[0].n as number;
+  if (inRoom < 20_000) throw new Error(`the busy room has ${inRoom} messages: run npm run bench:seed first`);
+
+  const reader = new Visitor(parley.url);
+  const name = `reader${Date.now()}`;
+  await reader.signUp(name);
+  await pool.query("insert into memberships (room_id, user_id) select $1, id from users where username = $2 on conflict do nothing", [BUSY_ROOM, name]);
+
+  // The page each depth asks for: "before" the message just newer than the page.
+  const idAt = async (order: "asc" | "desc", offset: number) =>
+    (await pool.query(`select id from messages where room_id = $1 order by id ${order} offset $2 limit 1`, [BUSY_ROOM, offset])).rows[0].id as number;
+  const depths = [
+    { label: "newest page", before: (await idAt("desc", 0)) + 1 },
+    { label: "10,000 messages back", before: await idAt("desc", 10_000) },
+    { label: `oldest page (${inRoom.toLocaleString("en")} back)`, before: await idAt("asc", 50) },
+  ];
+  const headers = { cookie: reader.cookie, "hx-request": "true" };
+  const pathFor = (before: number) => `/rooms/${BUSY_ROOM}/messages?before=${before}`;
+  for (const d of depths) {
+    const page = await reader.get(pathFor(d.before), { "hx-request": "true" });
+    const shown = page.html.match(/<li id="message-/g)?.length;
+    if (page.status !== 200 || shown !== 50) throw new Error(`${d.label}: status ${page.status}, ${shown} messages`);
+  }
+
+  const time = async (path: string) => {
+    const started = performance.now();
+    const res = await fetch(parley.url + path, { headers });
+    await res.arrayBuffer();
+    return performance.now() - started;
+  };
+  for (let i = 0; i < 50; i++) for (const d of depths) await time(pathFor(d.before));
+  const samples = depths.map(() => [] as number[]);
+  // Interleaved, so that every depth sees the same conditions.
+  for (let i = 0; i < requests; i++) for (const [k, d] of depths.entries()) samples[k]!.push(await time(pathFor(d.before)));
+
+  const loads = [];
+  for (const d of depths) {
+    const result = await autocannon({ url: parley.url + pathFor(d.before), connections: 10, duration: seconds, headers });
+    loads.push(result.requests.average);
+  }
+
+  const { rows: total } = await pool.query("select count(*)::int as n from messages");
+  const newestP50 = percentile(samples[0]!.sort((a, b) => a - b), 50);
+  console.log(`\nHistory pages of the busy room: ${inRoom.toLocaleString("en")} of ${total[0].n.toLocaleString("en")} messages, PostgreSQL (${benchDatabaseUrl.replace(/\/\/[^@]*@/, "//")}), ${os.cpus().length} cores, node ${process.version}`);
+  console.log(`${requests} timed requests per depth (after 50 warm-up), then ${seconds} s of autocannon with 10 connections per depth`);
+  console.log("| page | p50 ms | p99 ms | p50 ÷ newest | requests/s under load |\n| --- | --- | --- | --- | --- |");
+  for (const [k, d] of depths.entries()) {
+    const sorted = samples[k]!.sort((a, b) => a - b);
+    const p50 = percentile(sorted, 50);
+    console.log(`| ${d.label} | ${p50.toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${(p50 / newestP50).toFixed(2)} | ${loads[k]!.toFixed(0)} |`);
+  }
+} finally {
+  await parley.stop();
+  await pool.end();
+  await rm(filesDir, { recursive: true, force: true });
+}

@@ -1,0 +1,125 @@
+import type { Page } from "@playwright/test";
+import { eq } from "drizzle-orm";
+import { messages, users } from "../../src/db/schema.js";
+import { Visitor } from "../support/client.js";
+import type { TestServer } from "../support/server.js";
+import { expect, logIn, person, test, unique, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
+
+interface Scroller {
+  scrollTop: number;
+  scrollHeight: number;
+  clientHeight: number;
+}
+
+/** A room with `count` messages from its owner (written straight to the table) and a second member. */
+async function roomWithHistory(server: TestServer, count: number) {
+  const [ownerName, readerName] = [unique("owner"), unique("reader")];
+  const owner = new Visitor(server.url);
+  await owner.signUp(ownerName);
+  const roomId = await owner.createRoom(unique("archive"));
+  const reader = new Visitor(server.url);
+  await reader.signUp(readerName);
+  await reader.joinRoom(roomId);
+  const [{ id: authorId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, ownerName))) as [{ id: number }];
+  const start = Date.now() - count * 60_000;
+  await server.deps.db
+    .insert(messages)
+    .values(Array.from({ length: count }, (_, i) => ({ roomId, authorId, body: `history ${i + 1}`, createdAt: new Date(start + i * 60_000) })));
+  // The reader has read it all, so no "New messages" line moves things about.
+  await reader.openRoom(roomId);
+  await reader.post(`/rooms/${roomId}/read`);
+  return { owner, ownerName, reader, readerName, roomId };
+}
+
+const messagesShown = (page: Page) => page.locator("#history > li.message, #messages > li.message");
+
+test("scrolling up loads three pages of history above without moving what is on screen, then back down", async ({ browser, server }) => {
+  const { readerName, roomId } = await roomWithHistory(server, 180);
+  const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
+  await logIn(page, readerName);
+  await page.goto(`/rooms/${roomId}`);
+  await expect(messagesShown(page)).toHaveCount(50);
+
+  for (let loaded = 1; loaded <= 3; loaded++) {
+    const before = await messagesShown(page).count();
+    // Scroll to the top, and note where the oldest message shown (the anchor) is on screen at that
+    // moment, before the page above it can arrive: once it has, the anchor must not have moved.
+    const [anchorId, anchorTop] = await page.locator("#scroller").evaluate((el) => {
+      const s = el as unknown as Scroller & { querySelector(q: string): { id: string; getBoundingClientRect(): { top: number } } };
+      s.scrollTop = -(s.scrollHeight - s.clientHeight);
+      const anchor = s.querySelector("li.message");
+      return [anchor.id, anchor.getBoundingClientRect().top] as const;
+    });
+    await expect(messagesShown(page)).toHaveCount(Math.min(180, before + 50));
+    const moved = await page.locator(`[id="${anchorId}"]`).evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top);
+    expect(Math.abs(moved - anchorTop), `page ${loaded}: the anchor stays where it was`).toBeLessThan(2);
+  }
+  await expect(page.getByText(/^This is the start of/)).toBeVisible();
+  await expect(messagesShown(page).first()).toContainText("history 1");
+  await expect(messagesShown(page).last()).toContainText("history 180");
+
+  // And back down to the newest.
+  await page.locator("#scroller").evaluate((el) => ((el as unknown as Scroller).scrollTop = 0));
+  await expect(messagesShown(page).last()).toBeInViewport();
+  // Every message once, in order.
+  const ids = await messagesShown(page).evaluateAll((lis) => lis.map((li) => Number((li as unknown as { id: string }).id.slice(8))));
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  expect(new Set(ids).size).toBe(180);
+});
+
+test("offline for a while: when Bob's connection is back, the three messages he missed appear once, in order", async ({ browser, server }) => {
+  const { owner, readerName, roomId } = await roomWithHistory(server, 5);
+  const context = await person(browser, server);
+  const page = await context.newPage();
+  // setOffline stops requests but not open WebSockets (Playwright issue #4910), so the socket is
+  // routed too: going offline drops it as a real network loss would, and refuses reconnections.
+  let offline = false;
+  const routes: Array<{ close(o?: { code?: number }): Promise<void> }> = [];
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    if (offline) return void ws.close({ code: 1012 });
+    ws.connectToServer();
+    routes.push(ws);
+  });
+  await watchLiveConnection(page);
+  await logIn(page, readerName);
+  await page.goto(`/rooms/${roomId}`);
+  await waitForLiveConnection(page);
+
+  offline = true;
+  await context.setOffline(true);
+  for (const ws of routes.splice(0)) await ws.close({ code: 1012 });
+  await expect(page.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible();
+  await owner.openRoom(roomId);
+  for (const body of ["while you were away 1", "while you were away 2", "while you were away 3"]) {
+    await owner.post(`/rooms/${roomId}/messages`, { body });
+  }
+  await page.waitForTimeout(500);
+  const missed = page.getByRole("log").getByRole("listitem").filter({ hasText: /while you were away/ });
+  await expect(missed).toHaveCount(0);
+
+  offline = false;
+  await context.setOffline(false);
+  await expect(page.getByRole("status").filter({ hasText: "Reconnecting…" })).toHaveCount(0, { timeout: 30_000 });
+  await expect(missed).toHaveText([/away 1/, /away 2/, /away 3/]);
+  // A fresh message after the catch-up arrives live, once, and nothing came twice.
+  await owner.post(`/rooms/${roomId}/messages`, { body: "welcome back" });
+  await expect(page.getByRole("log").getByRole("listitem").filter({ hasText: "welcome back" })).toHaveCount(1);
+  await expect(missed).toHaveCount(3);
+});
+
+test("without JavaScript, 'Older messages' walks back through the history to its start", async ({ browser, server }) => {
+  const { readerName, roomId } = await roomWithHistory(server, 120);
+  const page = await (await person(browser, server, { javaScriptEnabled: false })).newPage();
+  await logIn(page, readerName);
+  await page.goto(`/rooms/${roomId}`);
+  await expect(messagesShown(page).last()).toContainText("history 120");
+  for (const [count, first] of [[50, "history 21"], [20, "history 1"]] as const) {
+    await page.getByRole("link", { name: "Older messages" }).click();
+    await expect(messagesShown(page)).toHaveCount(count);
+    await expect(messagesShown(page).first().locator(".message-body")).toHaveText(first);
+  }
+  await expect(page.getByText(/^This is the start of/)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Older messages" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Newer messages" }).click();
+  await expect(messagesShown(page).first().locator(".message-body")).toHaveText("history 21");
+});
