@@ -31,7 +31,7 @@ try {
     await pool.query(
       `insert into messages (room_id, author_id, body, created_at)
        select case when n % 10 = 0 then 1 else 2 + (n / 10) % 99 end,
-              1 + (n * 7919) % 200,
+              1 + (n::bigint * 7919) % 200,
               substr(repeat($1, 3), 1 + n % 97, 8 + (power(random(), 3) * 400)::int),
               now() - interval '365 days' + n * (interval '365 days' / $4::int)
        from generate_series($2::int, $3::int) n`,
