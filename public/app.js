@@ -351,31 +351,71 @@ function settleLists() {
   }
 }
 
-// Long sessions: keep a few hundred messages; the oldest go, and come back through "Older messages".
-function trimHistory() {
-  const messages = [...document.querySelectorAll("#history > li.message, #messages > li.message")];
-  if (messages.length <= TRIM_ABOVE || distanceFromNewest() > 200) return;
-  const keepFrom = messages[messages.length - TRIM_TO];
-  const history = document.getElementById("history");
-  const room = liveList().dataset.room;
-  for (const li of [...history.children, ...liveList().children]) {
-    if (li === keepFrom) break;
-    li.remove();
-  }
+// Keep the page light: beyond a few hundred messages the far end goes, and comes back through a
+// loader like any other page of history.
+function loaderFor(edge, room, id) {
+  const older = edge === "older";
   const loader = document.createElement("div");
-  loader.id = "history-older";
+  loader.id = `history-${edge}`;
   loader.className = "history-edge";
-  loader.setAttribute("hx-get", `/rooms/${room}/messages?before=${messageId(keepFrom)}`);
+  loader.setAttribute("hx-get", `/rooms/${room}/messages?${older ? "before" : "after"}=${id}`);
   loader.setAttribute("hx-trigger", "intersect once");
   loader.setAttribute("hx-target", "#history");
-  loader.setAttribute("hx-swap", "afterbegin");
+  loader.setAttribute("hx-swap", older ? "afterbegin" : "beforeend");
   const link = document.createElement("a");
-  link.href = `/rooms/${room}?before=${messageId(keepFrom)}`;
+  link.href = `/rooms/${room}?${older ? "before" : "after"}=${id}`;
   link.className = "link";
-  link.textContent = "Older messages";
+  link.textContent = older ? "Older messages" : "Newer messages";
   loader.append(link);
-  (document.getElementById("history-older") ?? document.getElementById("history-start"))?.replaceWith(loader);
-  htmx.process(loader);
+  return loader;
+}
+/** Runs `change` and scrolls by however much it moved `anchor`, so that the reader sees no jump. */
+function keepPlace(anchor, change) {
+  const top = anchor.getBoundingClientRect().top;
+  change();
+  const box = scroller();
+  if (box && anchor.isConnected) box.scrollTop += anchor.getBoundingClientRect().top - top;
+}
+const shownMessages = () => [...document.querySelectorAll("#history > li.message, #messages > li.message")];
+
+/** Drops the oldest messages (after live ones arrive, or after newer pages): "Older messages" brings them back. */
+function trimOldest() {
+  const messages = shownMessages();
+  if (messages.length <= TRIM_ABOVE) return;
+  const keepFrom = messages[messages.length - TRIM_TO];
+  const room = liveList().dataset.room;
+  keepPlace(messages[messages.length - 1], () => {
+    for (const li of [...document.getElementById("history").children, ...liveList().children]) {
+      if (li === keepFrom) break;
+      li.remove();
+    }
+    const loader = loaderFor("older", room, messageId(keepFrom));
+    (document.getElementById("history-older") ?? document.getElementById("history-start"))?.replaceWith(loader);
+    htmx.process(loader);
+  });
+}
+
+/** Drops the newest messages when the reader is far up in history: "Newer messages" brings them back. */
+function trimNewest() {
+  const messages = shownMessages();
+  if (messages.length <= TRIM_ABOVE) return;
+  const lastKept = messages[TRIM_TO - 1];
+  const history = document.getElementById("history");
+  const list = liveList();
+  keepPlace(messages[0], () => {
+    for (const li of messages.slice(TRIM_TO)) li.remove();
+    // What stays of the live list joins the history, above where newer pages will arrive.
+    for (const li of [...list.children]) {
+      if (li.classList.contains("message")) history.append(li);
+      else li.remove();
+    }
+    list.setAttribute("data-behind", "");
+    const loader = loaderFor("newer", list.dataset.room, messageId(lastKept));
+    const existing = document.getElementById("history-newer");
+    if (existing) existing.replaceWith(loader);
+    else history.after(loader);
+    htmx.process(loader);
+  });
 }
 
 // While the page shows an older stretch, live messages are left out: "Newer messages" brings them.
@@ -394,7 +434,7 @@ document.addEventListener("htmx:oobAfterSwap", (event) => {
   const list = liveList();
   if (!list || event.detail.target !== list) return;
   settleLists();
-  trimHistory();
+  if (distanceFromNewest() < 200) trimOldest();
   // Far up in history: say that new messages came instead of pulling the view down.
   if (distanceFromNewest() > 400) {
     unseenNewer += 1;
@@ -417,6 +457,10 @@ document.addEventListener("htmx:afterSwap", (event) => {
   }
   historyAnchor = null;
   settleLists();
+  // A page of history arrived: if that makes too many, the other end goes.
+  const loader = event.detail.elt?.id;
+  if (loader === "history-older") trimNewest();
+  if (loader === "history-newer") trimOldest();
   // The last page of "Newer messages" has arrived: live messages may come in again, after a catch-up
   // for anything that was posted while they were left out.
   if (list.hasAttribute("data-behind") && !document.getElementById("history-newer")) {

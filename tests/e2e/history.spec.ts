@@ -123,3 +123,43 @@ test("without JavaScript, 'Older messages' walks back through the history to its
   await page.getByRole("link", { name: "Newer messages" }).click();
   await expect(messagesShown(page).first().locator(".message-body")).toHaveText("history 21");
 });
+
+test("far into a long history the page stays light: the far end is dropped, and comes back when scrolled to", async ({ browser, server }) => {
+  const { owner, readerName, roomId } = await roomWithHistory(server, 420);
+  const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
+  await watchLiveConnection(page);
+  await logIn(page, readerName);
+  await page.goto(`/rooms/${roomId}`);
+  await waitForLiveConnection(page);
+  const toEdge = (edge: "top" | "bottom") =>
+    page.locator("#scroller").evaluate((el, edge) => {
+      const s = el as unknown as Scroller;
+      s.scrollTop = edge === "top" ? -(s.scrollHeight - s.clientHeight) : 0;
+    }, edge);
+
+  // Up to the start: never more than 300 messages on the page on the way.
+  while ((await page.getByText(/^This is the start of/).count()) === 0) {
+    const oldest = await messagesShown(page).first().getAttribute("id");
+    await toEdge("top");
+    await expect(messagesShown(page).first()).not.toHaveAttribute("id", oldest!);
+    expect(await messagesShown(page).count()).toBeLessThanOrEqual(300);
+  }
+  await expect(messagesShown(page).first().locator(".message-body")).toHaveText("history 1");
+  await expect(page.getByRole("link", { name: "Newer messages" })).toBeAttached();
+
+  // Back down to the newest, loading what was dropped.
+  while ((await page.locator("#history-newer").count()) > 0) {
+    const newest = await messagesShown(page).last().getAttribute("id");
+    await toEdge("bottom");
+    await expect(messagesShown(page).last()).not.toHaveAttribute("id", newest!);
+  }
+  await expect(messagesShown(page).last().locator(".message-body")).toHaveText("history 420");
+  const ids = await messagesShown(page).evaluateAll((lis) => lis.map((li) => Number((li as unknown as { id: string }).id.slice(8))));
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids.length).toBeLessThanOrEqual(300);
+  // Live again: a new message arrives.
+  await owner.openRoom(roomId);
+  await owner.post(`/rooms/${roomId}/messages`, { body: "back to the present" });
+  await expect(page.getByRole("log").getByRole("listitem").filter({ hasText: "back to the present" })).toHaveCount(1);
+});
