@@ -180,6 +180,16 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.context().close();
     });
 
+    test("a message's permalink, highlighted, with the start of the room above", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto(`/rooms/${publicRoom}`);
+      await page.getByRole("log").getByRole("listitem").filter({ hasText: "Hello!" }).getByRole("link", { name: /link to this message/ }).click();
+      await expect(page.locator("li.message.is-target")).toBeFocused();
+      await expect(page.getByText(/^This is the start of/)).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
     test("public rooms list", async ({ browser, server }) => {
       const page = await visit(browser, server, true);
       await page.goto("/rooms");

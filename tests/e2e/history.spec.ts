@@ -163,3 +163,32 @@ test("far into a long history the page stays light: the far end is dropped, and 
   await owner.post(`/rooms/${roomId}/messages`, { body: "back to the present" });
   await expect(page.getByRole("log").getByRole("listitem").filter({ hasText: "back to the present" })).toHaveCount(1);
 });
+
+test("a permalink opens the room at its message, focused; far up, new messages offer 'Jump to newest' instead of pulling the view", async ({ browser, server }) => {
+  const { owner, readerName, roomId } = await roomWithHistory(server, 120);
+  const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
+  await watchLiveConnection(page);
+  await logIn(page, readerName);
+  const [{ id }] = (await server.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.body, "history 60")).orderBy(messages.id)) as [{ id: number }];
+  await page.goto(`/rooms/${roomId}/messages/${id}`);
+  const target = page.locator(`#message-${id}`);
+  await expect(target).toBeFocused();
+  await expect(target).toBeInViewport();
+  await expect(target).toHaveAttribute("aria-current", "true");
+
+  // The newest page, scrolled far up: new messages are counted, not scrolled to.
+  await page.goto(`/rooms/${roomId}`);
+  await waitForLiveConnection(page);
+  await page.locator("#scroller").evaluate((el) => {
+    const s = el as unknown as Scroller;
+    s.scrollTop = -(s.scrollHeight - s.clientHeight) / 2;
+  });
+  await owner.openRoom(roomId);
+  for (const body of ["new one", "new two"]) await owner.post(`/rooms/${roomId}/messages`, { body });
+  const jump = page.getByRole("button", { name: "Jump to newest (2 new)" });
+  await expect(jump).toBeVisible();
+  await expect(page.getByRole("log").getByRole("listitem").filter({ hasText: "new two" })).not.toBeInViewport();
+  await jump.click();
+  await expect(page.getByRole("log").getByRole("listitem").filter({ hasText: "new two" })).toBeInViewport();
+  await expect(jump).toBeHidden();
+});
