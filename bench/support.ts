@@ -23,7 +23,9 @@ export async function startParley(env: Record<string, string>): Promise<{ url: s
   const port = await freePort();
   // The benchmark's own DATABASE_URL names the server to make test databases on, not Parley's database.
   const { DATABASE_URL: _, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  // BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (for --cpu-prof work).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "src/main.ts"], {
     env: { ...inherited, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit"],
   });
