@@ -169,31 +169,31 @@ export class Hub {
     ]);
     let directReceipt: Promise<void> | undefined;
     if (watching?.size && message) {
-      // Membership is checked again at send time: a socket whose user has left gets nothing.
-      const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive(message, message.previous, viewerId));
-      this.#send(watching, members, this.#forAuthor(message, live));
-      // The author's pointer moved to their message with it: their receipt follows, for the others.
-      // In a direct conversation it sits at the other person's newest message, which takes a query.
+      // The author's pointer moved to their message with it: their receipt follows, for the others,
+      // in the same frame as the message. In a direct conversation it sits at the other person's
+      // newest message, which takes a query, so it follows on its own.
+      let receipt = "";
       if (message.author.sharesReceipts && message.roomKind === "direct") {
         directReceipt = this.#deliverReceipt(roomId, authorId);
       } else if (message.author.sharesReceipts) {
-        const others = new Set([...members].filter((id) => id !== authorId));
         const { displayName } = message.author;
-        const receipt = { userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false };
-        this.#send(watching, others, renderReceiptMove(receipt));
+        receipt = renderReceiptMove({ userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false });
       }
+      // Membership is checked again at send time: a socket whose user has left gets nothing.
+      const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive(message, message.previous, viewerId));
+      this.#send(watching, members, this.#forAuthor(message, live, receipt));
     }
     await Promise.all([directReceipt, this.#deliverUnread(roomId, [...members], authorId)]);
   }
 
   /**
-   * One render for everyone, or, when the message reads differently to its author, one for them
-   * and one for everyone else.
+   * One render for everyone, or, when the message reads differently to its author (or carries
+   * something only the others get, `forOthers`), one for them and one for everyone else.
    */
-  #forAuthor(message: Message, html: (viewerId?: number) => string): string | ((userId: number) => string) {
-    const forAll = html();
-    if (!differsForAuthor(message)) return forAll;
-    const forAuthor = html(message.author.id);
+  #forAuthor(message: Message, html: (viewerId?: number) => string, forOthers = ""): string | ((userId: number) => string) {
+    const forAll = html() + forOthers;
+    if (!differsForAuthor(message) && forOthers === "") return forAll;
+    const forAuthor = html(differsForAuthor(message) ? message.author.id : undefined);
     return (userId) => (userId === message.author.id ? forAuthor : forAll);
   }
 

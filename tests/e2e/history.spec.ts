@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { messages, users } from "../../src/db/schema.js";
 import { Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
@@ -169,7 +169,7 @@ test("a permalink opens the room at its message, focused; far up, new messages o
   const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
   await watchLiveConnection(page);
   await logIn(page, readerName);
-  const [{ id }] = (await server.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.body, "history 60")).orderBy(messages.id)) as [{ id: number }];
+  const [{ id }] = (await server.deps.db.select({ id: messages.id }).from(messages).where(and(eq(messages.roomId, roomId), eq(messages.body, "history 60")))) as [{ id: number }];
   await page.goto(`/rooms/${roomId}/messages/${id}`);
   const target = page.locator(`#message-${id}`);
   await expect(target).toBeFocused();

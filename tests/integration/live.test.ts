@@ -53,7 +53,10 @@ for (const kind of databaseKinds()) {
         assert.match(pushes[0]!, /^<div hx-swap-oob="beforeend:#messages">(<li id="day-[\d-]+" class="day-divider">.*?<\/li>)?<li id="message-\d+" class="message group[^"]*">/);
         assert.match(pushes[0]!, /hi &lt;everyone&gt;/);
       }
-      assert.equal(messagesIn(aliceTab1)[0], messagesIn(bobTab)[0], "one rendering, the same string for everyone");
+      // One rendering: Bob's frame is the author's plus Alice's receipt, which rides along for the others.
+      assert.equal(messagesIn(aliceTab1)[0], messagesIn(aliceTab2)[0]);
+      assert.ok(messagesIn(bobTab)[0]!.startsWith(messagesIn(aliceTab1)[0]!), "the same message string for everyone");
+      assert.match(messagesIn(bobTab)[0]!.slice(messagesIn(aliceTab1)[0]!.length), /^<span id="receipt-\d+" hx-swap-oob="delete"><\/span>/);
       assert.deepEqual(messagesIn(eveDefault), []);
       assert.deepEqual(messagesIn(bobOtherRoom), []);
     });

@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from "../support/server.js";
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const read = (s: LiveSocket, messageId: number) => s.ws.send(JSON.stringify({ signal: "read", messageId: String(messageId) }));
-const receiptOf = (userId: number) => (push: string) => push.startsWith(`<span id="receipt-${userId}" hx-swap-oob="delete">`);
+const receiptOf = (userId: number) => (push: string) => push.includes(`<span id="receipt-${userId}" hx-swap-oob="delete">`);
 const chipsAt = (html: string, messageId: number) =>
   [...(new RegExp(`<p id="receipts-${messageId}" class="receipts" aria-live="off">(.*?)</p>`).exec(html)?.[1] ?? "").matchAll(/title="Seen by ([^"]+)"/g)].map((m) => m[1]);
 
