@@ -3,12 +3,12 @@
 // message exactly once (counted); delivery is timed from the start of the POST to each client's
 // receipt. Parley runs in its own process; the clients run in this one. Three rounds per size.
 // Usage: npm run bench:big-room [-- --clients 100,1000 --messages 30 --rounds 3]
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { LiveSocket, Visitor } from "../tests/support/client.js";
 import { freshPostgresDatabase, postgresUrl } from "../tests/support/databases.js";
-import { percentile, startParley } from "./support.js";
+import { cpuMs, median, percentile, spread, startParley } from "./support.js";
 
 const { values } = parseArgs({
   options: { clients: { type: "string", default: "100,1000" }, messages: { type: "string", default: "30" }, rounds: { type: "string", default: "3" } },
@@ -18,13 +18,6 @@ const messageCount = Number(values.messages);
 const rounds = Number(values.rounds);
 const SOCKETS_PER_PERSON = 20;
 
-/** The server's CPU time so far (user + system), in ms, from /proc. */
-async function cpuMs(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function scenario(url: string, pid: number, clients: number) {
   const people = Math.ceil(clients / SOCKETS_PER_PERSON);
@@ -101,7 +94,6 @@ try {
     const runs = await scenario(parley.url, parley.pid, clients);
     console.log(JSON.stringify({ clients, runs }));
     const pick = (f: (r: (typeof runs)[number]) => number) => runs.map(f);
-    const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
     table.push(
       `| ${clients} | ${runs.every((r) => r.complete) ? `yes, ${runs.length} × ${clients * messageCount}` : `NO: ${runs.map((r) => r.delivered + (r.twice ? `, ${r.twice} twice` : "")).join("; ")}`} | ` +
         `${median(pick((r) => r.p50)).toFixed(1)} (${spread(pick((r) => r.p50))}) | ${median(pick((r) => r.p99)).toFixed(1)} (${spread(pick((r) => r.p99))}) | ` +

@@ -13,7 +13,7 @@ const count = Number(values.messages);
 const isMessage = (push: string) => push.includes('hx-swap-oob="beforeend:#messages"');
 
 async function measure(label: string, env: Record<string, string>) {
-  const { url, stop } = await startParley({ RATE_LIMIT_MESSAGES_PER_MIN: String(count * 2), ...env });
+  const { url, stop } = await startParley({ RATE_LIMIT_MESSAGES_PER_MIN: String((count + 10) * 2), ...env });
   try {
     const alice = new Visitor(url);
     const bob = new Visitor(url);
