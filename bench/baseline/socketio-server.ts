@@ -1,0 +1,41 @@
+// The yardstick for issue 6: a minimal server on the seed's stack, doing the seed's job. Express
+// takes a posted message, drizzle persists it to the same PostgreSQL schema as Parley's, and
+// Socket.IO broadcasts it to the room as JSON, which the seed's clients would then render. No
+// sessions, no authorization, no HTML: it is meant to be small and honest, not a strawman.
+// Run by the benchmarks: PORT, DATABASE_URL. Prints "listening" when ready.
+import { createServer } from "node:http";
+import express from "express";
+import { Server } from "socket.io";
+import { openDatabase } from "../../src/db/client.js";
+import { migrate } from "../../src/db/migrate.js";
+import { messages, rooms, users } from "../../src/db/schema.js";
+
+const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: "memory://" });
+await migrate(database);
+const { db } = database;
+// One author and one room to post in, as the benchmark's setup.
+const [author] = await db.insert(users).values({ username: `baseline${Date.now()}`, displayName: "Baseline", passwordHash: "-" }).returning({ id: users.id });
+const [room] = await db.insert(rooms).values({ name: "baseline room" }).returning({ id: rooms.id });
+const app = express();
+app.use(express.json({ limit: "64kb" }));
+const server = createServer(app);
+const io = new Server(server, { serveClient: false });
+
+io.on("connection", (socket) => {
+  const room = Number(socket.handshake.query.room);
+  if (Number.isInteger(room)) void socket.join(`room:${room}`);
+});
+
+app.post("/rooms/:id/messages", async (req, res) => {
+  const roomId = Number(req.params.id);
+  const { body, authorId } = req.body as { body: string; authorId: number };
+  const [row] = await db.insert(messages).values({ roomId, authorId, body }).returning();
+  io.to(`room:${roomId}`).emit("message", row);
+  res.status(204).end();
+});
+
+server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log(`listening ${JSON.stringify({ roomId: room!.id, authorId: author!.id })}`));
+process.on("SIGTERM", () => {
+  io.close();
+  server.close(() => void database.close().then(() => process.exit(0)));
+});
