@@ -2,14 +2,15 @@
 // as people keep several tabs), 30 messages posted 100 ms apart. Every client must receive every
 // message exactly once (counted); delivery is timed from the start of the POST to each client's
 // receipt. Parley runs in its own process; the clients run in this one. Three rounds per size.
-// Then the same against the Express + Socket.IO baseline (bench/baseline), in the same run, and
-// Parley ÷ baseline for each figure.
+// Then the same against the Express + Socket.IO baseline and the plain `ws` ceiling (bench/baseline),
+// in the same run, and Parley ÷ each for each figure.
 // Usage: npm run bench:big-room [-- --clients 100,1000 --messages 30 --rounds 3]
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { io as ioClient, type Socket as ClientSocket } from "socket.io-client";
+import { WebSocket } from "ws";
 import { LiveSocket, Visitor } from "../tests/support/client.js";
 import { freshPostgresDatabase, postgresUrl } from "../tests/support/databases.js";
 import { cpuMs, median, percentile, spread, startParley } from "./support.js";
@@ -85,6 +86,26 @@ async function baselineTarget(server: { url: string; pid: number; roomId: number
   };
 }
 
+/** The `ws` ceiling: plain WebSocket clients, JSON frames. */
+async function ceilingTarget(server: { url: string; pid: number }, clients: number): Promise<Target> {
+  const sockets: WebSocket[] = [];
+  for (let k = 0; k < clients; k++) sockets.push(new WebSocket(server.url.replace(/^http/, "ws")));
+  await Promise.all(sockets.map((s) => new Promise((resolve) => s.once("open", resolve))));
+  return {
+    pid: server.pid,
+    clients: sockets.map((socket) => (onBody) => {
+      const listener = (data: Buffer) => onBody((JSON.parse(data.toString()) as { body: string }).body);
+      socket.on("message", listener);
+      return () => socket.off("message", listener);
+    }),
+    post: async (body) => {
+      const res = await fetch(server.url, { method: "POST", body: JSON.stringify({ body }) });
+      await res.arrayBuffer();
+    },
+    close: () => sockets.forEach((s) => s.close()),
+  };
+}
+
 /** A warm-up round, then `rounds` rounds of `messageCount` posts 100 ms apart, counted per client. */
 async function measure(target: Target) {
   const clients = target.clients.length;
@@ -147,10 +168,10 @@ function summary(runs: Results) {
   };
 }
 
-/** Starts the Socket.IO baseline in its own process on the given database. */
-async function startBaseline(databaseUrl: string | undefined) {
+/** Starts a baseline server (bench/baseline/NAME.ts) in its own process, on the given database. */
+async function startBaseline(name: string, databaseUrl: string | undefined) {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/baseline/socketio-server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", `bench/baseline/${name}.ts`], {
     env: { ...process.env, PORT: String(port), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: "" }), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -185,7 +206,7 @@ try {
   const parleyRows = [];
   for (const clients of sizes) parleyRows.push({ clients, ...summary(await measure(await parleyTarget(parley.url, parley.pid, clients))) });
   const baselineDb = postgres ? await freshPostgresDatabase() : null;
-  const baseline = await startBaseline(baselineDb?.url);
+  const baseline = await startBaseline("socketio-server", baselineDb?.url);
   const baselineRows = [];
   try {
     for (const clients of sizes) baselineRows.push({ clients, ...summary(await measure(await baselineTarget(baseline, clients))) });
@@ -193,11 +214,18 @@ try {
     await baseline.stop();
     await baselineDb?.drop();
   }
-  console.log(JSON.stringify({ parleyRows, baselineRows }));
+  const ceiling = await startBaseline("ws-ceiling", undefined);
+  const ceilingRows = [];
+  try {
+    for (const clients of sizes) ceilingRows.push({ clients, ...summary(await measure(await ceilingTarget(ceiling, clients))) });
+  } finally {
+    await ceiling.stop();
+  }
+  console.log(JSON.stringify({ parleyRows, baselineRows, ceilingRows }));
   console.log(`\nBig room: ${messageCount} messages 100 ms apart, ${rounds} rounds after a warm-up round, ${database}, ${os.cpus().length} cores, node ${process.version}`);
   console.log("| server | clients | every message to every client exactly once | p50 ms (spread) | p99 ms (spread) | max ms | server CPU ms per message |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
-  for (const [name, rows] of [["Parley", parleyRows], ["Express + Socket.IO baseline", baselineRows]] as const) {
+  for (const [name, rows] of [["Parley", parleyRows], ["Express + Socket.IO baseline", baselineRows], ["ws ceiling (no database)", ceilingRows]] as const) {
     for (const r of rows) {
       console.log(
         `| ${name} | ${r.clients} | ${r.complete ? `yes, ${rounds} × ${r.clients * messageCount}` : `NO: ${r.detail}`} | ${r.p50.toFixed(1)} (${r.p50Spread}) | ` +
@@ -205,10 +233,12 @@ try {
       );
     }
   }
-  console.log("\n| clients | p50 Parley ÷ baseline | p99 Parley ÷ baseline | CPU per message Parley ÷ baseline |\n| --- | --- | --- | --- |");
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "n/a (too little to measure)");
+  console.log("\n| clients | compared with | p50 Parley ÷ it | p99 Parley ÷ it | CPU per message Parley ÷ it |\n| --- | --- | --- | --- | --- |");
   for (const [k, p] of parleyRows.entries()) {
-    const b = baselineRows[k]!;
-    console.log(`| ${p.clients} | ${(p.p50 / b.p50).toFixed(2)} | ${(p.p99 / b.p99).toFixed(2)} | ${b.cpu > 0 ? (p.cpu / b.cpu).toFixed(2) : "n/a (too little to measure)"} |`);
+    for (const [name, other] of [["Socket.IO baseline", baselineRows[k]!], ["ws ceiling", ceilingRows[k]!]] as const) {
+      console.log(`| ${p.clients} | ${name} | ${ratio(p.p50, other.p50)} | ${ratio(p.p99, other.p99)} | ${ratio(p.cpu, other.cpu)} |`);
+    }
   }
 } finally {
   await parley.stop();
