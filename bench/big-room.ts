@@ -5,15 +5,14 @@
 // Then the same against the Express + Socket.IO baseline and the plain `ws` ceiling (bench/baseline),
 // in the same run, and Parley ÷ each for each figure.
 // Usage: npm run bench:big-room [-- --clients 100,1000 --messages 30 --rounds 3]
-import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { io as ioClient, type Socket as ClientSocket } from "socket.io-client";
 import { WebSocket } from "ws";
 import { LiveSocket, Visitor } from "../tests/support/client.js";
-import { freshPostgresDatabase, postgresUrl } from "../tests/support/databases.js";
-import { cpuMs, median, percentile, spread, startParley } from "./support.js";
+import { freshPostgresDatabase } from "../tests/support/databases.js";
+import { cpuMs, median, percentile, spread, startParleyForLoad } from "./support.js";
 
 const { values } = parseArgs({
   options: { clients: { type: "string", default: "100,1000" }, messages: { type: "string", default: "30" }, rounds: { type: "string", default: "3" } },
@@ -193,19 +192,12 @@ async function startBaseline(name: string, databaseUrl: string | undefined) {
   };
 }
 
-const postgres = postgresUrl ? await freshPostgresDatabase() : null;
-const database = postgres ? "PostgreSQL 127.0.0.1" : "PGlite (embedded)";
-const dataDir = await mkdtemp(`${os.tmpdir()}/parley-bench-`);
-const parley = await startParley({
-  ...(postgres ? { DATABASE_URL: postgres.url } : {}),
-  DATA_DIR: dataDir,
-  RATE_LIMIT_AUTH_PER_15_MIN: "100000",
-  RATE_LIMIT_MESSAGES_PER_MIN: "100000",
-});
+const parley = await startParleyForLoad();
+const database = parley.database;
 try {
   const parleyRows = [];
   for (const clients of sizes) parleyRows.push({ clients, ...summary(await measure(await parleyTarget(parley.url, parley.pid, clients))) });
-  const baselineDb = postgres ? await freshPostgresDatabase() : null;
+  const baselineDb = parley.onPostgres ? await freshPostgresDatabase() : null;
   const baseline = await startBaseline("socketio-server", baselineDb?.url);
   const baselineRows = [];
   try {
@@ -241,7 +233,5 @@ try {
     }
   }
 } finally {
-  await parley.stop();
-  await postgres?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await parley.close();
 }

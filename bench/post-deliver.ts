@@ -4,12 +4,10 @@
 // last of the room's 20 members receiving it, and the server's CPU time per posted message.
 // Parley runs in its own process; posters and members run in this one. Three runs after a warm-up.
 // Usage: npm run bench:post-deliver [-- --rooms 5 --rate 500 --seconds 5 --runs 3]
-import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { LiveSocket, Visitor } from "../tests/support/client.js";
-import { freshPostgresDatabase, postgresUrl } from "../tests/support/databases.js";
-import { cpuMs, median, percentile, spread, startParley } from "./support.js";
+import { cpuMs, median, percentile, spread, startParleyForLoad } from "./support.js";
 
 const { values } = parseArgs({
   options: {
@@ -98,15 +96,8 @@ async function run(rooms: Room[], pid: number, tag: string, durationS: number) {
   };
 }
 
-const postgres = postgresUrl ? await freshPostgresDatabase() : null;
-const database = postgres ? "PostgreSQL 127.0.0.1" : "PGlite (embedded)";
-const dataDir = await mkdtemp(`${os.tmpdir()}/parley-bench-`);
-const parley = await startParley({
-  ...(postgres ? { DATABASE_URL: postgres.url } : {}),
-  DATA_DIR: dataDir,
-  RATE_LIMIT_AUTH_PER_15_MIN: "100000",
-  RATE_LIMIT_MESSAGES_PER_MIN: "10000000",
-});
+const parley = await startParleyForLoad();
+const database = parley.database;
 try {
   const rooms = await setUp(parley.url);
   await run(rooms, parley.pid, "warmup", Math.min(2, seconds));
@@ -125,7 +116,5 @@ try {
   );
   if (!results.every((r) => r.delivered)) process.exitCode = 1;
 } finally {
-  await parley.stop();
-  await postgres?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await parley.close();
 }

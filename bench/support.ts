@@ -102,3 +102,28 @@ export async function cpuMs(pid: number): Promise<number> {
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const spread = (xs: number[], digits = 1) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
+
+/**
+ * Parley for the delivery benchmarks: on a fresh PostgreSQL database when DATABASE_URL is set,
+ * else on PGlite, with the rate limits out of the way. `close` stops it and drops what it made.
+ */
+export async function startParleyForLoad() {
+  const postgres = postgresUrl ? await freshPostgresDatabase() : null;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-"));
+  const parley = await startParley({
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    DATA_DIR: dataDir,
+    RATE_LIMIT_AUTH_PER_15_MIN: "100000",
+    RATE_LIMIT_MESSAGES_PER_MIN: "10000000",
+  });
+  return {
+    ...parley,
+    database: postgres ? "PostgreSQL 127.0.0.1" : "PGlite (embedded)",
+    onPostgres: postgres !== null,
+    async close() {
+      await parley.stop();
+      await postgres?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

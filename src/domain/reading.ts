@@ -1,5 +1,5 @@
-import { and, asc, count, eq, gt, gte, inArray, isNull, lt, ne, notInArray, or, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, asc, count, eq, gt, gte, inArray, isNull, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { memberships, messages, rooms, users } from "../db/schema.js";
 import { messageColumns, withAttachments, type Message } from "./messages.js";
 import type { SidebarOrder } from "./accounts.js";
@@ -32,46 +32,41 @@ const moveResult = {
 };
 
 /**
+ * Moves the user's pointers matching `where` (the user's own memberships only) and tells listeners
+ * which rooms moved and whether each had anything unread before. Returns how many moved.
+ */
+async function movePointers(deps: Deps, userId: number, set: PgUpdateSetSource<typeof memberships>, ...where: SQL[]): Promise<number> {
+  const moved = await deps.db
+    .update(memberships)
+    .set(set)
+    .from(before)
+    .where(and(sameMembership, eq(memberships.userId, userId), ...where))
+    .returning(moveResult);
+  for (const { roomId, hadUnread } of moved) deps.events.publish({ kind: "read.moved", roomId, userId, hadUnread });
+  return moved.length;
+}
+
+/**
  * Moves the pointer forward to `messageId` if that message is in the room; returns whether it moved.
  * Only a member has a pointer, so the update itself is the membership check.
  */
 export async function markRead(deps: Deps, userId: number, roomId: number, messageId: number): Promise<boolean> {
-  const moved = await deps.db
-    .update(memberships)
-    .set({ lastReadMessageId: messageId, lastReadAt: sql`now()` })
-    .from(before)
-    .where(
-      and(
-        sameMembership,
-        eq(memberships.roomId, roomId),
-        eq(memberships.userId, userId),
-        or(isNull(memberships.lastReadMessageId), lt(memberships.lastReadMessageId, messageId)),
-        messageInRoom(messageId, roomId),
-      ),
-    )
-    .returning(moveResult);
-  for (const { hadUnread } of moved) deps.events.publish({ kind: "read.moved", roomId, userId, hadUnread });
-  return moved.length > 0;
+  const moved = await movePointers(
+    deps,
+    userId,
+    { lastReadMessageId: messageId, lastReadAt: sql`now()` },
+    eq(memberships.roomId, roomId),
+    or(isNull(memberships.lastReadMessageId), lt(memberships.lastReadMessageId, messageId))!,
+    messageInRoom(messageId, roomId),
+  );
+  return moved > 0;
 }
 
 /** "Mark as unread from here": the pointer goes back to just before this message of the room. */
 export async function markUnreadFrom(deps: Deps, userId: number, roomId: number, messageId: number): Promise<void> {
   await authorize(deps, userId, roomId, "read");
-  const moved = await deps.db
-    .update(memberships)
-    .set({ lastReadMessageId: messageId - 1 })
-    .from(before)
-    .where(
-      and(
-        sameMembership,
-        eq(memberships.roomId, roomId),
-        eq(memberships.userId, userId),
-        messageInRoom(messageId, roomId),
-      ),
-    )
-    .returning(moveResult);
-  if (moved.length === 0) throw new NotFoundError("Message not found");
-  deps.events.publish({ kind: "read.moved", roomId, userId, hadUnread: moved[0]!.hadUnread });
+  const moved = await movePointers(deps, userId, { lastReadMessageId: messageId - 1 }, eq(memberships.roomId, roomId), messageInRoom(messageId, roomId));
+  if (moved === 0) throw new NotFoundError("Message not found");
 }
 
 /** "Mark as read": the pointer goes to the room's newest message. */
@@ -88,19 +83,12 @@ const latestOfMembershipRoom = sql<number | null>`(select max(${messages.id}) fr
 
 /** "Mark all as read": every pointer to its room's newest message, one update; tells each room moved. */
 export async function markAllRead(deps: Deps, userId: number): Promise<void> {
-  const moved = await deps.db
-    .update(memberships)
-    .set({ lastReadMessageId: latestOfMembershipRoom, lastReadAt: sql`now()` })
-    .from(before)
-    .where(
-      and(
-        sameMembership,
-        eq(memberships.userId, userId),
-        sql`coalesce(${memberships.lastReadMessageId}, 0) < coalesce(${latestOfMembershipRoom}, 0)`,
-      ),
-    )
-    .returning(moveResult);
-  for (const { roomId, hadUnread } of moved) deps.events.publish({ kind: "read.moved", roomId, userId, hadUnread });
+  await movePointers(
+    deps,
+    userId,
+    { lastReadMessageId: latestOfMembershipRoom, lastReadAt: sql`now()` },
+    sql`coalesce(${memberships.lastReadMessageId}, 0) < coalesce(${latestOfMembershipRoom}, 0)`,
+  );
 }
 
 export const UNREAD_PAGE_LIMIT = 500;
