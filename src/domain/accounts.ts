@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { prepared } from "../db/prepared.js";
 import { memberships, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError } from "./errors.js";
@@ -124,7 +125,10 @@ export async function displayNames({ db }: Deps, ids: number[]): Promise<Map<num
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+// Every request of a logged-in person runs this.
+const userById = prepared((db) => db.select(userColumns).from(users).where(eq(users.id, sql.placeholder("id"))).prepare("user_by_id"));
+
 export async function findUser({ db }: Deps, id: number): Promise<User | null> {
-  const [user] = await db.select(userColumns).from(users).where(eq(users.id, id));
+  const [user] = await userById(db).execute({ id });
   return user ?? null;
 }

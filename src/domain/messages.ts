@@ -1,12 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
+import { prepared } from "../db/prepared.js";
 import { attachments, memberships, messages, rooms, users } from "../db/schema.js";
 import type { Previous } from "./history.js";
 import { attachmentsOf, discard, prepareAttachments, type Attachment, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
-import { authorize, type RoomKind } from "./rooms.js";
+import { authorize, roomColumns, type Room } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
 const MAX_BODY = 4000;
@@ -87,16 +88,23 @@ export async function postMessage(
 
 // Writing in a room means having read it up to one's own message: the author's pointer moves in
 // the same statement, and listeners of message.created account for it (no separate read.moved).
-async function insertMessage(db: Db, userId: number, roomId: number, body: string): Promise<number> {
+const insertAndRead = prepared((db) => {
+  const roomId = sql.placeholder("roomId");
+  const userId = sql.placeholder("userId");
   const inserted = db.$with("inserted").as(
-    db.insert(messages).values({ roomId, authorId: userId, body }).returning({ id: messages.id }),
+    db.insert(messages).values({ roomId, authorId: userId, body: sql.placeholder("body") }).returning({ id: messages.id }),
   );
-  const [row] = await db
+  return db
     .with(inserted)
     .update(memberships)
     .set({ lastReadMessageId: sql`(select ${inserted.id} from ${inserted})`, lastReadAt: sql`now()` })
     .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)))
-    .returning({ id: sql<number>`(select ${inserted.id} from ${inserted})`.mapWith(Number) });
+    .returning({ id: sql<number>`(select ${inserted.id} from ${inserted})`.mapWith(Number) })
+    .prepare("insert_message");
+});
+
+async function insertMessage(db: Db, userId: number, roomId: number, body: string): Promise<number> {
+  const [row] = await insertAndRead(db).execute({ userId, roomId, body });
   if (!row) throw new NotFoundError("Room not found");
   return row.id;
 }
@@ -112,16 +120,20 @@ export async function withAttachments<M extends { id: number }>(deps: Deps, rows
 const before = (column: "author_id" | "created_at") =>
   sql.raw(`(select p.${column} from messages p where p.room_id = messages.room_id and p.id < messages.id order by p.id desc limit 1)`);
 
-/** One message for delivery, with the kind of its room and the message before it; the caller decides who may see it. */
-export async function messageForDelivery(
-  deps: Deps,
-  roomId: number,
-  messageId: number,
-): Promise<(Message & { roomKind: RoomKind; previous: Previous | null }) | null> {
-  const [found] = await deps.db
+/** What a delivery needs besides the message: its room (for the sidebar row) and who may see it. */
+export interface Delivery extends Message {
+  room: Room;
+  /** The room's members when the message was read; sockets of anyone else get nothing. */
+  members: Set<number>;
+  previous: Previous | null;
+}
+
+const deliveryOf = prepared((db) =>
+  db
     .select({
       ...messageColumns,
-      roomKind: rooms.kind,
+      room: roomColumns,
+      members: sql<number[]>`array(select m.user_id from ${memberships} m where m.room_id = ${messages.roomId})`,
       previousAuthorId: sql<number | null>`${before("author_id")}`.mapWith((v) => (v === null ? null : Number(v))),
       previousAt: sql<Date | null>`${before("created_at")}`.mapWith((v) => (v === null ? null : new Date(v))),
       // Most messages have no files: knowing it here spares every delivery a query.
@@ -130,10 +142,16 @@ export async function messageForDelivery(
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
     .innerJoin(rooms, eq(rooms.id, messages.roomId))
-    .where(and(eq(messages.roomId, roomId), eq(messages.id, messageId)));
+    .where(and(eq(messages.roomId, sql.placeholder("roomId")), eq(messages.id, sql.placeholder("messageId"))))
+    .prepare("message_for_delivery"),
+);
+
+/** One message for delivery, in one query with its room, its room's members and the message before it. */
+export async function messageForDelivery(deps: Deps, roomId: number, messageId: number): Promise<Delivery | null> {
+  const [found] = await deliveryOf(deps.db).execute({ roomId, messageId });
   if (!found) return null;
-  const { previousAuthorId, previousAt, hasAttachments, ...row } = found;
+  const { previousAuthorId, previousAt, hasAttachments, members, room, ...row } = found;
   const previous = previousAuthorId !== null && previousAt !== null ? { authorId: previousAuthorId, createdAt: previousAt } : null;
   const message = hasAttachments ? (await withAttachments(deps, [row]))[0]! : { ...row, attachments: [] };
-  return { ...message, previous };
+  return { ...message, room, members: new Set(members.map(Number)), previous };
 }

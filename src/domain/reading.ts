@@ -1,5 +1,6 @@
-import { and, asc, count, eq, gt, gte, inArray, isNull, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, isNull, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { prepared } from "../db/prepared.js";
 import { memberships, messages, rooms, users } from "../db/schema.js";
 import { messageColumns, withAttachments, type Message } from "./messages.js";
 import type { SidebarOrder } from "./accounts.js";
@@ -198,23 +199,29 @@ export const unreadJoin = and(
  * they sort their sidebar.
  * One query, for fanning out a new message or a moved pointer.
  */
-export async function unreadFor(
-  { db }: Deps,
-  roomId: number,
-  userIds: number[],
-): Promise<Map<number, { inRoom: number; total: number; order: SidebarOrder }>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await db
+// Runs for every delivered message; the people come as one array, so that one statement serves any number.
+const unreadCounts = prepared((db) =>
+  db
     .select({
       userId: memberships.userId,
-      inRoom: sql<number>`count(${messages.id}) filter (where ${memberships.roomId} = ${roomId})`.mapWith(Number),
+      inRoom: sql<number>`count(${messages.id}) filter (where ${memberships.roomId} = ${sql.placeholder("roomId")})`.mapWith(Number),
       total: count(messages.id),
       order: users.sidebarOrder,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(messages, unreadJoin)
-    .where(inArray(memberships.userId, userIds))
-    .groupBy(memberships.userId, users.sidebarOrder);
+    .where(sql`${memberships.userId} = any(${sql.placeholder("userIds")}::int[])`)
+    .groupBy(memberships.userId, users.sidebarOrder)
+    .prepare("unread_counts"),
+);
+
+export async function unreadFor(
+  { db }: Deps,
+  roomId: number,
+  userIds: number[],
+): Promise<Map<number, { inRoom: number; total: number; order: SidebarOrder }>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await unreadCounts(db).execute({ roomId, userIds });
   return new Map(rows.map((r) => [r.userId, { inRoom: r.inRoom, total: r.total, order: r.order }]));
 }

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { prepared } from "../db/prepared.js";
 import { memberships, messages, rooms, users } from "../db/schema.js";
 import type { SidebarOrder } from "./accounts.js";
 import type { Deps } from "./deps.js";
@@ -91,6 +92,15 @@ const addMemberInput = z.object({
   username: z.string({ error: "Enter a username." }).trim().min(1, "Enter a username."),
 });
 
+const roomWithMembership = prepared((db) =>
+  db
+    .select({ ...roomColumns, memberId: memberships.userId })
+    .from(rooms)
+    .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, sql.placeholder("userId"))))
+    .where(eq(rooms.id, sql.placeholder("roomId")))
+    .prepare("room_with_membership"),
+);
+
 /** Loads a room with the user's relation to it, and checks the action; anything refused is "not found". */
 export async function authorize<A extends RoomAction>(
   { db }: Deps,
@@ -98,11 +108,7 @@ export async function authorize<A extends RoomAction>(
   roomId: number,
   action: A,
 ): Promise<Granted<A>> {
-  const [row] = await db
-    .select({ ...roomColumns, memberId: memberships.userId })
-    .from(rooms)
-    .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, userId)))
-    .where(eq(rooms.id, roomId));
+  const [row] = await roomWithMembership(db).execute({ userId, roomId });
   const access: RoomAccess | null = row ? { room: row, isMember: row.memberId !== null } : null;
   if (!row || !may(action, access)) throw new NotFoundError("Room not found");
   const { memberId: _, ...room } = row;
@@ -203,17 +209,20 @@ export async function membersOf({ db }: Deps, room: Granted<"read">): Promise<Me
 }
 
 /** A room by id, for rendering pushes; the caller decides who may see them. */
+const roomById = prepared((db) => db.select(roomColumns).from(rooms).where(eq(rooms.id, sql.placeholder("roomId"))).prepare("room_by_id"));
+
 export async function roomForDelivery({ db }: Deps, roomId: number): Promise<Room | null> {
-  const [room] = await db.select(roomColumns).from(rooms).where(eq(rooms.id, roomId));
+  const [room] = await roomById(db).execute({ roomId });
   return room ?? null;
 }
 
+const memberIdsOf = prepared((db) =>
+  db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.roomId, sql.placeholder("roomId"))).prepare("member_ids_of"),
+);
+
 /** Ids of a room's members, for fanning out events without asking per socket. */
 export async function memberIds({ db }: Deps, roomId: number): Promise<Set<number>> {
-  const rows = await db
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(eq(memberships.roomId, roomId));
+  const rows = await memberIdsOf(db).execute({ roomId });
   return new Set(rows.map((r) => r.userId));
 }
 

@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocket } from "ws";
 import { z } from "zod";
@@ -6,7 +7,7 @@ import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
 import { messageForDelivery, type Message } from "../domain/messages.js";
 import { markRead, receipts, unreadFor } from "../domain/reading.js";
-import { memberIds, roomForDelivery, roomsOf } from "../domain/rooms.js";
+import { memberIds, roomForDelivery, roomsOf, type Room } from "../domain/rooms.js";
 import { differsForAuthor, outOfBand, renderAttachmentsPush } from "../render/message.js";
 import { renderLive } from "../render/timeline.js";
 import { renderPresencePush } from "../render/presence.js";
@@ -24,6 +25,8 @@ const signalSchema = z.discriminatedUnion("signal", [
 /** One open page of a logged-in person; `roomId` is set on a room page. */
 export interface Client {
   ws: WebSocket;
+  /** The connection under `ws`, corked while a turn of the event loop writes to it. */
+  transport: Duplex;
   userId: number;
   roomId: number | null;
   /** The People page, which shows everyone's presence. */
@@ -55,6 +58,7 @@ export class Hub {
   readonly #log: Logger;
   readonly #unsubscribe: () => void;
   readonly #supersede = new Supersede();
+  readonly #corked = new Set<Duplex>();
 
   constructor(deps: Deps, log: Logger) {
     this.#deps = deps;
@@ -130,13 +134,32 @@ export class Hub {
   }
 
   /**
+   * Sends one frame. Everything one turn of the event loop sends to a socket leaves in one write:
+   * the connection stays corked until the turn ends, so a message and the sidebar row that comes
+   * with it cost each member one system call, not two.
+   */
+  #write(client: Client, html: string): void {
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.#corked.has(client.transport)) {
+      if (this.#corked.size === 0) setImmediate(this.#uncork);
+      client.transport.cork();
+      this.#corked.add(client.transport);
+    }
+    client.ws.send(html);
+  }
+
+  readonly #uncork = (): void => {
+    for (const transport of this.#corked) transport.uncork();
+    this.#corked.clear();
+  };
+
+  /**
    * Writes to each open socket in `clients` whose user is in `audience`: one string for all, or
    * one per variant when `html` is a function of the viewer (it should cache its renders).
    */
   #send(clients: Iterable<Client>, audience: Set<number>, html: string | ((userId: number) => string)): void {
     for (const client of clients) {
-      if (!audience.has(client.userId) || client.ws.readyState !== WebSocket.OPEN) continue;
-      client.ws.send(typeof html === "string" ? html : html(client.userId));
+      if (audience.has(client.userId)) this.#write(client, typeof html === "string" ? html : html(client.userId));
     }
   }
 
@@ -155,35 +178,33 @@ export class Hub {
         return this.#deliverPresence(event.userId);
       case "typing.changed":
         return this.#deliverTyping(event.roomId);
-      case "read.moved":
-        await this.#deliverReceipt(event.roomId, event.userId);
-        return this.#deliverUnread(event.roomId, [event.userId], null, event.hadUnread);
+      case "read.moved": {
+        const [room] = await Promise.all([roomForDelivery(this.#deps, event.roomId), this.#deliverReceipt(event.roomId, event.userId)]);
+        if (room) await (await this.#unreadRows(room, [event.userId], null, event.hadUnread))();
+        return;
+      }
     }
   }
 
   async #deliverMessage(roomId: number, messageId: number, authorId: number): Promise<void> {
-    const watching = this.#byRoom.get(roomId);
-    const [members, message] = await Promise.all([
-      memberIds(this.#deps, roomId),
-      watching?.size ? messageForDelivery(this.#deps, roomId, messageId) : null,
-    ]);
+    const message = await messageForDelivery(this.#deps, roomId, messageId);
+    if (!message) return;
+    const sendRows = await this.#unreadRows(message.room, [...message.members], authorId);
+    // The author's pointer moved to their message with it: their receipt follows, for the others,
+    // in the same frame as the message. In a direct conversation it sits at the other person's
+    // newest message, which takes a query, so it follows on its own.
+    let receipt = "";
     let directReceipt: Promise<void> | undefined;
-    if (watching?.size && message) {
-      // The author's pointer moved to their message with it: their receipt follows, for the others,
-      // in the same frame as the message. In a direct conversation it sits at the other person's
-      // newest message, which takes a query, so it follows on its own.
-      let receipt = "";
-      if (message.author.sharesReceipts && message.roomKind === "direct") {
-        directReceipt = this.#deliverReceipt(roomId, authorId);
-      } else if (message.author.sharesReceipts) {
-        const { displayName } = message.author;
-        receipt = renderReceiptMove({ userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false });
-      }
-      // Membership is checked again at send time: a socket whose user has left gets nothing.
-      const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive(message, message.previous, viewerId));
-      this.#send(watching, members, this.#forAuthor(message, live, receipt));
+    if (message.author.sharesReceipts && message.room.kind === "direct") {
+      directReceipt = this.#deliverReceipt(roomId, authorId);
+    } else if (message.author.sharesReceipts) {
+      const { displayName } = message.author;
+      receipt = renderReceiptMove({ userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false });
     }
-    await Promise.all([directReceipt, this.#deliverUnread(roomId, [...members], authorId)]);
+    // Membership as of the message's own query: a socket whose user has left gets nothing.
+    const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive(message, message.previous, viewerId));
+    this.#send(this.#byRoom.get(roomId) ?? [], message.members, this.#forAuthor(message, live, receipt));
+    await Promise.all([directReceipt, sendRows()]);
   }
 
   /**
@@ -200,48 +221,49 @@ export class Hub {
   async #deliverUpdate(roomId: number, messageId: number): Promise<void> {
     const watching = this.#byRoom.get(roomId);
     if (!watching?.size) return;
-    const [members, message] = await Promise.all([memberIds(this.#deps, roomId), messageForDelivery(this.#deps, roomId, messageId)]);
-    if (message) this.#send(watching, members, this.#forAuthor(message, (viewerId) => renderAttachmentsPush(message, viewerId)));
+    const message = await messageForDelivery(this.#deps, roomId, messageId);
+    if (message) this.#send(watching, message.members, this.#forAuthor(message, (viewerId) => renderAttachmentsPush(message, viewerId)));
   }
 
   /**
    * The room's sidebar row and the unread total, for each of `userIds` on every page they have open.
    * One query for all their counts; one render per distinct variant. After a new message (from
-   * `authorId`), the room moves to the top of others' activity-sorted sidebars.
+   * `authorId`), the room moves to the top of others' activity-sorted sidebars. Resolves once the
+   * counts are in, with the sending, so that it can go out in the same turn as the message.
    */
-  async #deliverUnread(roomId: number, userIds: number[], authorId: number | null, hadUnread?: boolean): Promise<void> {
+  async #unreadRows(room: Room, userIds: number[], authorId: number | null, hadUnread?: boolean): Promise<() => Promise<void>> {
     const online = userIds.filter((id) => this.#byUser.has(id));
-    if (online.length === 0) return;
-    const ready = new Map(online.map((id) => [id, this.#supersede.start(`unread:${roomId}:${id}`)]));
-    const [room, unread] = await Promise.all([
-      roomForDelivery(this.#deps, roomId),
-      unreadFor(this.#deps, roomId, online),
-    ]);
-    if (!room) return;
-    const renders = new Map<string, string>();
-    for (const [userId, counts] of unread) {
-      if (!ready.get(userId)?.()) continue;
-      // A reader's pointer moved and the room became read or unread: its place in an activity-sorted
-      // section changes, so that section is sent again in order.
-      if (hadUnread !== undefined && counts.order === "activity" && hadUnread !== counts.inRoom > 0) {
-        await this.#deliverSection(userId, room.kind === "room", counts.total);
-        continue;
-      }
-      for (const client of this.#byUser.get(userId) ?? []) {
-        const current = client.roomId === roomId;
-        const toTop = authorId !== null && authorId !== userId && counts.order === "activity" && counts.inRoom > 0;
-        // A room's row reads the same for everyone; a conversation's is titled by the others in it.
-        const viewer = room.kind === "room" ? "" : userId;
-        const key = `${viewer}:${counts.inRoom}:${counts.total}:${current}:${toTop}`;
-        let html = renders.get(key);
-        if (html === undefined) {
-          const row = presentRoom({ ...room, unread: counts.inRoom }, userId, this.#deps.presence);
-          html = renderUnreadPush(row, current, counts.total, toTop);
-          renders.set(key, html);
+    if (online.length === 0) return async () => {};
+    const ready = new Map(online.map((id) => [id, this.#supersede.start(`unread:${room.id}:${id}`)]));
+    const unread = await unreadFor(this.#deps, room.id, online);
+    return async () => {
+      const renders = new Map<string, string>();
+      const resorted: Promise<void>[] = [];
+      for (const [userId, counts] of unread) {
+        if (!ready.get(userId)?.()) continue;
+        // A reader's pointer moved and the room became read or unread: its place in an activity-sorted
+        // section changes, so that section is sent again in order.
+        if (hadUnread !== undefined && counts.order === "activity" && hadUnread !== counts.inRoom > 0) {
+          resorted.push(this.#deliverSection(userId, room.kind === "room", counts.total));
+          continue;
         }
-        if (client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
+        for (const client of this.#byUser.get(userId) ?? []) {
+          const current = client.roomId === room.id;
+          const toTop = authorId !== null && authorId !== userId && counts.order === "activity" && counts.inRoom > 0;
+          // A room's row reads the same for everyone; a conversation's is titled by the others in it.
+          const viewer = room.kind === "room" ? "" : userId;
+          const key = `${viewer}:${counts.inRoom}:${counts.total}:${current}:${toTop}`;
+          let html = renders.get(key);
+          if (html === undefined) {
+            const row = presentRoom({ ...room, unread: counts.inRoom }, userId, this.#deps.presence);
+            html = renderUnreadPush(row, current, counts.total, toTop);
+            renders.set(key, html);
+          }
+          this.#write(client, html);
+        }
       }
-    }
+      await Promise.all(resorted);
+    };
   }
 
   /** One person's rooms or conversations section, re-sorted, on each of their pages. */
@@ -256,7 +278,7 @@ export class Hub {
     for (const client of this.#byUser.get(userId) ?? []) {
       let html = renders.get(client.roomId);
       if (html === undefined) renders.set(client.roomId, (html = renderRoomListPush(section, client.roomId, total)));
-      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(html);
+      this.#write(client, html);
     }
   }
 

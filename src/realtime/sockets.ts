@@ -66,7 +66,7 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     const roomId = room === null ? null : idParam(room);
     if (roomId !== null) await authorize(opts.deps, userId, roomId, "read");
     const watchesPeople = url.searchParams.has("people");
-    wss.handleUpgrade(req, socket, head, (ws) => opts.hub.add({ ws, userId, roomId, watchesPeople, alive: true }));
+    wss.handleUpgrade(req, socket, head, (ws) => opts.hub.add({ ws, transport: socket, userId, roomId, watchesPeople, alive: true }));
   }
 
   const pinger = setInterval(() => opts.hub.sweep(), opts.pingIntervalMs);
