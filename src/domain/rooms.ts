@@ -6,7 +6,7 @@ import type { SidebarOrder } from "./accounts.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 import { may, type RoomAccess, type RoomAction } from "./policy.js";
-import { latestMessageOf, unreadJoin } from "./reading.js";
+import { latestMessageOf, unreadCount, unreadOfMembership } from "./reading.js";
 import { parseInput } from "./validate.js";
 
 export type RoomKind = "room" | "direct" | "group";
@@ -139,13 +139,12 @@ export async function roomsOf({ db }: Deps, userId: number, order: SidebarOrder)
   const byName = [asc(sql`lower(${rooms.name})`), asc(rooms.id)];
   const lastActivity = sql`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${rooms.id})`;
   return db
-    .select({ ...roomColumns, unread: count(messages.id) })
+    .select({ ...roomColumns, unread: unreadCount })
     .from(memberships)
     .innerJoin(rooms, eq(rooms.id, memberships.roomId))
-    .leftJoin(messages, unreadJoin)
+    .innerJoin(unreadOfMembership, sql`true`)
     .where(eq(memberships.userId, userId))
-    .groupBy(rooms.id)
-    .orderBy(...(order === "alphabetical" ? byName : [sql`count(${messages.id}) > 0 desc`, sql`${lastActivity} desc nulls last`, ...byName]));
+    .orderBy(...(order === "alphabetical" ? byName : [sql`${unreadCount} > 0 desc`, sql`${lastActivity} desc nulls last`, ...byName]));
 }
 
 export interface PublicRoom extends Room {
