@@ -1,5 +1,6 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { prepared } from "../db/prepared.js";
 import { attachments, messages } from "../db/schema.js";
 import type { Detected } from "../media/detect.js";
 import { processImage, UnreadableImageError } from "../media/images.js";
@@ -115,14 +116,20 @@ const attachmentColumns = {
 };
 
 /** The attachments of several messages in one query, by message, in their order. */
+// Every page of history runs this; the ids come as one array, so that one statement serves any page.
+const attachmentsOfMessages = prepared((db) =>
+  db
+    .select(attachmentColumns)
+    .from(attachments)
+    .where(sql`${attachments.messageId} = any(${sql.placeholder("messageIds")}::int[])`)
+    .orderBy(asc(attachments.messageId), asc(attachments.position))
+    .prepare("attachments_of"),
+);
+
 export async function attachmentsOf({ db }: Deps, messageIds: number[]): Promise<Map<number, Attachment[]>> {
   const byMessage = new Map<number, Attachment[]>();
   if (messageIds.length === 0) return byMessage;
-  const rows = await db
-    .select(attachmentColumns)
-    .from(attachments)
-    .where(inArray(attachments.messageId, messageIds))
-    .orderBy(asc(attachments.messageId), asc(attachments.position));
+  const rows = await attachmentsOfMessages(db).execute({ messageIds });
   for (const { posterHash, ...row } of rows) {
     byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), { ...row, hasPoster: posterHash !== null }]);
   }

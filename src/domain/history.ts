@@ -1,4 +1,6 @@
-import { and, asc, desc, eq, gt, gte, lt, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, lte, sql, type Placeholder, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { prepared } from "../db/prepared.js";
 import { messages, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
@@ -32,8 +34,10 @@ type Row = Omit<Message, "attachments">;
 
 const previousOf = (m: Row | undefined): Previous | null => (m ? { authorId: m.author.id, createdAt: m.createdAt } : null);
 
-function select(deps: Deps, roomId: number, where: ReturnType<typeof and>, order: "asc" | "desc", limit: number) {
-  return deps.db
+type Value = number | Placeholder;
+
+function select(db: Db, roomId: Value, where: SQL | undefined, order: "asc" | "desc", limit: Value) {
+  return db
     .select(messageColumns)
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
@@ -43,23 +47,29 @@ function select(deps: Deps, roomId: number, where: ReturnType<typeof and>, order
 }
 
 /** The query for a page of older history: one range of messages_room_id_idx, newest first. */
-export function keysetPage(deps: Deps, roomId: number, before: number | null, limit = PAGE_SIZE + 1) {
-  return select(deps, roomId, before === null ? undefined : lt(messages.id, before), "desc", limit);
+export function keysetPage(db: Db, roomId: Value, before: Value | null, limit: Value = PAGE_SIZE + 1) {
+  return select(db, roomId, before === null ? undefined : lt(messages.id, before), "desc", limit);
 }
+
+// Every room page runs the first, and every scroll back the second.
+const newestPage = prepared((db) => keysetPage(db, sql.placeholder("roomId"), null, sql.placeholder("limit")).prepare("newest_page"));
+const pageBefore = prepared((db) =>
+  keysetPage(db, sql.placeholder("roomId"), sql.placeholder("before"), sql.placeholder("limit")).prepare("page_before"),
+);
 
 /** Up to `limit` messages before `before` (or the newest), oldest first, with the one before them. */
 async function olderThan(deps: Deps, roomId: number, before: number | null, limit: number) {
-  const rows = await keysetPage(deps, roomId, before, limit + 1);
+  const rows = await (before === null ? newestPage(deps.db).execute({ roomId, limit: limit + 1 }) : pageBefore(deps.db).execute({ roomId, before, limit: limit + 1 }));
   return { shown: rows.slice(0, limit).reverse(), previous: previousOf(rows[limit]), hasOlder: rows.length > limit };
 }
 
 /** Up to `limit` messages from `from` on (after it, or from it when `inclusive`), oldest first. */
 async function newerThan(deps: Deps, roomId: number, from: number, inclusive: boolean, limit: number) {
-  const rows = await select(deps, roomId, (inclusive ? gte : gt)(messages.id, from), "asc", limit + 1);
+  const rows = await select(deps.db, roomId, (inclusive ? gte : gt)(messages.id, from), "asc", limit + 1);
   return { shown: rows.slice(0, limit), hasNewer: rows.length > limit };
 }
 
-async function exists(deps: Deps, roomId: number, where: ReturnType<typeof and>): Promise<boolean> {
+async function exists(deps: Deps, roomId: number, where: SQL): Promise<boolean> {
   const [row] = await deps.db
     .select({ id: messages.id })
     .from(messages)
@@ -81,7 +91,7 @@ export async function historyPage(deps: Deps, room: Granted<"read">, request: Pa
   } else if ("after" in request) {
     const [newer, [before]] = await Promise.all([
       newerThan(deps, room.id, request.after, false, PAGE_SIZE),
-      select(deps, room.id, lte(messages.id, request.after), "desc", 1),
+      select(deps.db, room.id, lte(messages.id, request.after), "desc", 1),
     ]);
     page = { messages: newer.shown, previous: previousOf(before), hasOlder: before !== undefined, hasNewer: newer.hasNewer };
   } else {

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, gte, isNull, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
+import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
 import { memberships, messages, rooms, users } from "../db/schema.js";
 import { messageColumns, withAttachments, type Message } from "./messages.js";
@@ -127,10 +128,20 @@ export interface Receipt {
  * receipt sits. One query; `onlyUserId` narrows it to one reader (for a live move).
  */
 export async function receipts({ db }: Deps, roomId: number, onlyUserId?: number): Promise<Receipt[]> {
+  const rows = await (onlyUserId === undefined ? receiptsInRoom(db).execute({ roomId }) : receiptOfOne(db).execute({ roomId, userId: onlyUserId }));
+  return rows.flatMap((r) => (r.at === null ? [] : [{ ...r, at: Number(r.at) }]));
+}
+
+// Every room page runs the first; every moved pointer the second.
+const receiptsInRoom = prepared((db) => receiptsQuery(db, false).prepare("receipts_in_room"));
+const receiptOfOne = prepared((db) => receiptsQuery(db, true).prepare("receipt_of_one"));
+
+function receiptsQuery(db: Db, ofOne: boolean) {
+  const roomId = sql.placeholder("roomId");
   const at = sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${roomId}
     and ${messages.id} <= ${memberships.lastReadMessageId}
     and (${rooms.kind} <> 'direct' or ${messages.authorId} <> ${memberships.userId}))`;
-  const rows = await db
+  return db
     .select({
       userId: users.id,
       displayName: users.displayName,
@@ -145,10 +156,9 @@ export async function receipts({ db }: Deps, roomId: number, onlyUserId?: number
       and(
         eq(memberships.roomId, roomId),
         eq(users.shareReadReceipts, true),
-        onlyUserId === undefined ? undefined : eq(memberships.userId, onlyUserId),
+        ofOne ? eq(memberships.userId, sql.placeholder("userId")) : undefined,
       ),
     );
-  return rows.flatMap((r) => (r.at === null ? [] : [{ ...r, at: Number(r.at) }]));
 }
 
 /**
@@ -178,11 +188,16 @@ export async function seenBy({ db }: Deps, viewerId: number, room: Granted<"read
 }
 
 /** Where the user's pointer is in a room they may read (null: nothing read yet). */
-export async function readPointer({ db }: Deps, userId: number, roomId: number): Promise<number | null> {
-  const [row] = await db
+const pointerOf = prepared((db) =>
+  db
     .select({ id: memberships.lastReadMessageId })
     .from(memberships)
-    .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
+    .where(and(eq(memberships.roomId, sql.placeholder("roomId")), eq(memberships.userId, sql.placeholder("userId"))))
+    .prepare("read_pointer"),
+);
+
+export async function readPointer({ db }: Deps, userId: number, roomId: number): Promise<number | null> {
+  const [row] = await pointerOf(db).execute({ roomId, userId });
   return row?.id ?? null;
 }
 

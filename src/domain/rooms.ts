@@ -1,5 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
 import { memberships, messages, rooms, users } from "../db/schema.js";
 import type { SidebarOrder } from "./accounts.js";
@@ -136,6 +137,16 @@ export interface SidebarRoom extends Room {
  * rooms with unread messages come first, each group newest activity first; or by name.
  */
 export async function roomsOf({ db }: Deps, userId: number, order: SidebarOrder): Promise<SidebarRoom[]> {
+  return sidebarIn[order](db).execute({ userId });
+}
+
+// Every page and every re-sorted section runs one of these.
+const sidebarIn: Record<SidebarOrder, (db: Db) => { execute(values: { userId: number }): Promise<SidebarRoom[]> }> = {
+  activity: prepared((db) => sidebarQuery(db, "activity").prepare("sidebar_by_activity")),
+  alphabetical: prepared((db) => sidebarQuery(db, "alphabetical").prepare("sidebar_by_name")),
+};
+
+function sidebarQuery(db: Db, order: SidebarOrder) {
   const byName = [asc(sql`lower(${rooms.name})`), asc(rooms.id)];
   const lastActivity = sql`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${rooms.id})`;
   return db
@@ -143,7 +154,7 @@ export async function roomsOf({ db }: Deps, userId: number, order: SidebarOrder)
     .from(memberships)
     .innerJoin(rooms, eq(rooms.id, memberships.roomId))
     .innerJoin(unreadOfMembership, sql`true`)
-    .where(eq(memberships.userId, userId))
+    .where(eq(memberships.userId, sql.placeholder("userId")))
     .orderBy(...(order === "alphabetical" ? byName : [sql`${unreadCount} > 0 desc`, sql`${lastActivity} desc nulls last`, ...byName]));
 }
 
@@ -198,13 +209,18 @@ export async function addMember(deps: Deps, userId: number, roomId: number, inpu
   return user;
 }
 
-export async function membersOf({ db }: Deps, room: Granted<"read">): Promise<Member[]> {
-  return db
+const membersByName = prepared((db) =>
+  db
     .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.roomId, room.id))
-    .orderBy(asc(sql`lower(${users.displayName})`), asc(users.id));
+    .where(eq(memberships.roomId, sql.placeholder("roomId")))
+    .orderBy(asc(sql`lower(${users.displayName})`), asc(users.id))
+    .prepare("members_by_name"),
+);
+
+export async function membersOf({ db }: Deps, room: Granted<"read">): Promise<Member[]> {
+  return membersByName(db).execute({ roomId: room.id });
 }
 
 /** A room by id, for rendering pushes; the caller decides who may see them. */

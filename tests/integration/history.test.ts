@@ -170,7 +170,7 @@ for (const kind of databaseKinds()) {
       await server.deps.db.execute(sql`analyze messages`);
       const plans: string[] = [];
       for (const before of [null, all[100]!]) {
-        const query = keysetPage(server.deps, roomId, before);
+        const query = keysetPage(server.deps.db, roomId, before);
         assert.doesNotMatch(query.toSQL().sql, /offset/i);
         const plan = await server.deps.db.execute(sql`explain ${query}`);
         plans.push((plan as unknown as { rows: Array<Record<string, string>> }).rows.map((r) => Object.values(r)[0]).join("\n"));
