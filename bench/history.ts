@@ -1,42 +1,39 @@
 // History at depth, on the database bench:seed filled (run that first): the time to serve the
-// newest page, a page 10,000 messages back and the oldest page of the busy room (100,000 messages
-// among 1,000,000), each request timed from the client over loopback, then requests/s for each
-// under concurrent load (autocannon, 10 connections).
+// newest page, a page 10,000 messages back (half-way back in a room of fewer than 20,000) and the
+// oldest page of the busy room (100,000 messages among 1,000,000), each request timed from the
+// client over loopback, then requests/s for each under concurrent load (autocannon, 10 connections).
 // Usage: npm run bench:history [-- --requests 500 --seconds 10]
 import os from "node:os";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
-import { Visitor } from "../tests/support/client.js";
-import { benchDatabaseUrl, ensureBenchDatabase, percentile, startParley } from "./support.js";
-import { mkdtemp, rm } from "node:fs/promises";
-import path from "node:path";
+import { BUSY_ROOM } from "./seeding.js";
+import { benchDatabaseUrl, benchReader, displayUrl, ensureBenchDatabase, percentile, startParleyOnDatabase } from "./support.js";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "500" }, seconds: { type: "string", default: "10" } } });
 const requests = Number(values.requests);
 const seconds = Number(values.seconds);
-const BUSY_ROOM = 1;
 
 const url = await ensureBenchDatabase();
 const pool = new pg.Pool({ connectionString: url });
-const filesDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-files-"));
-const parley = await startParley({ DATABASE_URL: url, DATA_DIR: "memory://", FILES_DIR: filesDir, RATE_LIMIT_AUTH_PER_15_MIN: "1000" });
+const parley = await startParleyOnDatabase(url);
+let removeReader = async () => {};
 try {
   const { rows: counted } = await pool.query("select count(*)::int as n from messages where room_id = $1", [BUSY_ROOM]);
   const inRoom = counted[0].n as number;
-  if (inRoom < 20_000) throw new Error(`the busy room has ${inRoom} messages: run npm run bench:seed first`);
+  // Three pages of 50 that do not overlap, the middle one at most 10,000 back.
+  if (inRoom < 200) throw new Error(`the busy room has ${inRoom} messages: run npm run bench:seed first`);
+  const depth = Math.min(10_000, Math.floor(inRoom / 2));
 
-  const reader = new Visitor(parley.url);
-  const name = `reader${Date.now()}`;
-  await reader.signUp(name);
-  await pool.query("insert into memberships (room_id, user_id) select $1, id from users where username = $2 on conflict do nothing", [BUSY_ROOM, name]);
+  const { visitor: reader, remove } = await benchReader(parley.url, pool);
+  removeReader = remove;
 
   // The page each depth asks for: "before" the message just newer than the page.
   const idAt = async (order: "asc" | "desc", offset: number) =>
     (await pool.query(`select id from messages where room_id = $1 order by id ${order} offset $2 limit 1`, [BUSY_ROOM, offset])).rows[0].id as number;
   const depths = [
     { label: "newest page", before: (await idAt("desc", 0)) + 1 },
-    { label: "10,000 messages back", before: await idAt("desc", 10_000) },
+    { label: `${depth.toLocaleString("en")} messages back`, before: await idAt("desc", depth) },
     { label: `oldest page (${inRoom.toLocaleString("en")} back)`, before: await idAt("asc", 50) },
   ];
   const headers = { cookie: reader.cookie, "hx-request": "true" };
@@ -66,7 +63,7 @@ try {
 
   const { rows: total } = await pool.query("select count(*)::int as n from messages");
   const newestP50 = percentile(samples[0]!.sort((a, b) => a - b), 50);
-  console.log(`\nHistory pages of the busy room: ${inRoom.toLocaleString("en")} of ${total[0].n.toLocaleString("en")} messages, PostgreSQL (${benchDatabaseUrl.replace(/\/\/[^@]*@/, "//")}), ${os.cpus().length} cores, node ${process.version}`);
+  console.log(`\nHistory pages of the busy room: ${inRoom.toLocaleString("en")} of ${total[0].n.toLocaleString("en")} messages, PostgreSQL (${displayUrl(benchDatabaseUrl)}), ${os.cpus().length} cores, node ${process.version}`);
   console.log(`${requests} timed requests per depth (after 50 warm-up), then ${seconds} s of autocannon with 10 connections per depth`);
   console.log("| page | p50 ms | p99 ms | p50 ÷ newest | requests/s under load |\n| --- | --- | --- | --- | --- |");
   for (const [k, d] of depths.entries()) {
@@ -75,7 +72,7 @@ try {
     console.log(`| ${d.label} | ${p50.toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${(p50 / newestP50).toFixed(2)} | ${loads[k]!.toFixed(0)} |`);
   }
 } finally {
-  await parley.stop();
+  await removeReader();
+  await parley.close();
   await pool.end();
-  await rm(filesDir, { recursive: true, force: true });
 }

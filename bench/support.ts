@@ -7,9 +7,10 @@ import path from "node:path";
 import pg from "pg";
 import { openDatabase } from "../src/db/client.js";
 import { migrate } from "../src/db/migrate.js";
+import { Visitor } from "../tests/support/client.js";
 import { freshPostgresDatabase, postgresUrl } from "../tests/support/databases.js";
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer().listen(0, "127.0.0.1", () => {
       const { port } = srv.address() as { port: number };
@@ -71,11 +72,13 @@ export async function onEachDatabase<T>(measure: (label: string, env: Record<str
 /** The PostgreSQL database bench:seed fills and bench:history reads. */
 export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/parley_bench";
 
-/** Creates the bench database if it is missing and brings its schema up to date; returns its URL. */
-export async function ensureBenchDatabase(): Promise<string> {
-  const target = new URL(benchDatabaseUrl);
-  const name = target.pathname.slice(1);
-  const admin = new URL(benchDatabaseUrl);
+/** A database URL fit to print: without its credentials. */
+export const displayUrl = (url: string) => url.replace(/\/\/[^@]*@/, "//");
+
+/** Creates a bench database if it is missing and brings its schema up to date; returns its URL. */
+export async function ensureBenchDatabase(url = benchDatabaseUrl): Promise<string> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new URL(url);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
@@ -85,13 +88,51 @@ export async function ensureBenchDatabase(): Promise<string> {
   } finally {
     await client.end();
   }
-  const database = await openDatabase({ url: benchDatabaseUrl, dataDir: "memory://" });
+  const database = await openDatabase({ url, dataDir: "memory://" });
   try {
     await migrate(database);
   } finally {
     await database.close();
   }
-  return benchDatabaseUrl;
+  return url;
+}
+
+/** Parley on a bench database, its uploads in a temporary folder; `close` stops it and removes them. */
+export async function startParleyOnDatabase(url: string) {
+  const filesDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-files-"));
+  const close = () => rm(filesDir, { recursive: true, force: true });
+  try {
+    const parley = await startParley({ DATABASE_URL: url, DATA_DIR: "memory://", FILES_DIR: filesDir, RATE_LIMIT_AUTH_PER_15_MIN: "1000" });
+    return {
+      ...parley,
+      async close() {
+        await parley.stop();
+        await close();
+      },
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/**
+ * A fresh person on a bench database, a member of its default room from signing up. `remove`
+ * deletes them again, so that members do not pile up in the busy room run after run.
+ */
+export async function benchReader(parleyUrl: string, pool: pg.Pool): Promise<{ visitor: Visitor; remove(): Promise<void> }> {
+  const visitor = new Visitor(parleyUrl);
+  const username = `reader${Date.now()}`;
+  const signedUp = await visitor.signUp(username);
+  if (signedUp.status !== 303) throw new Error(`sign-up: status ${signedUp.status}`);
+  const { rows } = await pool.query("select id from users where username = $1", [username]);
+  const id = Number(rows[0].id);
+  return {
+    visitor,
+    async remove() {
+      await pool.query("delete from users where id = $1", [id]);
+    },
+  };
 }
 
 /** A process's CPU time so far (user + system), in ms, from /proc. */
@@ -100,14 +141,19 @@ export async function cpuMs(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/** A process's resident memory (VmRSS), in KB, from /proc. */
+export async function rssKb(pid: number): Promise<number> {
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, "utf8"))![1]);
+}
+
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const spread = (xs: number[], digits = 1) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 
 /**
  * Parley for the delivery benchmarks: on a fresh PostgreSQL database when DATABASE_URL is set,
- * else on PGlite, with the rate limits out of the way. `close` stops it and drops what it made.
+ * else on PGlite, with the rate limits out of the way (and `env` on top). `close` stops it and drops what it made.
  */
-export async function startParleyForLoad() {
+export async function startParleyForLoad(env: Record<string, string> = {}) {
   const postgres = postgresUrl ? await freshPostgresDatabase() : null;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-"));
   const parley = await startParley({
@@ -115,6 +161,7 @@ export async function startParleyForLoad() {
     DATA_DIR: dataDir,
     RATE_LIMIT_AUTH_PER_15_MIN: "100000",
     RATE_LIMIT_MESSAGES_PER_MIN: "10000000",
+    ...env,
   });
   return {
     ...parley,

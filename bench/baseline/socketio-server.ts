@@ -2,7 +2,7 @@
 // takes a posted message, drizzle persists it to the same PostgreSQL schema as Parley's, and
 // Socket.IO broadcasts it to the room as JSON, which the seed's clients would then render. No
 // sessions, no authorization, no HTML: it is meant to be small and honest, not a strawman.
-// Run by the benchmarks: PORT, DATABASE_URL. Prints "listening" when ready.
+// Run by the benchmarks (bench/targets.ts): PORT, DATABASE_URL. Prints "listening" when ready.
 import { createServer } from "node:http";
 import express from "express";
 import { Server } from "socket.io";
@@ -13,9 +13,8 @@ import { messages, rooms, users } from "../../src/db/schema.js";
 const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: "memory://" });
 await migrate(database);
 const { db } = database;
-// One author and one room to post in, as the benchmark's setup.
+// One author for every post: with no sessions, the poster names them.
 const [author] = await db.insert(users).values({ username: `baseline${Date.now()}`, displayName: "Baseline", passwordHash: "-" }).returning({ id: users.id });
-const [room] = await db.insert(rooms).values({ name: "baseline room" }).returning({ id: rooms.id });
 const app = express();
 app.use(express.json({ limit: "64kb" }));
 const server = createServer(app);
@@ -26,6 +25,12 @@ io.on("connection", (socket) => {
   if (Number.isInteger(room)) void socket.join(`room:${room}`);
 });
 
+// The benchmark's setup: as many rooms as it asks for.
+app.post("/rooms", async (req, res) => {
+  const [room] = await db.insert(rooms).values({ name: (req.body as { name: string }).name }).returning({ id: rooms.id });
+  res.json(room);
+});
+
 app.post("/rooms/:id/messages", async (req, res) => {
   const roomId = Number(req.params.id);
   const { body, authorId } = req.body as { body: string; authorId: number };
@@ -34,7 +39,7 @@ app.post("/rooms/:id/messages", async (req, res) => {
   res.status(204).end();
 });
 
-server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log(`listening ${JSON.stringify({ roomId: room!.id, authorId: author!.id })}`));
+server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log(`listening ${JSON.stringify({ authorId: author!.id })}`));
 process.on("SIGTERM", () => {
   io.close();
   server.close(() => void database.close().then(() => process.exit(0)));

@@ -2,23 +2,36 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { test } from "node:test";
 import { promisify } from "node:util";
+import { scenarios, smokeEnv } from "../../bench/scenarios.js";
+import { postgresUrl } from "../support/databases.js";
 
 const run = promisify(execFile);
 
 // Benchmarks are never part of the test run; a tiny run of each is, so that they do not rot.
 // Each starts its own Parley and must finish and print its table.
-const smokes: Array<[string, string[]]> = [
-  ["bench/delivery-latency.ts", ["--messages", "3"]],
-  ["bench/sidebar.ts", ["--rooms", "3", "--conversations", "1", "--requests", "3"]],
-  ["bench/uploads.ts", ["--photos", "1", "--video-mb", "3"]],
-  ["bench/big-room.ts", ["--clients", "5", "--messages", "2", "--rounds", "1"]],
-  ["bench/post-deliver.ts", ["--rooms", "1", "--rate", "20", "--seconds", "1", "--runs", "1"]],
-];
+// The scripts and their smoke arguments are those of `npm run bench -- --quick` (bench/scenarios.ts).
+// Those on a seeded PostgreSQL database get databases of their own on the test server, never the
+// real bench databases (no server: skipped); bench/seed.ts fills the one bench/history.ts reads.
+const env = postgresUrl ? smokeEnv(postgresUrl) : {};
+const needsPostgres = !postgresUrl && "needs PostgreSQL: set DATABASE_URL or TEST_DATABASE_URL";
+const table = /^\| --- \|/m;
+const smokes = scenarios.map((s) => ({ script: s.script, args: s.smoke, skip: s.seeded && needsPostgres, prints: table }));
+// The suite itself, on the two cheapest scenarios, writing nothing: its section holds their tables.
+smokes.push({
+  script: "bench/all.ts",
+  args: ["--quick", "--no-write", "--only", "latency,sidebar"],
+  skip: false,
+  prints: /^## Suite run [\s\S]*^### sidebar\n[\s\S]*^\| --- \|/m,
+});
 
-for (const [script, args] of smokes) {
-  test(`smoke: ${script} ${args.join(" ")}`, { timeout: 120_000 }, async () => {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args], { timeout: 110_000, maxBuffer: 10 * 1024 * 1024 });
-    assert.match(stdout, /^\| --- \|/m, "prints its results table");
+for (const { script, args, skip, prints } of smokes) {
+  test(`smoke: ${script} ${args.join(" ")}`, { timeout: 120_000, skip }, async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args], {
+      timeout: 110_000,
+      maxBuffer: 10 * 1024 * 1024,
+      env: { ...process.env, ...env },
+    });
+    assert.match(stdout, prints, "prints its results table");
     assert.doesNotMatch(stdout, /\| NO/, "no missing or doubled delivery");
   });
 }
