@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, isNull, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, lt, ne, notInArray, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
@@ -222,21 +222,24 @@ export const unreadCount = sql<number>`unread.n`.mapWith(Number);
  * One query, for fanning out a new message or a moved pointer.
  */
 // Runs for every delivered message; the people come as one array, so that one statement serves any number.
-const unreadCounts = prepared((db) =>
-  db
+const unreadCounts = prepared((db) => unreadCountsQuery(db, sql.placeholder("roomId"), sql.placeholder("userIds")).prepare("unread_counts"));
+
+/** The query behind `unreadFor`; exported for the test of its plan. */
+export function unreadCountsQuery(db: Db, roomId: number | Placeholder, userIds: number[] | Placeholder) {
+  return db
     .select({
       userId: memberships.userId,
-      inRoom: sql<number>`coalesce(sum(${unreadCount}) filter (where ${memberships.roomId} = ${sql.placeholder("roomId")}), 0)`.mapWith(Number),
+      inRoom: sql<number>`coalesce(sum(${unreadCount}) filter (where ${memberships.roomId} = ${roomId}), 0)`.mapWith(Number),
       total: sql<number>`sum(${unreadCount})`.mapWith(Number),
       order: users.sidebarOrder,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(unreadOfMembership, sql`true`)
-    .where(sql`${memberships.userId} = any(${sql.placeholder("userIds")}::int[])`)
-    .groupBy(memberships.userId, users.sidebarOrder)
-    .prepare("unread_counts"),
-);
+    // An array as one parameter: drizzle spreads a bare array into a list.
+    .where(sql`${memberships.userId} = any(${Array.isArray(userIds) ? sql.param(userIds) : userIds}::int[])`)
+    .groupBy(memberships.userId, users.sidebarOrder);
+}
 
 export async function unreadFor(
   { db }: Deps,

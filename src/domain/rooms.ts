@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql, type Placeholder } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
@@ -142,11 +142,12 @@ export async function roomsOf({ db }: Deps, userId: number, order: SidebarOrder)
 
 // Every page and every re-sorted section runs one of these.
 const sidebarIn: Record<SidebarOrder, (db: Db) => { execute(values: { userId: number }): Promise<SidebarRoom[]> }> = {
-  activity: prepared((db) => sidebarQuery(db, "activity").prepare("sidebar_by_activity")),
-  alphabetical: prepared((db) => sidebarQuery(db, "alphabetical").prepare("sidebar_by_name")),
+  activity: prepared((db) => sidebarQuery(db, "activity", sql.placeholder("userId")).prepare("sidebar_by_activity")),
+  alphabetical: prepared((db) => sidebarQuery(db, "alphabetical", sql.placeholder("userId")).prepare("sidebar_by_name")),
 };
 
-function sidebarQuery(db: Db, order: SidebarOrder) {
+/** The sidebar's query; exported for the test of its plan. */
+export function sidebarQuery(db: Db, order: SidebarOrder, userId: number | Placeholder) {
   const byName = [asc(sql`lower(${rooms.name})`), asc(rooms.id)];
   const lastActivity = sql`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${rooms.id})`;
   return db
@@ -154,7 +155,7 @@ function sidebarQuery(db: Db, order: SidebarOrder) {
     .from(memberships)
     .innerJoin(rooms, eq(rooms.id, memberships.roomId))
     .innerJoin(unreadOfMembership, sql`true`)
-    .where(eq(memberships.userId, sql.placeholder("userId")))
+    .where(eq(memberships.userId, userId))
     .orderBy(...(order === "alphabetical" ? byName : [sql`${unreadCount} > 0 desc`, sql`${lastActivity} desc nulls last`, ...byName]));
 }
 

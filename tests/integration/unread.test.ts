@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { eq, sql } from "drizzle-orm";
+import { rooms, users } from "../../src/db/schema.js";
+import { unreadCountsQuery } from "../../src/domain/reading.js";
+import { sidebarQuery } from "../../src/domain/rooms.js";
 import { LiveSocket, people, socketPool, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -124,6 +128,30 @@ for (const kind of databaseKinds()) {
       assert.match(page.html, /<title>\(1\) Public rooms · Parley<\/title>/, "general's message is still unread");
       await eve.get("/rooms");
       assert.equal((await eve.post(`/rooms/${roomId}/read`)).status, 404, "only members");
+    });
+
+    test("counting unread is a range scan of messages_room_id_idx per membership, never a scan of the table", async () => {
+      // A busy server: 40,000 messages in 20 rooms, Bob in five of them with his pointer near the end.
+      const { db } = server.deps;
+      const busy = await db.insert(rooms).values(Array.from({ length: 20 }, (_, i) => ({ name: `busy ${i}` }))).returning({ id: rooms.id });
+      const busyIds = sql.raw(`array[${busy.map((r) => r.id).join(",")}]`);
+      await db.execute(sql`insert into messages (room_id, author_id, body)
+        select (${busyIds})[1 + n % ${busy.length}], (select id from users where username = 'alice'), 'filler ' || n from generate_series(1, 40000) n`);
+      await db.execute(sql`insert into memberships (room_id, user_id, last_read_message_id)
+        select r.id, u.id, (select max(id) - 100 from messages where room_id = r.id)
+        from rooms r, users u where r.id = any(${busyIds}) and r.id % 4 = 0 and u.username = 'bob'`);
+      // As autovacuum keeps a live table: statistics and the visibility map up to date.
+      await db.execute(sql`vacuum analyze`);
+      const [bobRow] = await db.select({ id: users.id }).from(users).where(eq(users.username, "bob"));
+      const plans = [];
+      for (const query of [sidebarQuery(db, "activity", bobRow!.id), unreadCountsQuery(db, roomId, [bobRow!.id])]) {
+        const plan = await db.execute(sql`explain ${query}`);
+        plans.push((plan as unknown as { rows: Array<Record<string, string>> }).rows.map((r) => Object.values(r)[0]).join("\n"));
+      }
+      for (const text of plans) {
+        assert.match(text, /Index (Only )?Scan on messages_room_id_idx|Scan using messages_room_id_idx on messages u/, text);
+        assert.doesNotMatch(text, /Seq Scan on messages|using messages_pkey/, text);
+      }
     });
   });
 }
