@@ -12,6 +12,52 @@ declare module "express-session" {
 
 const PgStore = connectPgSimple(session);
 
+type Callback<T = void> = (err?: unknown, value?: T) => void;
+const KEPT_SESSIONS = 10_000;
+
+/**
+ * connect-pg-simple, with the sessions this process has read or written kept in memory: every
+ * request and every socket upgrade reads its session, and only this process writes them (Parley
+ * is one process; its live updates assume so too). Each read gets its own copy, because
+ * express-session changes the object it is given.
+ */
+class KeepingPgStore extends PgStore {
+  readonly #kept = new Map<string, { json: string; expires: number }>();
+  /** Moves on with every write, so that a read that started before one does not keep what it read. */
+  #writes = 0;
+
+  override get(sid: string, callback: Callback<session.SessionData | null>): void {
+    const kept = this.#kept.get(sid);
+    if (kept && kept.expires > Date.now()) return callback(null, JSON.parse(kept.json));
+    const writes = this.#writes;
+    super.get(sid, (err?: unknown, sess?: session.SessionData | null) => {
+      if (!err && sess && writes === this.#writes) this.#keep(sid, sess);
+      callback(err, sess);
+    });
+  }
+
+  override set(sid: string, sess: session.SessionData, callback?: Callback): void {
+    this.#writes++;
+    this.#keep(sid, sess);
+    super.set(sid, sess, (err?: unknown) => {
+      if (err) this.#kept.delete(sid);
+      callback?.(err);
+    });
+  }
+
+  override destroy(sid: string, callback?: Callback): void {
+    this.#writes++;
+    this.#kept.delete(sid);
+    super.destroy(sid, callback);
+  }
+
+  #keep(sid: string, sess: session.SessionData): void {
+    if (this.#kept.size >= KEPT_SESSIONS) this.#kept.delete(this.#kept.keys().next().value!);
+    const expires = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : Infinity;
+    this.#kept.set(sid, { json: JSON.stringify(sess), expires });
+  }
+}
+
 export const SESSION_COOKIE = "parley.sid";
 const THIRTY_DAYS = 30 * 24 * 60 * 60 * 1000;
 
@@ -25,7 +71,7 @@ export interface Sessions {
 export function createSessions(pool: QueryPool, secret: string): Sessions {
   // A session lasts 30 days from log-in. Not touching it on every request saves a database
   // write per request (each message post included).
-  const store = new PgStore({ pool: pool as never, tableName: "session", createTableIfMissing: false, disableTouch: true });
+  const store = new KeepingPgStore({ pool: pool as never, tableName: "session", createTableIfMissing: false, disableTouch: true });
   return {
     middleware: session({
       name: SESSION_COOKIE,

@@ -110,15 +110,21 @@ for (const kind of databaseKinds()) {
       }
     });
 
-    test("log out ends the session", async () => {
+    test("log out ends the session, for pages and live sockets alike, though the old cookie is sent again", async () => {
       const v = new Visitor(server.url);
       await v.signUp("frank");
       await v.get("/rooms");
+      const live = v.socket();
+      await live.opened;
+      const cookie = v.cookie;
       const out = await v.post("/logout");
       assert.equal(out.location, "/login");
+      v.cookie = cookie;
       const after = await v.get("/rooms");
       assert.equal(after.status, 303);
       assert.match(after.location ?? "", /^\/login\?next=%2Frooms$/);
+      assert.equal(await v.socket().refused, 401);
+      live.close();
     });
 
     test("pages need a session; the login page returns to where the person was going", async () => {
