@@ -201,8 +201,8 @@ export async function readPointer({ db }: Deps, userId: number, roomId: number):
   return row?.id ?? null;
 }
 
-// Unread: messages after the pointer that someone else wrote.
-export const unreadJoin = and(
+// Unread: messages after the pointer that someone else wrote (the Unread page lists them).
+const unreadJoin = and(
   eq(messages.roomId, memberships.roomId),
   gt(messages.id, sql`coalesce(${memberships.lastReadMessageId}, 0)`),
   ne(messages.authorId, memberships.userId),

@@ -213,8 +213,11 @@ export class Hub {
       receipt = renderReceiptMove({ userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false });
     }
     // Membership as of the message's own query: a socket whose user has left gets nothing.
-    const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive(message, message.previous, viewerId));
-    this.#send(this.#byRoom.get(roomId) ?? [], message.members, this.#forAuthor(message, live, receipt));
+    const watching = this.#byRoom.get(roomId);
+    if (watching?.size) {
+      const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive(message, message.previous, viewerId));
+      this.#send(watching, message.members, this.#forAuthor(message, live, receipt));
+    }
     await Promise.all([directReceipt, sendRows()]);
   }
 
