@@ -321,14 +321,24 @@ function newestShown() {
   return all.length ? messageId(all[all.length - 1]) : 0;
 }
 
-// Asks for whatever came after the newest message shown; what arrives twice is settled below. A
-// full page back means there may be more: ask again.
-function catchUp() {
+// Asks for whatever came after `after`; what arrives twice is settled below. A full page back means
+// there may be more: ask again after the last message of that page. The walk keeps its own cursor:
+// live messages arriving meanwhile are newer than what it has still to fetch, so "the newest shown"
+// would skip what lies between.
+const CATCH_UP_PAGE = 50;
+function catchUp(after) {
   const list = liveList();
   if (!list || list.hasAttribute("data-behind")) return;
-  const before = list.querySelectorAll(":scope > li.message").length;
-  htmx.ajax("GET", `/rooms/${list.dataset.room}/messages?after=${newestShown()}`, { target: "#messages", swap: "beforeend" }).then(() => {
-    if (list.querySelectorAll(":scope > li.message").length - before >= 50) catchUp();
+  const path = `/rooms/${list.dataset.room}/messages?after=${after}`;
+  let page = [];
+  const read = (event) => {
+    if (event.detail.requestConfig?.path !== path) return;
+    page = [...event.detail.serverResponse.matchAll(/<li id="message-(\d+)"/g)].map((m) => Number(m[1]));
+  };
+  document.addEventListener("htmx:beforeSwap", read);
+  htmx.ajax("GET", path, { target: "#messages", swap: "beforeend" }).finally(() => {
+    document.removeEventListener("htmx:beforeSwap", read);
+    if (page.length >= CATCH_UP_PAGE) catchUp(Math.max(...page));
   });
 }
 
@@ -465,7 +475,7 @@ document.addEventListener("htmx:afterSwap", (event) => {
   // for anything that was posted while they were left out.
   if (list.hasAttribute("data-behind") && !document.getElementById("history-newer")) {
     list.removeAttribute("data-behind");
-    catchUp();
+    catchUp(newestShown());
   }
 });
 document.addEventListener("click", (event) => {
@@ -487,8 +497,7 @@ document.addEventListener(
   true,
 );
 
-// The socket's state, in the composer; and after it was away, catching up on what was missed.
-let everOpen = false;
+// The socket's state, in the composer.
 document.addEventListener("htmx:wsClose", () => {
   const status = document.getElementById("connection-status");
   if (status) status.textContent = "Reconnecting… Messages from others will appear when the connection is back.";
@@ -496,9 +505,22 @@ document.addEventListener("htmx:wsClose", () => {
 document.addEventListener("htmx:wsOpen", () => {
   const status = document.getElementById("connection-status");
   if (status) status.textContent = "";
-  if (everOpen) catchUp();
-  everOpen = true;
 });
+
+// Every connection, the first and each one after a drop, says where the page stands: a room page
+// showing its newest end names the newest message it has, and the server answers with what came
+// after it and the current state of everything else (src/realtime/resync.ts). A page reading an
+// older stretch names none: it catches up when the reader gets back to the newest.
+const openSocket = htmx.createWebSocket;
+htmx.createWebSocket = (url) => {
+  const address = new URL(url);
+  const list = liveList();
+  if (address.searchParams.has("room")) {
+    if (!list || list.hasAttribute("data-behind")) address.searchParams.delete("after");
+    else if (newestShown() > 0) address.searchParams.set("after", String(newestShown()));
+  }
+  return openSocket(address.toString());
+};
 
 // A permalink opens the room at its message: shown in the middle, and focused for screen readers.
 document.addEventListener("DOMContentLoaded", () => {

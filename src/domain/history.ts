@@ -69,6 +69,30 @@ async function newerThan(deps: Deps, roomId: number, from: number, inclusive: bo
   return { shown: rows.slice(0, limit), hasNewer: rows.length > limit };
 }
 
+/** Up to `limit` messages after `id`, oldest first, with the one at or before it. */
+async function after(deps: Deps, roomId: number, id: number, limit: number) {
+  const [newer, [before]] = await Promise.all([
+    newerThan(deps, roomId, id, false, limit),
+    select(deps.db, roomId, lte(messages.id, id), "desc", 1),
+  ]);
+  return { shown: newer.shown, previous: previousOf(before), hasNewer: newer.hasNewer };
+}
+
+/**
+ * What a page showing a room up to message `since` has missed: up to `limit` messages, oldest
+ * first, or `null` when there are more (the page is better off starting again from the newest).
+ */
+export async function missedSince(
+  deps: Deps,
+  room: Granted<"read">,
+  since: number,
+  limit: number,
+): Promise<{ messages: Message[]; previous: Previous | null } | null> {
+  const missed = await after(deps, room.id, since, limit);
+  if (missed.hasNewer) return null;
+  return { messages: await withAttachments(deps, missed.shown), previous: missed.previous };
+}
+
 async function exists(deps: Deps, roomId: number, where: SQL): Promise<boolean> {
   const [row] = await deps.db
     .select({ id: messages.id })
@@ -89,11 +113,8 @@ export async function historyPage(deps: Deps, room: Granted<"read">, request: Pa
     ]);
     page = { messages: older.shown, previous: older.previous, hasOlder: older.hasOlder, hasNewer };
   } else if ("after" in request) {
-    const [newer, [before]] = await Promise.all([
-      newerThan(deps, room.id, request.after, false, PAGE_SIZE),
-      select(deps.db, room.id, lte(messages.id, request.after), "desc", 1),
-    ]);
-    page = { messages: newer.shown, previous: previousOf(before), hasOlder: before !== undefined, hasNewer: newer.hasNewer };
+    const missed = await after(deps, room.id, request.after, PAGE_SIZE);
+    page = { messages: missed.shown, previous: missed.previous, hasOlder: missed.previous !== null, hasNewer: missed.hasNewer };
   } else {
     const half = PAGE_SIZE / 2;
     const [older, newer] = await Promise.all([

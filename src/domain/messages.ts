@@ -11,6 +11,8 @@ import { authorize, roomColumns, type Room } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
 const MAX_BODY = 4000;
+/** The advisory lock class of "posting in a room"; the second key is the room's id (two rooms sharing a key only wait for each other). */
+const ROOM_LOCK = 1;
 
 export interface Message {
   id: number;
@@ -88,11 +90,16 @@ export async function postMessage(
 
 // Writing in a room means having read it up to one's own message: the author's pointer moves in
 // the same statement, and listeners of message.created account for it (no separate read.moved).
+// The row is built from a per-room advisory lock held until commit, so a room's messages take their
+// ids in the order they commit: whoever has seen message N has seen every earlier one of its room,
+// which is what live delivery in order and catching up "after N" rely on, on any instance.
 const insertAndRead = prepared((db) => {
   const roomId = sql.placeholder("roomId");
   const userId = sql.placeholder("userId");
-  const inserted = db.$with("inserted").as(
-    db.insert(messages).values({ roomId, authorId: userId, body: sql.placeholder("body") }).returning({ id: messages.id }),
+  const inserted = db.$with("inserted", { id: sql<number>`id`.as("id") }).as(
+    sql`insert into ${messages} (${sql.identifier(messages.roomId.name)}, ${sql.identifier(messages.authorId.name)}, ${sql.identifier(messages.body.name)})
+      select ${roomId}, ${userId}, ${sql.placeholder("body")} from pg_advisory_xact_lock(${ROOM_LOCK}, (${roomId}::bigint % 2147483647)::int)
+      returning ${sql.identifier(messages.id.name)}`,
   );
   return db
     .with(inserted)

@@ -14,6 +14,7 @@ import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";
 import { presentRoom } from "../render/rooms.js";
 import { renderRoomListPush, renderUnreadPush } from "../render/unread.js";
+import { renderPageState } from "./resync.js";
 import { Supersede } from "./supersede.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
 
@@ -31,7 +32,11 @@ export interface Client {
   roomId: number | null;
   /** The People page, which shows everyone's presence. */
   watchesPeople: boolean;
+  /** On a room page at its newest end, the newest message it showed when it connected. */
+  after: number | null;
   alive: boolean;
+  /** Pushes held back while the page is brought up to date, so that they arrive after it, in order. */
+  held: string[] | null;
 }
 
 const SWEEP_SLICE = 500;
@@ -61,6 +66,8 @@ export class Hub {
   readonly #unsubscribe: () => void;
   readonly #supersede = new Supersede();
   readonly #corked = new Set<Duplex>();
+  /** The tail of each room's queue of deliveries (see #inRoomOrder). */
+  readonly #roomDeliveries = new Map<number, Promise<void>>();
 
   constructor(deps: Deps, log: Logger) {
     this.#deps = deps;
@@ -78,6 +85,25 @@ export class Hub {
     client.ws.on("message", (data) => this.#onSignal(client, String(data)));
     client.ws.on("pong", () => (client.alive = true));
     this.#deps.presence.connected(client.userId);
+    this.#bringUpToDate(client);
+  }
+
+  /**
+   * Sends a page what changed since it was rendered (or while its socket was away). Pushes that
+   * come meanwhile wait behind it: a page then sees every message once it has the state, in order.
+   */
+  #bringUpToDate(client: Client): void {
+    client.held = [];
+    const release = (state: string) => {
+      const held = client.held ?? [];
+      client.held = null;
+      if (state) this.#write(client, state);
+      for (const html of held) this.#write(client, html);
+    };
+    renderPageState(this.#deps, client).then(release, (err: unknown) => {
+      this.#log.error({ err }, "bringing a page up to date failed");
+      release("");
+    });
   }
 
   get size(): number {
@@ -150,6 +176,7 @@ export class Hub {
    * with it cost each member one system call, not two.
    */
   #write(client: Client, html: string): void {
+    if (client.held) return void client.held.push(html);
     if (client.ws.readyState !== WebSocket.OPEN) return;
     if (!this.#corked.has(client.transport)) {
       if (this.#corked.size === 0) setImmediate(this.#uncork);
@@ -177,9 +204,9 @@ export class Hub {
   async #handle(event: DomainEvent): Promise<void> {
     switch (event.kind) {
       case "message.created":
-        return this.#deliverMessage(event.roomId, event.messageId, event.authorId);
+        return this.#inRoomOrder(event.roomId, () => this.#deliverMessage(event.roomId, event.messageId, event.authorId));
       case "message.updated":
-        return this.#deliverUpdate(event.roomId, event.messageId);
+        return this.#inRoomOrder(event.roomId, () => this.#deliverUpdate(event.roomId, event.messageId));
       case "membership.ended":
         for (const client of this.#byRoom.get(event.roomId) ?? []) {
           if (client.userId === event.userId) client.ws.close(1000, "Left the room");
@@ -195,6 +222,21 @@ export class Hub {
         return;
       }
     }
+  }
+
+  /**
+   * Runs a room's deliveries one after another, in the order their events came. Messages commit in
+   * id order within a room (see postMessage), so every socket receives them in id order and a page
+   * that has message N has all before it: catching up "after N" leaves no gap.
+   */
+  #inRoomOrder(roomId: number, deliver: () => Promise<void>): Promise<void> {
+    const delivered = (this.#roomDeliveries.get(roomId) ?? Promise.resolve()).then(deliver);
+    const settled = delivered.catch(() => {});
+    this.#roomDeliveries.set(roomId, settled);
+    void settled.then(() => {
+      if (this.#roomDeliveries.get(roomId) === settled) this.#roomDeliveries.delete(roomId);
+    });
+    return delivered;
   }
 
   async #deliverMessage(roomId: number, messageId: number, authorId: number): Promise<void> {
@@ -215,7 +257,7 @@ export class Hub {
     // Membership as of the message's own query: a socket whose user has left gets nothing.
     const watching = this.#byRoom.get(roomId);
     if (watching?.size) {
-      const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive(message, message.previous, viewerId));
+      const live = (viewerId?: number) => outOfBand("beforeend", "#messages", renderLive([message], message.previous, viewerId));
       this.#send(watching, message.members, this.#forAuthor(message, live, receipt));
     }
     await Promise.all([directReceipt, sendRows()]);

@@ -28,6 +28,13 @@ function runSession(session: RequestHandler, req: IncomingMessage): Promise<void
   );
 }
 
+/** `after=0` (an empty room) or a message id; anything else means "no messages to catch up on". */
+function sinceParam(value: string | null): number | null {
+  if (value === "0") return 0;
+  const id = idParam(value);
+  return id > 0 ? id : null;
+}
+
 export interface SocketOptions {
   deps: Deps;
   hub: Hub;
@@ -66,7 +73,11 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     const roomId = room === null ? null : idParam(room);
     if (roomId !== null) await authorize(opts.deps, userId, roomId, "read");
     const watchesPeople = url.searchParams.has("people");
-    wss.handleUpgrade(req, socket, head, (ws) => opts.hub.add({ ws, transport: socket, userId, roomId, watchesPeople, alive: true }));
+    // A room page at its newest end says which message it shows last: what came after it is sent.
+    const after = roomId === null ? null : sinceParam(url.searchParams.get("after"));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      opts.hub.add({ ws, transport: socket, userId, roomId, watchesPeople, after, alive: true, held: null }),
+    );
   }
 
   const pinger = setInterval(() => opts.hub.sweep(), opts.pingIntervalMs);

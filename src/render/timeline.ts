@@ -45,7 +45,7 @@ export function timeline(messages: Message[], previous: Previous | null, viewerI
   return items;
 }
 
-/** A message as it is pushed live: with its day divider when it starts a new day. */
-export function renderLive(m: Message, previous: Previous | null, viewerId?: number): string {
-  return render("partials/timeline", { items: timeline([m], previous, viewerId) });
+/** Messages as they are pushed live: with a day divider where one starts a new day. */
+export function renderLive(messages: Message[], previous: Previous | null, viewerId?: number): string {
+  return render("partials/timeline", { items: timeline(messages, previous, viewerId) });
 }

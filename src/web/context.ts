@@ -4,7 +4,7 @@ import type { User } from "../domain/accounts.js";
 import type { Deps } from "../domain/deps.js";
 import { roomsOf } from "../domain/rooms.js";
 import { render } from "../render/engine.js";
-import { presentRoom } from "../render/rooms.js";
+import { presentSidebar } from "../render/sidebar.js";
 import { csrfToken } from "./csrf.js";
 
 export interface PageData {
@@ -42,17 +42,12 @@ export function createWeb(deps: Deps, config: Config): Web {
     config,
     async page(req, res, template, data, status = 200) {
       const user = currentUser(res);
-      const mine = user ? await roomsOf(deps, user.id, user.sidebarOrder) : [];
-      const sidebar = mine.map((room) => presentRoom(room, user!.id, deps.presence));
-      const conversations = sidebar.filter((room) => room.kind !== "room");
-      // Conversations have no name of their own to sort by in the query: their label is per viewer.
-      if (user?.sidebarOrder === "alphabetical") conversations.sort((a, b) => a.label.localeCompare(b.label, "en"));
-      const unreadTotal = mine.reduce((sum, room) => sum + room.unread, 0);
+      const sidebar = user ? presentSidebar(await roomsOf(deps, user.id, user.sidebarOrder), user, deps.presence) : undefined;
       const html = render(template, {
         user,
-        sidebarRooms: sidebar.filter((room) => room.kind === "room"),
-        sidebarConversations: conversations,
-        unreadTotal,
+        sidebarRooms: sidebar?.rooms ?? [],
+        sidebarConversations: sidebar?.conversations ?? [],
+        unreadTotal: sidebar?.unreadTotal ?? 0,
         csrfToken: csrfToken(req),
         ...data,
       });

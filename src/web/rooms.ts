@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
-import { historyPage, type HistoryPage, type PageRequest } from "../domain/history.js";
+import { historyPage, type PageRequest } from "../domain/history.js";
 import {
   addMember,
   authorize,
@@ -11,10 +11,10 @@ import {
   membersOf,
   publicRooms,
 } from "../domain/rooms.js";
-import { markRoomRead, markUnreadFrom, readPointer, receipts, seenBy } from "../domain/reading.js";
+import { markRoomRead, markUnreadFrom, seenBy } from "../domain/reading.js";
 import { presentPresence } from "../render/presence.js";
-import { receiptsByMessage } from "../render/receipts.js";
-import { joinNames, presentRoom, type RoomView } from "../render/rooms.js";
+import { edgesOf, presentTimeline } from "../render/room-timeline.js";
+import { joinNames, presentRoom } from "../render/rooms.js";
 import { timeline } from "../render/timeline.js";
 import { render } from "../render/engine.js";
 import { typingText } from "../render/typing.js";
@@ -30,24 +30,6 @@ function pageRequest(req: Request): PageRequest {
   if (typeof query.before === "string") return { before: idParam(query.before) };
   if (typeof query.after === "string") return { after: idParam(query.after) };
   return { latest: true };
-}
-
-interface Edge {
-  /** "end": nothing newer any more (the newer loader is removed). */
-  edge: "older" | "start" | "newer" | "end";
-  roomId: number;
-  messageId?: number;
-  room: RoomView;
-}
-
-/** The loader (or the start-of-room line) above a page, and the loader below it when there is more. */
-function edgesOf(page: HistoryPage, room: RoomView): { top: Edge; bottom: Edge | null } {
-  const first = page.messages[0]?.id;
-  const last = page.messages.at(-1)?.id;
-  return {
-    top: page.hasOlder ? { edge: "older", roomId: room.id, messageId: first, room } : { edge: "start", roomId: room.id, room },
-    bottom: page.hasNewer ? { edge: "newer", roomId: room.id, messageId: last, room } : null,
-  };
 }
 
 /**
@@ -67,21 +49,10 @@ export async function roomPage(
   const user = userOf(res);
   const granted = await authorize(web.deps, user.id, roomId, "read");
   const room = presentRoom(granted, user.id, web.deps.presence);
-  const [page, members, lastRead, seen] = await Promise.all([
-    historyPage(web.deps, granted, request),
+  const [messages, members] = await Promise.all([
+    presentTimeline(web.deps, granted, room, user.id, request),
     membersOf(web.deps, granted),
-    readPointer(web.deps, user.id, room.id),
-    receipts(web.deps, room.id),
   ]);
-  const receiptsAt = receiptsByMessage(seen, user.id);
-  const target = "around" in request ? request.around : undefined;
-  const items = timeline(page.messages, page.previous, user.id).map((item) => ({
-    ...item,
-    receipts: receiptsAt.get(item.id),
-    target: item.id === target,
-  }));
-  // The "New messages" divider belongs to the newest page, the one a person opens the room on.
-  const firstUnread = page.hasNewer ? undefined : page.messages.find((m) => m.id > (lastRead ?? 0) && m.author.id !== user.id);
   await web.page(
     req,
     res,
@@ -89,13 +60,9 @@ export async function roomPage(
     {
       title: room.label,
       currentRoomId: room.id,
-      room,
       members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
       typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
-      items,
-      inHistory: page.hasNewer,
-      ...edgesOf(page, room),
-      firstUnreadId: firstUnread?.id,
+      ...messages,
       uploadLimits: uploadLimits(web.config),
       ...extra,
     },

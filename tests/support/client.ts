@@ -110,10 +110,16 @@ export async function people(base: string, ...usernames: string[]): Promise<Visi
   return visitors;
 }
 
-/** A WebSocket that records what arrives, so tests can wait for or count pushes. */
+/**
+ * A WebSocket that records what arrives, so tests can wait for or count pushes. The server's first
+ * frame on every socket brings the page up to date (see src/realtime/resync.ts); it is kept in
+ * `state`, and `opened` resolves once it has arrived, so `received` holds only later pushes.
+ */
 export class LiveSocket {
   readonly ws: WebSocket;
   readonly received: string[] = [];
+  /** The first frame: what the page missed since it was rendered, and the current state. */
+  state: string | undefined;
   readonly opened: Promise<void>;
   /** Resolves with the HTTP status when the server refuses the upgrade. */
   readonly refused: Promise<number>;
@@ -122,13 +128,15 @@ export class LiveSocket {
   constructor(url: string, headers: Record<string, string>) {
     this.ws = new WebSocket(url, { headers });
     this.opened = new Promise((resolve, reject) => {
-      this.ws.once("open", () => resolve());
+      this.ws.once("message", () => resolve());
       this.ws.once("error", reject);
+      this.ws.once("close", (code) => reject(new Error(`closed with ${code} before the first frame`)));
     });
     this.refused = new Promise((resolve) => this.ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0)));
     this.opened.catch(() => {});
     this.ws.on("message", (data) => {
-      this.received.push(data.toString());
+      if (this.state === undefined) this.state = data.toString();
+      else this.received.push(data.toString());
       for (const wake of this.#waiters.splice(0)) wake();
     });
   }

@@ -1,0 +1,82 @@
+import { findUser } from "../domain/accounts.js";
+import { findPeople } from "../domain/conversations.js";
+import type { Deps } from "../domain/deps.js";
+import { NotFoundError } from "../domain/errors.js";
+import { missedSince } from "../domain/history.js";
+import { receipts } from "../domain/reading.js";
+import { authorize, membersOf, roomsOf } from "../domain/rooms.js";
+import { outOfBand } from "../render/message.js";
+import { renderPresencePush } from "../render/presence.js";
+import { renderReceiptMove } from "../render/receipts.js";
+import { presentTimeline, renderTimelineReset } from "../render/room-timeline.js";
+import { presentRoom } from "../render/rooms.js";
+import { renderSidebarPush, presentSidebar } from "../render/sidebar.js";
+import { renderLive } from "../render/timeline.js";
+import { renderTypingPush, typingText } from "../render/typing.js";
+
+/**
+ * Missed messages are sent one by one up to this many; past it the page starts again from the
+ * newest page (a phone back from a night away does not receive a day of messages at once).
+ */
+export const REPLAY_LIMIT = 200;
+
+/** What a page told its socket about itself at connect time. */
+export interface PagePosition {
+  userId: number;
+  /** A room page's room. */
+  roomId: number | null;
+  /** The newest message a room page shows, when it shows the newest end; null: none to catch up on. */
+  after: number | null;
+  watchesPeople: boolean;
+}
+
+/**
+ * Everything a page shows that may have changed between its render and its socket opening (or
+ * while its socket was away), as one push: the sidebar and unread total; on a room page the
+ * messages after the newest one shown, where each reader's receipt sits, who is typing and who is
+ * online; on the People page, everyone's presence. The socket is registered before this is read,
+ * so whatever changes later arrives as an ordinary push after it.
+ */
+export async function renderPageState(deps: Deps, page: PagePosition): Promise<string> {
+  const user = await findUser(deps, page.userId);
+  if (!user) return "";
+  const [mine, room, people] = await Promise.all([
+    roomsOf(deps, user.id, user.sidebarOrder),
+    page.roomId === null ? "" : renderRoomState(deps, user.id, page.roomId, page.after),
+    page.watchesPeople ? renderPeopleState(deps, user.id) : "",
+  ]);
+  return room + people + renderSidebarPush(presentSidebar(mine, user, deps.presence), page.roomId);
+}
+
+async function renderRoomState(deps: Deps, viewerId: number, roomId: number, after: number | null): Promise<string> {
+  const granted = await authorize(deps, viewerId, roomId, "read").catch((err: unknown) => {
+    // Left meanwhile: the socket is being closed by membership.ended.
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  });
+  if (!granted) return "";
+  const [members, seen, missed] = await Promise.all([
+    membersOf(deps, granted),
+    receipts(deps, roomId),
+    after === null ? undefined : missedSince(deps, granted, after, REPLAY_LIMIT),
+  ]);
+  let messages = "";
+  if (missed === null) {
+    const room = presentRoom(granted, viewerId, deps.presence);
+    messages = renderTimelineReset(await presentTimeline(deps, granted, room, viewerId, { latest: true }));
+  } else if (missed?.messages.length) {
+    messages = outOfBand("beforeend", "#messages", renderLive(missed.messages, missed.previous, viewerId));
+  }
+  const names = new Map(members.map((m) => [m.id, m.displayName]));
+  return (
+    messages +
+    seen.flatMap((r) => (r.userId === viewerId ? [] : [renderReceiptMove(r)])).join("") +
+    renderTypingPush(typingText(viewerId, deps.typing.typists(roomId), names)) +
+    members.map((m) => renderPresencePush(deps.presence.state(m.id, m.lastSeenAt))).join("")
+  );
+}
+
+async function renderPeopleState(deps: Deps, viewerId: number): Promise<string> {
+  const people = await findPeople(deps, viewerId, {});
+  return people.map((p) => renderPresencePush(deps.presence.state(p.id, p.lastSeenAt))).join("");
+}
