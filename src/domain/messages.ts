@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
@@ -135,8 +135,8 @@ export interface Delivery extends Message {
   previous: Previous | null;
 }
 
-const deliveryOf = prepared((db) =>
-  db
+function deliveryQuery(db: Db) {
+  return db
     .select({
       ...messageColumns,
       room: roomColumns,
@@ -148,17 +148,40 @@ const deliveryOf = prepared((db) =>
     })
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
-    .innerJoin(rooms, eq(rooms.id, messages.roomId))
+    .innerJoin(rooms, eq(rooms.id, messages.roomId));
+}
+
+const deliveryOf = prepared((db) =>
+  deliveryQuery(db)
     .where(and(eq(messages.roomId, sql.placeholder("roomId")), eq(messages.id, sql.placeholder("messageId"))))
     .prepare("message_for_delivery"),
 );
 
-/** One message for delivery, in one query with its room, its room's members and the message before it. */
-export async function messageForDelivery(deps: Deps, roomId: number, messageId: number): Promise<Delivery | null> {
-  const [found] = await deliveryOf(deps.db).execute({ roomId, messageId });
-  if (!found) return null;
+const deliveriesAfter = prepared((db) =>
+  deliveryQuery(db)
+    .where(and(eq(messages.roomId, sql.placeholder("roomId")), gt(messages.id, sql.placeholder("after"))))
+    .orderBy(asc(messages.id))
+    .limit(sql.placeholder("limit"))
+    .prepare("messages_for_delivery"),
+);
+
+type DeliveryRow = Awaited<ReturnType<ReturnType<typeof deliveryOf>["execute"]>>[number];
+
+async function toDelivery(deps: Deps, found: DeliveryRow): Promise<Delivery> {
   const { previousAuthorId, previousAt, hasAttachments, members, room, ...row } = found;
   const previous = previousAuthorId !== null && previousAt !== null ? { authorId: previousAuthorId, createdAt: previousAt } : null;
   const message = hasAttachments ? (await withAttachments(deps, [row]))[0]! : { ...row, attachments: [] };
   return { ...message, room, members: new Set(members.map(Number)), previous };
+}
+
+/** One message for delivery, in one query with its room, its room's members and the message before it. */
+export async function messageForDelivery(deps: Deps, roomId: number, messageId: number): Promise<Delivery | null> {
+  const [found] = await deliveryOf(deps.db).execute({ roomId, messageId });
+  return found ? toDelivery(deps, found) : null;
+}
+
+/** A room's messages after `after`, oldest first, up to `limit`, each ready for delivery (see messageForDelivery). */
+export async function messagesForDelivery(deps: Deps, roomId: number, after: number, limit: number): Promise<Delivery[]> {
+  const rows = await deliveriesAfter(deps.db).execute({ roomId, after, limit });
+  return Promise.all(rows.map((row) => toDelivery(deps, row)));
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { displayNames } from "../domain/accounts.js";
 import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
-import { messageForDelivery, type Message } from "../domain/messages.js";
+import { messageForDelivery, messagesForDelivery, type Delivery, type Message } from "../domain/messages.js";
 import { markRead, receipts, unreadFor } from "../domain/reading.js";
 import { memberIds, roomForDelivery, roomsOf, type Room } from "../domain/rooms.js";
 import { differsForAuthor, outOfBand, renderAttachmentsPush } from "../render/message.js";
@@ -40,6 +40,10 @@ export interface Client {
 }
 
 const SWEEP_SLICE = 500;
+/** Messages a delivery reads at once; a longer burst is read by the events that follow. */
+const DELIVERY_BATCH = 50;
+const REMEMBERED_DELIVERIES = 500;
+const DELIVERY_MEMORY_MS = 60_000;
 
 function addTo<K>(map: Map<K, Set<Client>>, key: K, client: Client): void {
   let set = map.get(key);
@@ -68,6 +72,8 @@ export class Hub {
   readonly #corked = new Set<Duplex>();
   /** The tail of each room's queue of deliveries (see #inRoomOrder). */
   readonly #roomDeliveries = new Map<number, Promise<void>>();
+  /** Per room lately active: the newest message delivered and the ids delivered (#deliverNewMessages). */
+  readonly #delivered = new Map<number, { newest: number; ids: Set<number>; at: number }>();
 
   constructor(deps: Deps, log: Logger) {
     this.#deps = deps;
@@ -118,6 +124,9 @@ export class Hub {
    * for a second.
    */
   sweep(): void {
+    // A room quiet this long has no post whose news is still on its way: its record can go.
+    const quiet = Date.now() - DELIVERY_MEMORY_MS;
+    for (const [roomId, room] of this.#delivered) if (room.at < quiet) this.#delivered.delete(roomId);
     const clients = [...this.#clients()];
     const slice = (from: number): void => {
       for (const client of clients.slice(from, from + SWEEP_SLICE)) {
@@ -204,7 +213,7 @@ export class Hub {
   async #handle(event: DomainEvent): Promise<void> {
     switch (event.kind) {
       case "message.created":
-        return this.#inRoomOrder(event.roomId, () => this.#deliverMessage(event.roomId, event.messageId, event.authorId));
+        return this.#inRoomOrder(event.roomId, () => this.#deliverNewMessages(event.roomId, event.messageId));
       case "message.updated":
         return this.#inRoomOrder(event.roomId, () => this.#deliverUpdate(event.roomId, event.messageId));
       case "membership.ended":
@@ -239,9 +248,31 @@ export class Hub {
     return delivered;
   }
 
-  async #deliverMessage(roomId: number, messageId: number, authorId: number): Promise<void> {
-    const message = await messageForDelivery(this.#deps, roomId, messageId);
-    if (!message) return;
+  /**
+   * Delivers what the room has committed since its last delivery, oldest first, rather than only
+   * the event's message: two posts can be told in the other order than they committed (their
+   * answers race back from the database), and reading by id puts them in order. A message that went
+   * out with an earlier batch is not sent again.
+   */
+  async #deliverNewMessages(roomId: number, messageId: number): Promise<void> {
+    let room = this.#delivered.get(roomId);
+    if (room?.ids.has(messageId)) return;
+    const from = Math.min(room?.newest ?? messageId - 1, messageId - 1);
+    const batch = await messagesForDelivery(this.#deps, roomId, from, DELIVERY_BATCH);
+    if (!room) this.#delivered.set(roomId, (room = { newest: from, ids: new Set(), at: 0 }));
+    room.at = Date.now();
+    for (const message of batch) {
+      if (room.ids.has(message.id)) continue;
+      room.ids.add(message.id);
+      if (room.ids.size > REMEMBERED_DELIVERIES) room.ids.delete(room.ids.values().next().value!);
+      room.newest = Math.max(room.newest, message.id);
+      await this.#deliverMessage(message);
+    }
+  }
+
+  async #deliverMessage(message: Delivery): Promise<void> {
+    const { roomId, id: messageId } = message;
+    const authorId = message.author.id;
     const sendRows = await this.#unreadRows(message.room, [...message.members], authorId);
     // The author's pointer moved to their message with it: their receipt follows, for the others,
     // in the same frame as the message. In a direct conversation it sits at the other person's

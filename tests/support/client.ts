@@ -75,9 +75,12 @@ export class Visitor {
     return this.get(`/rooms/${roomId}`);
   }
 
-  /** Opens a page's live socket: a room page's for a room id, the People page's, or any other page's. */
-  socket(page?: number | "people", headers: Record<string, string> = {}): LiveSocket {
-    const query = page === undefined ? "" : page === "people" ? "?people" : `?room=${page}`;
+  /**
+   * Opens a page's live socket: a room page's for a room id, the People page's, or any other page's.
+   * `after`: the newest message the room page shows, as its ws-connect URL says.
+   */
+  socket(page?: number | "people", headers: Record<string, string> = {}, after?: number): LiveSocket {
+    const query = page === undefined ? "" : page === "people" ? "?people" : `?room=${page}${after === undefined ? "" : `&after=${after}`}`;
     const url = `${this.base.replace(/^http/, "ws")}/ws${query}`;
     return new LiveSocket(url, { cookie: this.cookie, origin: this.origin, ...headers });
   }
