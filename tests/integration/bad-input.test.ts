@@ -221,19 +221,21 @@ for (const kind of databaseKinds()) {
       test("JSON, text/plain or multipart where a form belongs: 415 naming the type, and nothing changes", async () => {
         await bob.openRoom(roomId);
         const was = await everything();
-        const bodies = [
+        const bodies: Array<{ type: string | null; body: string | Buffer }> = [
           { type: "application/json", body: JSON.stringify({ name: "Json room", username: "alice", sidebarOrder: "alphabetical", alt: "x", with: 1 }) },
           { type: "text/plain", body: "name=Text room&username=alice&sidebarOrder=alphabetical&alt=x" },
           { type: `multipart/form-data; boundary=${BOUNDARY}`, body: multipart([field("name", "Multipart room"), field("username", "alice"), field("sidebarOrder", "alphabetical"), field("alt", "x")]) },
+          { type: null, body: Buffer.from("name=Untyped room") },
         ];
         for (const path of routes()) {
           for (const { type, body } of bodies) {
             // The composer is the one form that is multipart.
-            if (type.startsWith("multipart/") && path.endsWith("/messages")) continue;
+            if (type?.startsWith("multipart/") && path.endsWith("/messages")) continue;
             const page = await send(bob, path, type, body);
             assert.equal(page.status, 415, `${type} to ${path}`);
             assert.match(page.html, /<h1[^>]*>This form could not be read<\/h1>/, `${type} to ${path}`);
-            assert.match(page.html, new RegExp(`sent as ${type.split(";")[0]!.replace("+", "\\+")}\\b`), `${type} to ${path}`);
+            const sent = type === null ? "with no type" : `as ${type.split(";")[0]}`;
+            assert.match(page.html, new RegExp(`Parley takes only forms here, and this was sent ${sent}\\.`), `${type} to ${path}`);
           }
         }
         assert.deepEqual(await everything(), was, "nothing stored, joined, left, read or changed");
@@ -245,6 +247,9 @@ for (const kind of databaseKinds()) {
         const room = await send(bob, "/rooms", null);
         assert.equal(room.status, 422);
         assert.match(room.html, /<p id="name-error" class="field-error">Give the room a name\.<\/p>/);
+        const labelled = await send(bob, "/rooms", "application/json", "");
+        assert.equal(labelled.status, 422, "an empty body is empty whatever its label");
+        assert.match(labelled.html, /Give the room a name\./);
         const member = await send(bob, `/rooms/${privateId}/members`, null);
         assert.equal(member.status, 422);
         assert.match(member.html, /Enter a username\./);
