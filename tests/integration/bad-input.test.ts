@@ -195,6 +195,10 @@ for (const kind of databaseKinds()) {
         assert.equal(page.status, 422);
         assert.match(page.html, /<p id="composer-error" class="field-error">The upload has a file whose name holds an invisible control character \(NUL\); rename the file and try again\.<\/p>/);
         assert.match(page.html, />a caption<\/textarea>/, "the text is kept");
+        // A raw NUL byte (what FormData sends for such a name) never gets that far: busboy's header parser refuses it.
+        const raw = await send(alice, `/rooms/${roomId}/messages`, `multipart/form-data; boundary=${BOUNDARY}`, multipart([filePart("files", `filename="bad${NUL}name.png"`, png)]));
+        assert.equal(raw.status, 400);
+        assert.match(raw.html, /The upload could not be read: it is not a well-formed multipart form/);
         assert.deepEqual(await everything(), was);
       });
     });
