@@ -9,6 +9,7 @@ import { pinoHttp } from "pino-http";
 import type { Config } from "./config.js";
 import type { Deps } from "./domain/deps.js";
 import { accountsRouter } from "./web/accounts.js";
+import { formBodies } from "./web/bodies.js";
 import { loadUser, requireUser } from "./web/auth.js";
 import { createWeb } from "./web/context.js";
 import { csrfProtection } from "./web/csrf.js";
@@ -91,6 +92,7 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
   app.use(session);
   app.use(csrfProtection(config.PUBLIC_ORIGIN));
   app.use(loadUser(deps));
+  app.use(formBodies);
 
   app.use(accountsRouter(web, limits));
   app.use(requireUser);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { memberships, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError } from "./errors.js";
+import { parseInput } from "./validate.js";
 
 /**
  * Direct and group conversations: a private room whose members are a fixed set of people. The set,
@@ -29,9 +30,12 @@ const openInput = z.object({
 
 const searchInput = z.object({ q: z.string().trim().max(100).catch("").default("") });
 
-/** Everyone on the server but the viewer, by name; `q` filters by name or username (case-insensitive). */
+/**
+ * Everyone on the server but the viewer, by name; `q` filters by name or username (case-insensitive).
+ * A `q` the database cannot take (a NUL) is refused with InvalidInputError.
+ */
 export async function findPeople({ db }: Deps, viewerId: number, query: unknown): Promise<Person[]> {
-  const { q } = searchInput.parse(query ?? {});
+  const { q } = parseInput(searchInput, query ?? {});
   const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return db
     .select({ id: users.id, username: users.username, displayName: users.displayName, lastSeenAt: users.lastSeenAt })

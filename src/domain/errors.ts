@@ -15,10 +15,13 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** An uploaded file that cannot be taken: 413 too large, 415 not a supported type, 422 unreadable. */
+/**
+ * An upload that cannot be taken: 400 a form that breaks the rules of multipart, 413 too large (or too
+ * many parts), 415 not a supported type, 422 unreadable or with a name Parley will not keep.
+ */
 export class UploadError extends Error {
   constructor(
-    readonly status: 413 | 415 | 422,
+    readonly status: 400 | 413 | 415 | 422,
     /** The file at fault; null when it is the upload as a whole. */
     readonly fileName: string | null,
     reason: string,

@@ -42,8 +42,15 @@ export function accountsRouter(web: Web, limits: { signUp: RequestHandler; logIn
   });
 
   router.post("/login", limits.logIn, async (req, res) => {
-    const user = await logIn(web.deps, req.body);
     const next = safeNext((req.body as Record<string, unknown>).next);
+    let user: User | null;
+    try {
+      user = await logIn(web.deps, req.body);
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+      const values = formValues(req.body, ["username"]);
+      return web.page(req, res, "pages/login", { title: "Log in", values, next, errors: err.errors }, err.status);
+    }
     if (user) {
       await startSession(req, user);
       return res.redirect(303, next);

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import { isSameSite } from "../http/origin.js";
 
-const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+export const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function csrfToken(req: Request): string {
   // No session means the session store failed; the error page that follows needs no token.
@@ -26,12 +26,17 @@ export class CsrfError extends Error {}
 // `receiveUploads`; its Origin is checked here like every other request's.
 const multipartPosts = /^\/rooms\/\d+\/messages$/;
 
+/** The composer's post: the one form that is multipart, parsed by its route rather than up front. */
+export function isMultipartMessagePost(req: Request): boolean {
+  return Boolean(req.is("multipart/form-data")) && multipartPosts.test(req.path);
+}
+
 /** Every state-changing request must come from our own pages and carry the session's token. */
 export function csrfProtection(publicOrigin: string | undefined) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (safeMethods.has(req.method)) return next();
     if (!isSameSite(req, publicOrigin)) return next(new CsrfError());
-    if (req.is("multipart/form-data") && multipartPosts.test(req.path)) return next();
+    if (isMultipartMessagePost(req)) return next();
     if (!tokenMatches(req)) return next(new CsrfError());
     next();
   };

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
+import { UnsupportedBodyError } from "./bodies.js";
 import type { Web } from "./context.js";
 import { CsrfError } from "./csrf.js";
 
@@ -38,6 +39,7 @@ function pageFor(err: unknown): ErrorPage {
   if (err instanceof CsrfError) return pages.csrf;
   if (err instanceof RateLimitedError) return pages.rateLimited;
   if (err instanceof InvalidInputError) return { ...pages.badRequest, status: err.status, message: err.message };
+  if (err instanceof UnsupportedBodyError) return { status: 415, heading: "This form could not be read", message: err.message };
   const type = (err as { type?: string }).type;
   if (type === "entity.too.large") return pages.tooLarge;
   const status = (err as { status?: number }).status;

@@ -14,7 +14,14 @@ export function peopleRouter(web: Web): Router {
     const input = { ...(req.query as Record<string, unknown>), ...(req.body as Record<string, unknown> | undefined) };
     // Ticked people stay ticked across searches (htmx sends them along), shown above the results.
     const chosenIds = chosenPeople(input).filter((id) => id !== user.id);
-    const [found, chosen] = await Promise.all([findPeople(web.deps, user.id, req.query), peopleByIds(web.deps, chosenIds)]);
+    let searchError: string | undefined;
+    const search = findPeople(web.deps, user.id, req.query).catch((err: unknown) => {
+      if (!(err instanceof InvalidInputError)) throw err;
+      searchError = err.errors.q ?? err.message;
+      status = err.status;
+      return [];
+    });
+    const [found, chosen] = await Promise.all([search, peopleByIds(web.deps, chosenIds)]);
     const withPresence = <P extends { id: number; lastSeenAt: Date | null }>(p: P) => ({
       ...p,
       presence: presentPresence(web.deps.presence.state(p.id, p.lastSeenAt)),
@@ -24,9 +31,10 @@ export function peopleRouter(web: Web): Router {
       found: found.filter((p) => !chosenIds.includes(p.id)).map(withPresence),
       truncated: found.length === PEOPLE_LIMIT,
       error,
+      searchError,
     };
     if (isHtmx(req) && req.method === "GET") {
-      res.type("html").send(render("partials/people-results", { ...results, oob: true }));
+      res.status(status).type("html").send(render("partials/people-results", { ...results, oob: true }));
       return;
     }
     const q = typeof req.query.q === "string" ? req.query.q : "";

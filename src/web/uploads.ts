@@ -3,19 +3,23 @@ import { rm } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import multer, { MulterError, type StorageEngine } from "multer";
+import multer, { type StorageEngine } from "multer";
 import type { Config } from "../config.js";
 import type { Upload } from "../domain/attachments.js";
 import { UploadError } from "../domain/errors.js";
 import { authorize } from "../domain/rooms.js";
+import { hasNul } from "../domain/validate.js";
 import type { FileStore } from "../files/store.js";
 import { idParam } from "../http/params.js";
 import { DETECTION_BYTES, detect, type Detected } from "../media/detect.js";
 import { userOf, type Web } from "./context.js";
 import { CsrfError, tokenMatches } from "./csrf.js";
+import { formRefusal, type FormLimits } from "./form-refusals.js";
 
 const MB = 1024 * 1024;
 const LINGER_MS = 500;
+// No common file system makes a longer name (ext4, APFS, NTFS: 255), so a longer one was made up.
+const MAX_FILE_NAME = 255;
 
 interface Limits {
   image: number;
@@ -23,6 +27,24 @@ interface Limits {
 }
 
 type Received = Express.Multer.File & { detected: Detected };
+
+/** The name a file arrived with; "file" when it came without one. */
+function fileNameOf(file: Express.Multer.File): string {
+  return file.originalname || "file";
+}
+
+/**
+ * A name Parley will not keep, since it is stored, shown and sent back with the file: one with a NUL
+ * (the database refuses it) or longer than any file system makes. Refused rather than cut, so that
+ * what is kept is what was sent; only a made-up name is refused.
+ */
+function refusedName(name: string): UploadError | null {
+  const rename = "rename the file and try again";
+  if (hasNul(name)) return new UploadError(422, null, `has a file whose name holds an invisible control character (NUL); ${rename}`);
+  if (name.length <= MAX_FILE_NAME) return null;
+  const start = [...name].slice(0, 40).join("");
+  return new UploadError(422, null, `has a file whose name is longer than ${MAX_FILE_NAME} characters (“${start}…”); ${rename}`);
+}
 
 /** Called when a file breaks a rule mid-stream, so the answer goes out before the rest arrives. */
 const rejectEarly = new WeakMap<Request, (err: UploadError) => void>();
@@ -39,8 +61,13 @@ class StreamingStorage implements StorageEngine {
   ) {}
 
   _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Received>) => void): void {
+    const name = fileNameOf(file);
+    const refused = refusedName(name);
+    if (refused) {
+      file.stream.resume();
+      return cb(refused);
+    }
     const temp = this.store.tempPath();
-    const name = file.originalname || "file";
     const limits = this.limits;
     let head: Buffer[] = [];
     let size = 0;
@@ -111,7 +138,7 @@ export async function removeUploads(req: Request): Promise<void> {
 /** The files a multipart post carried, in order, once `receiveUploads` has run. */
 export function uploadsOf(req: Request): Upload[] {
   const files = (req.files ?? []) as Received[];
-  return files.map((f) => ({ tempPath: f.path, fileName: f.originalname || "file", detected: f.detected, byteSize: f.size }));
+  return files.map((f) => ({ tempPath: f.path, fileName: fileNameOf(f), detected: f.detected, byteSize: f.size }));
 }
 
 /**
@@ -122,10 +149,8 @@ export function uploadsOf(req: Request): Upload[] {
 export function receiveUploads(web: Web): RequestHandler {
   const { config } = web;
   const limits = { image: config.UPLOAD_MAX_IMAGE_MB * MB, video: config.UPLOAD_MAX_VIDEO_MB * MB };
-  const parse = multer({
-    storage: new StreamingStorage(web.deps.files, limits),
-    limits: { files: config.UPLOAD_MAX_FILES, fields: 50, fieldSize: 64 * 1024, parts: 2 * config.UPLOAD_MAX_FILES + 50 },
-  }).array("files", config.UPLOAD_MAX_FILES);
+  const form: FormLimits = { files: config.UPLOAD_MAX_FILES, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100, parts: 2 * config.UPLOAD_MAX_FILES + 50 };
+  const parse = multer({ storage: new StreamingStorage(web.deps.files, limits), limits: form }).array("files", config.UPLOAD_MAX_FILES);
   const largestBody = config.UPLOAD_MAX_FILES * Math.max(limits.image, limits.video) + MB;
 
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -135,11 +160,16 @@ export function receiveUploads(web: Web): RequestHandler {
     const settle = (err?: unknown) => {
       if (settled) return;
       settled = true;
+      // The sender's doing, not the server's: worth a line, not an error.
+      if (err instanceof UploadError) req.log.info({ status: err.status, reason: err.message }, "upload refused");
       if (err instanceof UploadError && err.status === 413) {
         // Stop the rest of the upload: answer at once, then close the connection rather than read
         // on. The short linger (the body is discarded meanwhile) lets the client read the answer
         // before the close; closing with its data unread would reset the connection and lose it.
-        res.once("finish", () => setTimeout(() => req.socket.destroy(), LINGER_MS).unref());
+        // A body already read to its end (multer drains it before reporting a limit) needs no close.
+        res.once("finish", () => {
+          if (!req.complete) setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+        });
       }
       next(err);
     };
@@ -149,10 +179,7 @@ export function receiveUploads(web: Web): RequestHandler {
     }
     rejectEarly.set(req, settle);
     parse(req, res, (err?: unknown) => {
-      if (err instanceof MulterError && err.code === "LIMIT_FILE_COUNT") {
-        return settle(new UploadError(413, null, `has more than ${config.UPLOAD_MAX_FILES} files`));
-      }
-      if (err) return settle(err);
+      if (err) return settle(formRefusal(err, form) ?? err);
       settle(tokenMatches(req) ? undefined : new CsrfError());
     });
   };

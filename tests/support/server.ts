@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import type { DestinationStream } from "pino";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../src/config.js";
@@ -12,8 +13,11 @@ export interface TestServer extends Running {
   filesDir: string;
 }
 
-/** A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database. */
-export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database; its
+ * log lines go to `logTo` when given (at `LOG_LEVEL`, which the test then sets).
+ */
+export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}, logTo?: DestinationStream): Promise<TestServer> {
   const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
   const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
   const config = loadConfig({
@@ -27,7 +31,7 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
     RATE_LIMIT_MESSAGES_PER_MIN: "1000",
     ...env,
   });
-  const running = await startServer(config, createLogger(config));
+  const running = await startServer(config, createLogger(config, logTo));
   return {
     ...running,
     kind,
