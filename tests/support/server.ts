@@ -12,8 +12,15 @@ export interface TestServer extends Running {
   filesDir: string;
 }
 
-/** A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database. */
-export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database
+ * (reached at the URL `route` gives for it, such as a proxy's, when given).
+ */
+export async function startTestServer(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+  route: (url: string) => string = (url) => url,
+): Promise<TestServer> {
   const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
   const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
   const config = loadConfig({
@@ -22,20 +29,26 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
     DATA_DIR: "memory://",
     FILES_DIR: filesDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    DATABASE_URL: postgres?.url,
+    DATABASE_URL: postgres && route(postgres.url),
     RATE_LIMIT_AUTH_PER_15_MIN: "1000",
     RATE_LIMIT_MESSAGES_PER_MIN: "1000",
     ...env,
   });
-  const running = await startServer(config, createLogger(config));
+  const cleanUp = async () => {
+    await postgres?.drop();
+    await rm(filesDir, { recursive: true, force: true });
+  };
+  const running = await startServer(config, createLogger(config)).catch(async (err: unknown) => {
+    await cleanUp();
+    throw err;
+  });
   return {
     ...running,
     kind,
     filesDir,
     async stop() {
       await running.stop();
-      await postgres?.drop();
-      await rm(filesDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }
