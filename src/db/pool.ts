@@ -85,11 +85,12 @@ function droppedOnTimeout(client: pg.PoolClient): pg.PoolClient {
   return client;
 }
 
-// What pg says when no answer came, or the connection went away.
+// What pg says when no connection came in time (a new one, or a free one from the pool)...
+const connectTimeouts = new Set(["timeout exceeded when trying to connect", "Connection terminated due to connection timeout"]);
+// ...and when no answer came, or the connection went away.
 const noAnswer = new Set([
   QUERY_READ_TIMEOUT,
-  "timeout exceeded when trying to connect",
-  "Connection terminated due to connection timeout",
+  ...connectTimeouts,
   "Connection terminated unexpectedly",
   "Client was closed and is not queryable",
   "Client has encountered a connection error and is not queryable",
@@ -120,6 +121,6 @@ export function unavailableReason(err: unknown, timeouts: DatabaseTimeouts): str
   const cause = unanswered(err);
   if (cause === undefined) return undefined;
   if (cause.message === QUERY_READ_TIMEOUT) return `no answer to a query within ${timeouts.queryMs + SERVER_FIRST_MS} ms`;
-  if (/timeout/.test(cause.message)) return `no answer within ${timeouts.connectMs} ms`;
+  if (connectTimeouts.has(cause.message)) return `no answer within ${timeouts.connectMs} ms`;
   return cause.code ?? cause.message;
 }
