@@ -10,7 +10,7 @@ export interface DatabaseTimeouts {
 
 // A healthy server connects and answers Parley's queries (index lookups) in milliseconds, so both
 // only ever fire when it is down, frozen or overloaded: then a person gets an answer in seconds,
-// well before they or a proxy in front of Parley give up (those wait 30 to 60 s).
+// well before a proxy in front of Parley gives up on it (nginx waits 60 s by default).
 export const defaultTimeouts: DatabaseTimeouts = { connectMs: 5_000, queryMs: 10_000 };
 
 /**
