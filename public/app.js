@@ -221,6 +221,7 @@ const sendFailures = {
   404: "This room is no longer available to you.",
   413: "This message is too large to send.",
   429: "You are sending messages too fast. Wait a moment and try again.",
+  503: "Parley cannot reach its database right now. Wait a moment and try again.",
 };
 function showSendError(event) {
   const form = composerOf(event);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultTimeouts, type DatabaseTimeouts } from "./db/pool.js";
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -36,6 +37,11 @@ const schema = z.object({
   // Poster frames and durations for videos; without them videos still upload and play.
   FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
   FFPROBE_PATH: z.string().min(1).default("ffprobe"),
+  // How long to wait on PostgreSQL before answering 503 (and, at start-up, giving up).
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(defaultTimeouts.connectMs),
+  DATABASE_QUERY_TIMEOUT_MS: positiveInt.default(defaultTimeouts.queryMs),
+  // /healthz answers 503 past this, whatever the timeouts above: load balancers wait a few seconds.
+  HEALTH_CHECK_TIMEOUT_MS: positiveInt.default(2_000),
 });
 
 const withFiles = schema
@@ -48,6 +54,10 @@ const withFiles = schema
 export type Config = z.infer<typeof withFiles>;
 
 export class ConfigError extends Error {}
+
+export function databaseTimeouts(config: Config): DatabaseTimeouts {
+  return { connectMs: config.DATABASE_CONNECT_TIMEOUT_MS, queryMs: config.DATABASE_QUERY_TIMEOUT_MS };
+}
 
 /** The one place environment variables are read. Every problem is listed at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -17,7 +17,10 @@ try {
   const running = await startServer(config, logger);
   logger.info({ url: running.url, database: running.database.location }, `Parley is listening on ${running.url}`);
 
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
@@ -29,8 +32,10 @@ try {
       },
     );
   };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
+  // Not once(): Ctrl+C under `npm start` signals Parley twice (from the terminal, then from npm),
+  // and a signal with no listener left would kill Parley in the middle of its stop.
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
 } catch (err) {
   if (err instanceof DatabaseUnavailableError) {
     console.error(err.message);

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
-import type { Config } from "./config.js";
+import { databaseTimeouts, type Config } from "./config.js";
 import { openDatabase, ping, type Database } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
 import type { Deps } from "./domain/deps.js";
@@ -27,7 +27,7 @@ export interface Running {
 
 /** Opens and migrates the database, then serves HTTP and WebSockets until `stop()`. */
 export async function startServer(config: Config, logger: Logger): Promise<Running> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, timeouts: databaseTimeouts(config) });
   try {
     await migrate(database);
   } catch (err) {
@@ -44,7 +44,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
   };
   const sessions = createSessions(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
-  const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db) });
+  const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db, config.HEALTH_CHECK_TIMEOUT_MS) });
   const server = createServer(app);
   const hub = new Hub(deps, logger);
   const sockets = attachWebSockets(server, {

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import pg from "pg";
+import { createPool, defaultTimeouts, unavailableReason, type DatabaseTimeouts } from "./pool.js";
 import * as schema from "./schema.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -21,26 +21,26 @@ export interface Database {
   /** Where the data lives, safe to print (no password). */
   location: string;
   sessionPool: QueryPool;
+  /** Why the database did not answer, when that is why `err` happened (never for PGlite). */
+  unavailableReason(err: unknown): string | undefined;
   close(): Promise<void>;
 }
 
 export class DatabaseUnavailableError extends Error {}
 
-export async function openDatabase(opts: { url?: string; dataDir: string }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url) : openPglite(opts.dataDir);
+export async function openDatabase(opts: { url?: string; dataDir: string; timeouts?: DatabaseTimeouts }): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.timeouts ?? defaultTimeouts) : openPglite(opts.dataDir);
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, timeouts: DatabaseTimeouts): Promise<Database> {
   const parsed = new URL(url);
   const where = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // Idle clients can error when the server goes away; without a listener that kills the process.
-  pool.on("error", () => {});
+  const pool = createPool(url, timeouts);
   try {
     await pool.query("select 1");
   } catch (err) {
     await pool.end().catch(() => {});
-    const reason = (err as { code?: string; message?: string }).code ?? (err as Error).message;
+    const reason = unavailableReason(err, timeouts) ?? (err as { code?: string }).code ?? (err as Error).message;
     throw new DatabaseUnavailableError(
       `Cannot reach PostgreSQL at ${where} (${reason}). Check that the server is running, ` +
         `that DATABASE_URL names the right host, port, database and user, and that this machine may connect.`,
@@ -51,6 +51,7 @@ async function openPostgres(url: string): Promise<Database> {
     kind: "postgres",
     location: `postgres://${where}`,
     sessionPool: pool,
+    unavailableReason: (err) => unavailableReason(err, timeouts),
     close: () => pool.end(),
   };
 }
@@ -72,10 +73,24 @@ async function openPglite(dataDir: string): Promise<Database> {
         return { rows: results.at(-1)?.rows ?? [] };
       },
     },
+    unavailableReason: () => undefined,
     close: () => client.close(),
   };
 }
 
-export async function ping(db: Db): Promise<void> {
-  await db.execute(sql`select 1`);
+/**
+ * `select 1`, given up after `timeoutMs` whatever the pool's own timeouts: a health check must
+ * answer in time even when every pooled connection is stuck. A ping given up on still ends, within
+ * the pool's timeouts.
+ */
+export async function ping(db: Db, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`The database did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([db.execute(sql`select 1`), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
+import { isDatabaseUnavailable } from "../db/pool.js";
 import type { Deps } from "../domain/deps.js";
 import { NotFoundError } from "../domain/errors.js";
 import { authorize } from "../domain/rooms.js";
@@ -16,6 +17,7 @@ const reasons: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 function refuse(socket: Duplex, status: number): void {
@@ -58,7 +60,7 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     accept(req, socket, head).catch((err: unknown) => {
       if (err instanceof NotFoundError) return refuse(socket, 404);
       opts.log.error({ err }, "websocket upgrade failed");
-      refuse(socket, 500);
+      refuse(socket, isDatabaseUnavailable(err) ? 503 : 500);
     });
   });
 

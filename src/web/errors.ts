@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import { isDatabaseUnavailable } from "../db/pool.js";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
 import { UnsupportedBodyError } from "./bodies.js";
 import type { Web } from "./context.js";
@@ -27,6 +28,11 @@ const pages = {
   },
   tooLarge: { status: 413, heading: "Too much at once", message: "What you sent is larger than Parley accepts." },
   badRequest: { status: 400, heading: "Bad request", message: "Parley could not understand what was sent." },
+  databaseUnavailable: {
+    status: 503,
+    heading: "Parley cannot reach its database right now",
+    message: "It may be restarting or busy. Wait a moment, then try again.",
+  },
   server: {
     status: 500,
     heading: "Something went wrong",
@@ -44,6 +50,7 @@ function pageFor(err: unknown): ErrorPage {
   if (type === "entity.too.large") return pages.tooLarge;
   const status = (err as { status?: number }).status;
   if (status !== undefined && status >= 400 && status < 500) return pages.badRequest;
+  if (isDatabaseUnavailable(err)) return pages.databaseUnavailable;
   return pages.server;
 }
 

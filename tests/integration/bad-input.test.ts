@@ -89,7 +89,7 @@ for (const kind of databaseKinds()) {
     });
 
     before(async () => {
-      server = await startTestServer(kind, { LOG_LEVEL: "info" }, sink);
+      server = await startTestServer(kind, { LOG_LEVEL: "info" }, { logTo: sink });
       [alice, bob] = (await people(server.url, "alice", "bob")) as [Visitor, Visitor];
       roomId = await alice.createRoom("Lobby");
       await bob.joinRoom(roomId);
@@ -361,7 +361,7 @@ for (const kind of databaseKinds()) {
       let limitedRoom: number;
       before(async () => {
         // Fewer files per message, so that the part limit (2 per file + 50) is reachable.
-        limited = await startTestServer(kind, { UPLOAD_MAX_FILES: "2", LOG_LEVEL: "info" }, sink);
+        limited = await startTestServer(kind, { UPLOAD_MAX_FILES: "2", LOG_LEVEL: "info" }, { logTo: sink });
         [carol] = (await people(limited.url, "carol")) as [Visitor];
         limitedRoom = await carol.createRoom("Uploads");
       });

@@ -14,10 +14,15 @@ export interface TestServer extends Running {
 }
 
 /**
- * A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database; its
- * log lines go to `logTo` when given (at `LOG_LEVEL`, which the test then sets).
+ * A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database.
+ * `logTo`: where its log lines go (at `LOG_LEVEL`, which the test then sets); `route`: the URL it
+ * reaches the database at, given the real one (a proxy's, say).
  */
-export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}, logTo?: DestinationStream): Promise<TestServer> {
+export async function startTestServer(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+  { logTo, route = (url) => url }: { logTo?: DestinationStream; route?: (url: string) => string } = {},
+): Promise<TestServer> {
   const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
   const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
   const config = loadConfig({
@@ -26,20 +31,26 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
     DATA_DIR: "memory://",
     FILES_DIR: filesDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    DATABASE_URL: postgres?.url,
+    DATABASE_URL: postgres && route(postgres.url),
     RATE_LIMIT_AUTH_PER_15_MIN: "1000",
     RATE_LIMIT_MESSAGES_PER_MIN: "1000",
     ...env,
   });
-  const running = await startServer(config, createLogger(config, logTo));
+  const cleanUp = async () => {
+    await postgres?.drop();
+    await rm(filesDir, { recursive: true, force: true });
+  };
+  const running = await startServer(config, createLogger(config, logTo)).catch(async (err: unknown) => {
+    await cleanUp();
+    throw err;
+  });
   return {
     ...running,
     kind,
     filesDir,
     async stop() {
       await running.stop();
-      await postgres?.drop();
-      await rm(filesDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }

@@ -37,3 +37,17 @@ test("an in-memory database still needs a real folder for uploads", () => {
   assert.throws(() => loadConfig({ DATA_DIR: "memory://" }), /FILES_DIR: is required when DATA_DIR is in memory/);
   assert.equal(loadConfig({ DATA_DIR: "memory://", FILES_DIR: "/tmp/x" }).FILES_DIR, "/tmp/x");
 });
+
+test("database timeouts default to seconds and must be positive whole milliseconds", () => {
+  const config = loadConfig({});
+  assert.equal(config.DATABASE_CONNECT_TIMEOUT_MS, 5000);
+  assert.equal(config.DATABASE_QUERY_TIMEOUT_MS, 10000);
+  assert.equal(config.HEALTH_CHECK_TIMEOUT_MS, 2000);
+  assert.throws(
+    () => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "0", DATABASE_QUERY_TIMEOUT_MS: "ten", HEALTH_CHECK_TIMEOUT_MS: "1.5" }),
+    (err: unknown) => {
+      for (const name of ["DATABASE_CONNECT_TIMEOUT_MS", "DATABASE_QUERY_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS"]) assert.match(String(err), new RegExp(name));
+      return true;
+    },
+  );
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DatabaseUnavailableError, openDatabase } from "../../src/db/client.js";
+import { isDatabaseUnavailable } from "../../src/db/pool.js";
 
 test("an unreachable Postgres gives one clear line naming the host, not a stack trace", async () => {
   await assert.rejects(
@@ -23,4 +24,28 @@ test("the embedded database answers queries through the session adapter", async 
   } finally {
     await database.close();
   }
+});
+
+test("only errors that mean PostgreSQL is not answering count as unavailable, however wrapped", () => {
+  const pgError = (message: string, code?: string) => Object.assign(new Error(message), { code });
+  const wrapped = (cause: Error) => new Error("Failed query: select 1\nparams: ", { cause });
+  for (const err of [
+    pgError("Query read timeout"),
+    pgError("connect ECONNREFUSED 127.0.0.1:5432", "ECONNREFUSED"),
+    pgError("canceling statement due to statement timeout", "57014"),
+    pgError("terminating connection due to administrator command", "57P01"),
+    pgError("sorry, too many clients already", "53300"),
+  ]) {
+    assert.ok(isDatabaseUnavailable(err), err.message);
+    assert.ok(isDatabaseUnavailable(wrapped(err)), `wrapped: ${err.message}`);
+  }
+  for (const err of [
+    pgError('duplicate key value violates unique constraint "users_username_key"', "23505"),
+    pgError("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"),
+    new Error("PGlite is closed"),
+  ]) {
+    assert.ok(!isDatabaseUnavailable(err), err.message);
+    assert.ok(!isDatabaseUnavailable(wrapped(err)), `wrapped: ${err.message}`);
+  }
+  assert.ok(!isDatabaseUnavailable("Query read timeout"));
 });
