@@ -192,3 +192,56 @@ test("a permalink opens the room at its message, focused; far up, new messages o
   await expect(page.getByRole("log").getByRole("listitem").filter({ hasText: "new two" })).toBeInViewport();
   await expect(jump).toBeHidden();
 });
+
+test("back at the newest from a permalink while others post: the catch-up walks on from its own pages and misses nothing", async ({ browser, server }) => {
+  const { owner, readerName, roomId } = await roomWithHistory(server, 100);
+  const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
+  await watchLiveConnection(page);
+  await logIn(page, readerName);
+  await owner.openRoom(roomId);
+  const post = (body: string) => owner.post(`/rooms/${roomId}/messages`, { body }, { "hx-request": "true" });
+
+  // When the last page of "Newer messages" has been read (it says there is nothing newer), 120 more
+  // are written before the page gets it: the catch-up that follows needs three pages, each slow
+  // (400 ms), while a live message arrives every 150 ms and lands on the page before them.
+  let live: Promise<void> | undefined;
+  await page.route(/\/rooms\/\d+\/messages\?after=/, async (route) => {
+    const response = await route.fetch();
+    const body = await response.text();
+    if (!live && body.includes('<div id="history-newer" hx-swap-oob="delete">')) {
+      const [{ authorId }] = (await server.deps.db.select({ authorId: messages.authorId }).from(messages).where(eq(messages.roomId, roomId)).limit(1)) as [{ authorId: number }];
+      await server.deps.db.insert(messages).values(Array.from({ length: 120 }, (_, i) => ({ roomId, authorId, body: `behind ${i + 1}` })));
+      live = (async () => {
+        for (let i = 1; i <= 12; i++) {
+          await post(`live ${i}`);
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+      })();
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    await route.fulfill({ response, body });
+  });
+
+  const [{ id }] = (await server.deps.db.select({ id: messages.id }).from(messages).where(and(eq(messages.roomId, roomId), eq(messages.body, "history 20")))) as [{ id: number }];
+  await page.goto(`/rooms/${roomId}/messages/${id}`);
+  await waitForLiveConnection(page);
+  while ((await page.locator("#history-newer").count()) > 0) {
+    const newest = await messagesShown(page).last().getAttribute("id");
+    await page.locator("#scroller").evaluate((el) => ((el as unknown as Scroller).scrollTop = 0));
+    await expect(messagesShown(page).last()).not.toHaveAttribute("id", newest!);
+  }
+  await expect.poll(() => live !== undefined).toBe(true);
+  await live;
+  await expect(messagesShown(page).locator(".message-body").filter({ hasText: /^behind 120$/ })).toHaveCount(1);
+  await expect(messagesShown(page).locator(".message-body").filter({ hasText: /^live 12$/ })).toHaveCount(1);
+  const bodies = await messagesShown(page).locator(".message-body").allTextContents();
+  const expected = [
+    ...Array.from({ length: 100 }, (_, i) => `history ${i + 1}`),
+    ...Array.from({ length: 120 }, (_, i) => `behind ${i + 1}`),
+    ...Array.from({ length: 12 }, (_, i) => `live ${i + 1}`),
+  ];
+  // Trimming keeps the newest 300 at most; all 232 fit, minus those above the permalink's page.
+  expect(bodies).toEqual(expected.slice(expected.length - bodies.length));
+  expect(bodies.length).toBeGreaterThanOrEqual(232 - 20 + 1 - 25);
+});
