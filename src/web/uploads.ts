@@ -12,7 +12,7 @@ import type { FileStore } from "../files/store.js";
 import { idParam } from "../http/params.js";
 import { DETECTION_BYTES, detect, type Detected } from "../media/detect.js";
 import { userOf, type Web } from "./context.js";
-import { CsrfError, tokenMatches } from "./csrf.js";
+import { CsrfError } from "./csrf.js";
 
 const MB = 1024 * 1024;
 const LINGER_MS = 500;
@@ -153,7 +153,7 @@ export function receiveUploads(web: Web): RequestHandler {
         return settle(new UploadError(413, null, `has more than ${config.UPLOAD_MAX_FILES} files`));
       }
       if (err) return settle(err);
-      settle(tokenMatches(req) ? undefined : new CsrfError());
+      settle(web.csrf.matches(req) ? undefined : new CsrfError());
     });
   };
 }

@@ -7,12 +7,31 @@ export interface Page {
   headers: Headers;
 }
 
-/** A person with a browser: keeps the session cookie and the CSRF token of the last page seen. */
+/** A person with a browser: keeps the cookies it is given and the CSRF token of the last page seen. */
 export class Visitor {
-  cookie = "";
   csrf = "";
+  readonly #cookies = new Map<string, string>();
 
   constructor(readonly base: string) {}
+
+  /** The Cookie header this visitor sends. */
+  get cookie(): string {
+    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+
+  set cookie(header: string) {
+    this.#cookies.clear();
+    for (const pair of header.split(/;\s*/)) this.#keep(pair);
+  }
+
+  /** Keeps one `name=value` pair; an empty value (how a cookie is cleared) removes it. */
+  #keep(pair: string): void {
+    const at = pair.indexOf("=");
+    if (at <= 0) return;
+    const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+    if (value) this.#cookies.set(name, value);
+    else this.#cookies.delete(name);
+  }
 
   get origin(): string {
     return new URL(this.base).origin;
@@ -22,8 +41,7 @@ export class Visitor {
     const headers = new Headers(init.headers);
     if (this.cookie) headers.set("cookie", this.cookie);
     const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
-    const setCookie = res.headers.get("set-cookie");
-    if (setCookie) this.cookie = setCookie.split(";")[0]!;
+    for (const setCookie of res.headers.getSetCookie()) this.#keep(setCookie.split(";")[0]!);
     const html = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
     if (token) this.csrf = token;
