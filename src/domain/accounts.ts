@@ -4,6 +4,8 @@ import { prepared } from "../db/prepared.js";
 import { memberships, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError } from "./errors.js";
+import { attemptSucceeded, takeAttempt } from "./login-throttle.js";
+import { weakPasswordReason } from "./password-strength.js";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
 import { latestMessageOf } from "./reading.js";
 import { parseInput } from "./validate.js";
@@ -49,18 +51,23 @@ const username = z
   .max(32, "Username must be at most 32 characters.")
   .regex(/^[A-Za-z0-9_.-]+$/, "Username may only use letters, digits, and _ - .");
 
-const signUpInput = z.object({
-  username,
-  displayName: z
-    .string({ error: "Enter a display name." })
-    .trim()
-    .min(1, "Enter a display name.")
-    .max(64, "Display name must be at most 64 characters."),
-  password: z
-    .string({ error: "Choose a password." })
-    .min(8, "Password must be at least 8 characters.")
-    .max(1024, "Password must be at most 1024 characters."),
-});
+const signUpInput = z
+  .object({
+    username,
+    displayName: z
+      .string({ error: "Enter a display name." })
+      .trim()
+      .min(1, "Enter a display name.")
+      .max(64, "Display name must be at most 64 characters."),
+    password: z
+      .string({ error: "Choose a password." })
+      .min(8, "Password must be at least 8 characters.")
+      .max(1024, "Password must be at most 1024 characters."),
+  })
+  .superRefine(({ username, displayName, password }, ctx) => {
+    const reason = weakPasswordReason(password, [username, displayName]);
+    if (reason) ctx.addIssue({ code: "custom", path: ["password"], message: reason });
+  });
 
 const logInInput = z.object({
   username: z.string().trim().max(64).default(""),
@@ -105,15 +112,21 @@ export async function signUp({ db }: Deps, input: unknown): Promise<User> {
   });
 }
 
-/** Returns the user for a correct username and password, otherwise null (never saying which was wrong). */
-export async function logIn({ db }: Deps, input: unknown): Promise<User | null> {
+/**
+ * Returns the user for a correct username and password, otherwise null (never saying which was
+ * wrong). Throws TooManyAttemptsError while the username's wait after failed attempts lasts.
+ */
+export async function logIn(deps: Deps, input: unknown): Promise<User | null> {
+  const { db } = deps;
   const data = parseInput(logInInput, input);
+  await takeAttempt(deps, data.username);
   const [row] = await db
     .select({ ...userColumns, passwordHash: users.passwordHash })
     .from(users)
     .where(sql`lower(${users.username}) = lower(${data.username})`);
   const ok = await verifyPassword(data.password, row?.passwordHash ?? decoyHash);
   if (!row || !ok) return null;
+  await attemptSucceeded(deps, data.username);
   const { passwordHash: _, ...user } = row;
   return user;
 }

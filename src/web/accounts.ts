@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler } from "express";
 import { logIn, signUp, type User } from "../domain/accounts.js";
-import { InvalidInputError } from "../domain/errors.js";
+import { InvalidInputError, TooManyAttemptsError } from "../domain/errors.js";
 import { SESSION_COOKIE } from "./session.js";
 import { safeNext } from "./auth.js";
 import { currentUser, type Web } from "./context.js";
@@ -42,19 +42,19 @@ export function accountsRouter(web: Web, limits: { signUp: RequestHandler; logIn
   });
 
   router.post("/login", limits.logIn, async (req, res) => {
-    const user = await logIn(web.deps, req.body);
     const next = safeNext((req.body as Record<string, unknown>).next);
-    if (user) {
+    const refuse = (error: string, status: number) =>
+      web.page(req, res, "pages/login", { title: "Log in", values: formValues(req.body, ["username"]), next, error }, status);
+    try {
+      const user = await logIn(web.deps, req.body);
+      if (!user) return await refuse("Username or password is incorrect.", 401);
       await startSession(req, user);
-      return res.redirect(303, next);
+      res.redirect(303, next);
+    } catch (err) {
+      if (!(err instanceof TooManyAttemptsError)) throw err;
+      res.set("Retry-After", String(err.retryAfterSeconds));
+      await refuse(err.message, 429);
     }
-    await web.page(
-      req,
-      res,
-      "pages/login",
-      { title: "Log in", values: formValues(req.body, ["username"]), next, error: "Username or password is incorrect." },
-      401,
-    );
   });
 
   router.post("/logout", async (req, res) => {
