@@ -9,6 +9,7 @@ import { pinoHttp } from "pino-http";
 import type { Config } from "./config.js";
 import type { Deps } from "./domain/deps.js";
 import { accountsRouter } from "./web/accounts.js";
+import { adminRouter } from "./web/admin.js";
 import { loadUser, requireUser } from "./web/auth.js";
 import { createWeb } from "./web/context.js";
 import { Csrf } from "./web/csrf.js";
@@ -108,6 +109,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(peopleRouter(web));
   app.use(filesRouter(web));
   app.use(descriptionsRouter(web));
+  app.use(adminRouter(web));
 
   app.use(notFound);
   app.use(errorPages(web));

@@ -4,6 +4,7 @@ import { prepared } from "../db/prepared.js";
 import { memberships, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError } from "./errors.js";
+import { requireInvitation, type Registration } from "./invitations.js";
 import { attemptSucceeded, takeAttempt } from "./login-throttle.js";
 import { weakPasswordReason } from "./password-strength.js";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
@@ -76,16 +77,26 @@ const logInInput = z.object({
 
 const DEFAULT_ROOM = { name: "general", topic: "Everyone on this server" };
 
+/** How a sign-up is let in: the server's registration setting and the join code it came with, if any. */
+export interface Admission {
+  registration: Registration;
+  code?: string;
+}
+
 /**
  * Creates an account. The first account becomes the administrator and opens the default
- * room; every account joins the default room.
+ * room; every account joins the default room. After the first, invite-only registration needs
+ * the join code (InvitationNeededError without one, NotFoundError for a wrong or old one).
  */
-export async function signUp({ db }: Deps, input: unknown): Promise<User> {
+export async function signUp({ db }: Deps, input: unknown, admission: Admission): Promise<User> {
+  // Refused before anything else (the password hash is costly); checked again under the lock.
+  await requireInvitation(db, admission.registration, admission.code);
   const data = parseInput(signUpInput, input);
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
     // Serialises sign-ups so that exactly one account can be the first.
     await tx.execute(sql`select pg_advisory_xact_lock(7261001)`);
+    await requireInvitation(tx, admission.registration, admission.code);
     const [taken] = await tx
       .select({ id: users.id })
       .from(users)

@@ -34,8 +34,8 @@ for (const kind of databaseKinds()) {
 
     test("sign-up keeps the input and ties each error to its field", async () => {
       const v = new Visitor(server.url);
-      await v.get("/signup");
-      const page = await v.post("/signup", { username: "a!", displayName: "Someone <b>", password: "short" });
+      const form = await v.openSignUp();
+      const page = await v.post(form, { username: "a!", displayName: "Someone <b>", password: "short" });
       assert.equal(page.status, 422);
       assert.match(page.html, /id="username-error"[^>]*>Username must be at least 3 characters\./);
       assert.match(page.html, /id="password-error"[^>]*>Password must be at least 8 characters\./);
@@ -48,7 +48,7 @@ for (const kind of databaseKinds()) {
 
     test("common and trivially weak passwords are refused with zxcvbn's reason, and nothing is stored", async () => {
       const v = new Visitor(server.url);
-      await v.get("/signup");
+      const form = await v.openSignUp();
       const weak: Array<[string, RegExp]> = [
         ["12345678", /This is a heavily used password\./],
         ["password", /This is a heavily used password\./],
@@ -58,21 +58,21 @@ for (const kind of databaseKinds()) {
         ["Mr Weakling", /There should not be any personal or page related data\./],
       ];
       for (const [password, reason] of weak) {
-        const page = await v.post("/signup", { username: "weakling", displayName: "Mr Weakling", password });
+        const page = await v.post(form, { username: "weakling", displayName: "Mr Weakling", password });
         assert.equal(page.status, 422, password);
         assert.match(page.html, new RegExp(`id="password-error"[^>]*>${reason.source}`), password);
         assert.match(page.html, /id="password"[^>]*aria-describedby="password-hint password-error"[^>]*aria-invalid="true"/);
       }
       const stored = await server.deps.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.username, "weakling"));
       assert.equal(stored[0]!.n, 0);
-      assert.equal((await v.post("/signup", { username: "weakling", displayName: "Mr Weakling", password: "zebra minute coffee" })).status, 303);
+      assert.equal((await v.post(form, { username: "weakling", displayName: "Mr Weakling", password: "zebra minute coffee" })).status, 303);
     });
 
     test("usernames allow only letters, digits, _ - . and at most 32 characters", async () => {
       const v = new Visitor(server.url);
-      await v.get("/signup");
+      const form = await v.openSignUp();
       for (const bad of ["has space", "x".repeat(33), "émile"]) {
-        const page = await v.post("/signup", { username: bad, displayName: "X", password: "correct horse battery" });
+        const page = await v.post(form, { username: bad, displayName: "X", password: "correct horse battery" });
         assert.equal(page.status, 422, bad);
         assert.match(page.html, /id="username-error"/, bad);
       }

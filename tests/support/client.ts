@@ -7,6 +7,19 @@ export interface Page {
   headers: Headers;
 }
 
+/** Each server's join link (a path), as its administrator's /admin page showed it. */
+const joinLinks = new Map<string, string>();
+
+/** The join link on an /admin page. */
+export function joinLinkIn(html: string): string | undefined {
+  return /id="join-url"[^>]*value="([^"]+)"/.exec(html)?.[1];
+}
+
+/** For a test that makes a new join link: sign-ups from now on use this one. */
+export function useJoinLink(base: string, link: string): void {
+  joinLinks.set(base, new URL(link, base).pathname);
+}
+
 /** A person with a browser: keeps the cookies it is given and the CSRF token of the last page seen. */
 export class Visitor {
   csrf = "";
@@ -66,9 +79,28 @@ export class Visitor {
     });
   }
 
+  /**
+   * Signs up the way people do: the first account at /signup (it becomes the administrator,
+   * whose /admin page gives the join link), everyone after through that join link.
+   */
   async signUp(username: string, password = "correct horse battery"): Promise<Page> {
+    const form = await this.openSignUp();
+    const page = await this.post(form, { username, displayName: username[0]!.toUpperCase() + username.slice(1), password });
+    if (form === "/signup" && page.status === 303) {
+      const link = joinLinkIn((await this.get("/admin")).html);
+      if (link) joinLinks.set(this.base, new URL(link).pathname);
+    }
+    return page;
+  }
+
+  /** Opens the sign-up form (the join link once the server has an administrator); returns where it posts. */
+  async openSignUp(): Promise<string> {
+    const form = joinLinks.get(this.base) ?? "/signup";
+    if ((await this.get(form)).status !== 404) return form;
+    // A link kept from an earlier server that had the same port is not this server's.
+    joinLinks.delete(this.base);
     await this.get("/signup");
-    return this.post("/signup", { username, displayName: username[0]!.toUpperCase() + username.slice(1), password });
+    return "/signup";
   }
 
   async logIn(username: string, password = "correct horse battery"): Promise<Page> {
