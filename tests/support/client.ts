@@ -7,8 +7,9 @@ export interface Page {
   headers: Headers;
 }
 
-/** Each server's join link (a path), as its administrator's /admin page showed it. */
+/** Each server's join link (a path), as its administrator's /admin page showed it, and who that administrator is. */
 const joinLinks = new Map<string, string>();
+const admins = new Map<string, { username: string; password: string }>();
 
 /** The join link on an /admin page. */
 export function joinLinkIn(html: string): string | undefined {
@@ -20,6 +21,29 @@ export function useJoinLink(base: string, link: string): void {
   joinLinks.set(base, new URL(link, base).pathname);
 }
 
+/** After a server's first sign-up (its administrator's): later sign-ups go through the join link on `adminPage`. */
+export function rememberAdministrator(base: string, username: string, password: string, adminPage: string): void {
+  const link = joinLinkIn(adminPage);
+  if (!link) return;
+  useJoinLink(base, link);
+  admins.set(base, { username, password });
+}
+
+/** The join link sign-ups use on this server, once it has an administrator. */
+export function joinLinkOf(base: string): string | undefined {
+  return joinLinks.get(base);
+}
+
+/** A new session of this server's administrator (its first account, signed up through these helpers). */
+export async function administrator(base: string): Promise<Visitor> {
+  const admin = admins.get(base);
+  if (!admin) throw new Error(`no administrator known for ${base}`);
+  const visitor = new Visitor(base);
+  const page = await visitor.logIn(admin.username, admin.password);
+  if (page.status !== 303) throw new Error(`administrator could not log in: ${page.status}`);
+  return visitor;
+}
+
 /** A person with a browser: keeps the cookies it is given and the CSRF token of the last page seen. */
 export class Visitor {
   csrf = "";
@@ -27,9 +51,16 @@ export class Visitor {
 
   constructor(readonly base: string) {}
 
+  /** This visitor's cookies, e.g. to hand its session to a browser. */
+  cookieList(): Array<{ name: string; value: string }> {
+    return [...this.#cookies].map(([name, value]) => ({ name, value }));
+  }
+
   /** The Cookie header this visitor sends. */
   get cookie(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    return this.cookieList()
+      .map(({ name, value }) => `${name}=${value}`)
+      .join("; ");
   }
 
   set cookie(header: string) {
@@ -86,10 +117,7 @@ export class Visitor {
   async signUp(username: string, password = "correct horse battery"): Promise<Page> {
     const form = await this.openSignUp();
     const page = await this.post(form, { username, displayName: username[0]!.toUpperCase() + username.slice(1), password });
-    if (form === "/signup" && page.status === 303) {
-      const link = joinLinkIn((await this.get("/admin")).html);
-      if (link) joinLinks.set(this.base, new URL(link).pathname);
-    }
+    if (form === "/signup" && page.status === 303) rememberAdministrator(this.base, username, password, (await this.get("/admin")).html);
     return page;
   }
 
