@@ -37,3 +37,9 @@ test("an in-memory database still needs a real folder for uploads", () => {
   assert.throws(() => loadConfig({ DATA_DIR: "memory://" }), /FILES_DIR: is required when DATA_DIR is in memory/);
   assert.equal(loadConfig({ DATA_DIR: "memory://", FILES_DIR: "/tmp/x" }).FILES_DIR, "/tmp/x");
 });
+
+test("registration is invite-only unless REGISTRATION=open", () => {
+  assert.equal(loadConfig({}).REGISTRATION, "invite");
+  assert.equal(loadConfig({ REGISTRATION: "open" }).REGISTRATION, "open");
+  assert.throws(() => loadConfig({ REGISTRATION: "anyone" }), /REGISTRATION/);
+});
