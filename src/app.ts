@@ -10,10 +10,12 @@ import type { Config } from "./config.js";
 import type { Deps } from "./domain/deps.js";
 import { accountsRouter } from "./web/accounts.js";
 import { formBodies } from "./web/bodies.js";
+import { adminRouter } from "./web/admin.js";
 import { loadUser, requireUser } from "./web/auth.js";
 import { createWeb } from "./web/context.js";
-import { csrfProtection } from "./web/csrf.js";
+import { Csrf } from "./web/csrf.js";
 import { errorPages, notFound } from "./web/errors.js";
+import { privateResponses, strictTransportSecurity } from "./web/headers.js";
 import { healthRouter } from "./web/health.js";
 import { rateLimits } from "./web/limits.js";
 import { messagesRouter } from "./web/messages.js";
@@ -36,12 +38,15 @@ export interface AppOptions {
   deps: Deps;
   logger: Logger;
   session: RequestHandler;
+  /** Signs the CSRF tokens of logged-out visitors. */
+  sessionSecret: string;
   healthCheck: () => Promise<void>;
 }
 
-export function createApp({ config, deps, logger, session, healthCheck }: AppOptions): express.Express {
+export function createApp({ config, deps, logger, session, sessionSecret, healthCheck }: AppOptions): express.Express {
   const app = express();
-  const web = createWeb(deps, config);
+  const csrf = new Csrf(sessionSecret);
+  const web = createWeb(deps, config, csrf);
   const limits = rateLimits(config);
   app.set("trust proxy", config.TRUST_PROXY);
   app.disable("x-powered-by");
@@ -78,9 +83,11 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
       // "no-referrer" (helmet's default) makes Chromium send "Origin: null" on our own form posts;
       // "same-origin" keeps our Origin for the CSRF check and still tells other sites nothing.
       referrerPolicy: { policy: "same-origin" },
+      // Sent by `strictTransportSecurity` below, only over HTTPS.
       strictTransportSecurity: false,
     }),
   );
+  app.use(strictTransportSecurity);
 
   app.use("/healthz", healthRouter(healthCheck));
   for (const [url, file] of Object.entries(vendor)) {
@@ -90,7 +97,8 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
 
   app.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 50 }));
   app.use(session);
-  app.use(csrfProtection(config.PUBLIC_ORIGIN));
+  app.use(privateResponses);
+  app.use(csrf.protection(config.PUBLIC_ORIGIN));
   app.use(loadUser(deps));
   app.use(formBodies);
 
@@ -103,6 +111,7 @@ export function createApp({ config, deps, logger, session, healthCheck }: AppOpt
   app.use(peopleRouter(web));
   app.use(filesRouter(web));
   app.use(descriptionsRouter(web));
+  app.use(adminRouter(web));
 
   app.use(notFound);
   app.use(errorPages(web));

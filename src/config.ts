@@ -23,6 +23,8 @@ const schema = z.object({
     .regex(/^(?!true$)[\w.:/, -]+$/, 'must be a hop count such as "1", or addresses/subnets such as "loopback"')
     .transform((v): number | string | false => (v === "false" || v === "0" ? false : /^\d+$/.test(v) ? Number(v) : v))
     .default(false),
+  // "invite": after the first account (the administrator), sign-up needs the join link shown on /admin.
+  REGISTRATION: z.enum(["invite", "open"]).default("invite"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RATE_LIMIT_AUTH_PER_15_MIN: positiveInt.default(20),
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(120),

@@ -43,8 +43,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     files: await LocalFileStore.open(config.FILES_DIR),
     videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
   };
-  const sessions = createSessions(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
-  const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db, config.HEALTH_CHECK_TIMEOUT_MS) });
+  const secret = await sessionSecret(config.SESSION_SECRET, config.DATA_DIR);
+  const sessions = createSessions(database.sessionPool, secret);
+  const app = createApp({
+    config,
+    deps,
+    logger,
+    session: sessions.middleware,
+    sessionSecret: secret,
+    healthCheck: () => ping(database.db, config.HEALTH_CHECK_TIMEOUT_MS),
+  });
   const server = createServer(app);
   const hub = new Hub(deps, logger);
   const sockets = attachWebSockets(server, {
@@ -52,6 +60,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     hub,
     session: sessions.middleware,
     publicOrigin: config.PUBLIC_ORIGIN,
+    trustProxy: app.get("trust proxy fn"),
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
     log: logger,
   });

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   json,
@@ -130,4 +131,26 @@ export const sessions = pgTable(
     expire: timestamp("expire", { precision: 6, mode: "date" }).notNull(),
   },
   (t) => [index("IDX_session_expire").on(t.expire)],
+);
+
+/**
+ * Failed log-ins per username (lower-cased), whether or not an account has it, so that the
+ * throttle says nothing about which usernames exist. A row goes when its username logs in.
+ */
+export const loginThrottle = pgTable("login_throttle", {
+  username: text("username").primaryKey(),
+  failures: integer("failures").notNull(),
+  /** The next attempt is refused before this time. */
+  blockedUntil: timestamp("blocked_until", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/** One row: the secret of the join link that lets people sign up when registration is invite-only. */
+export const joinCode = pgTable(
+  "join_code",
+  {
+    singleton: boolean("singleton").primaryKey().default(true),
+    code: text("code").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [check("join_code_one_row", sql`${t.singleton}`)],
 );

@@ -4,6 +4,9 @@ import { prepared } from "../db/prepared.js";
 import { memberships, rooms, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError } from "./errors.js";
+import { requireInvitation, type Registration } from "./invitations.js";
+import { attemptSucceeded, takeAttempt } from "./login-throttle.js";
+import { weakPasswordReason } from "./password-strength.js";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
 import { latestMessageOf } from "./reading.js";
 import { parseInput } from "./validate.js";
@@ -49,18 +52,23 @@ const username = z
   .max(32, "Username must be at most 32 characters.")
   .regex(/^[A-Za-z0-9_.-]+$/, "Username may only use letters, digits, and _ - .");
 
-const signUpInput = z.object({
-  username,
-  displayName: z
-    .string({ error: "Enter a display name." })
-    .trim()
-    .min(1, "Enter a display name.")
-    .max(64, "Display name must be at most 64 characters."),
-  password: z
-    .string({ error: "Choose a password." })
-    .min(8, "Password must be at least 8 characters.")
-    .max(1024, "Password must be at most 1024 characters."),
-});
+const signUpInput = z
+  .object({
+    username,
+    displayName: z
+      .string({ error: "Enter a display name." })
+      .trim()
+      .min(1, "Enter a display name.")
+      .max(64, "Display name must be at most 64 characters."),
+    password: z
+      .string({ error: "Choose a password." })
+      .min(8, "Password must be at least 8 characters.")
+      .max(1024, "Password must be at most 1024 characters."),
+  })
+  .superRefine(({ username, displayName, password }, ctx) => {
+    const reason = weakPasswordReason(password, [username, displayName]);
+    if (reason) ctx.addIssue({ code: "custom", path: ["password"], message: reason });
+  });
 
 const logInInput = z.object({
   username: z.string().trim().max(64).default(""),
@@ -69,16 +77,26 @@ const logInInput = z.object({
 
 const DEFAULT_ROOM = { name: "general", topic: "Everyone on this server" };
 
+/** How a sign-up is let in: the server's registration setting and the join code it came with, if any. */
+export interface Admission {
+  registration: Registration;
+  code?: string;
+}
+
 /**
  * Creates an account. The first account becomes the administrator and opens the default
- * room; every account joins the default room.
+ * room; every account joins the default room. After the first, invite-only registration needs
+ * the join code (InvitationNeededError without one, NotFoundError for a wrong or old one).
  */
-export async function signUp({ db }: Deps, input: unknown): Promise<User> {
+export async function signUp({ db }: Deps, input: unknown, admission: Admission): Promise<User> {
+  // Refused before anything else (the password hash is costly); checked again under the lock.
+  await requireInvitation(db, admission.registration, admission.code);
   const data = parseInput(signUpInput, input);
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
     // Serialises sign-ups so that exactly one account can be the first.
     await tx.execute(sql`select pg_advisory_xact_lock(7261001)`);
+    await requireInvitation(tx, admission.registration, admission.code);
     const [taken] = await tx
       .select({ id: users.id })
       .from(users)
@@ -105,15 +123,21 @@ export async function signUp({ db }: Deps, input: unknown): Promise<User> {
   });
 }
 
-/** Returns the user for a correct username and password, otherwise null (never saying which was wrong). */
-export async function logIn({ db }: Deps, input: unknown): Promise<User | null> {
+/**
+ * Returns the user for a correct username and password, otherwise null (never saying which was
+ * wrong). Throws TooManyAttemptsError while the username's wait after failed attempts lasts.
+ */
+export async function logIn(deps: Deps, input: unknown): Promise<User | null> {
+  const { db } = deps;
   const data = parseInput(logInInput, input);
+  await takeAttempt(deps, data.username);
   const [row] = await db
     .select({ ...userColumns, passwordHash: users.passwordHash })
     .from(users)
     .where(sql`lower(${users.username}) = lower(${data.username})`);
   const ok = await verifyPassword(data.password, row?.passwordHash ?? decoyHash);
   if (!row || !ok) return null;
+  await attemptSucceeded(deps, data.username);
   const { passwordHash: _, ...user } = row;
   return user;
 }

@@ -29,3 +29,10 @@ export class UploadError extends Error {
     super(fileName === null ? `The upload ${reason}.` : `“${fileName}” ${reason}.`);
   }
 }
+
+/** Failed log-ins for one username came too fast: the next attempt must wait. */
+export class TooManyAttemptsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts for this account; try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}.`);
+  }
+}

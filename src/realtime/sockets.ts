@@ -7,7 +7,7 @@ import { isDatabaseUnavailable } from "../db/pool.js";
 import type { Deps } from "../domain/deps.js";
 import { NotFoundError } from "../domain/errors.js";
 import { authorize } from "../domain/rooms.js";
-import { isSameSite } from "../http/origin.js";
+import { isSameSite, type TrustProxy } from "../http/origin.js";
 import { idParam } from "../http/params.js";
 import type { Hub } from "./hub.js";
 
@@ -42,6 +42,7 @@ export interface SocketOptions {
   hub: Hub;
   session: RequestHandler;
   publicOrigin: string | undefined;
+  trustProxy: TrustProxy;
   pingIntervalMs: number;
   log: Logger;
 }
@@ -67,7 +68,7 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== "/ws") return refuse(socket, 404);
-    if (!isSameSite(req, opts.publicOrigin)) return refuse(socket, 403);
+    if (!isSameSite(req, opts.publicOrigin, opts.trustProxy)) return refuse(socket, 403);
     await runSession(opts.session, req);
     const userId = (req as IncomingMessage & { session?: { userId?: number } }).session?.userId;
     if (userId === undefined) return refuse(socket, 401);

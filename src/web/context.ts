@@ -5,7 +5,7 @@ import type { Deps } from "../domain/deps.js";
 import { roomsOf } from "../domain/rooms.js";
 import { render } from "../render/engine.js";
 import { presentSidebar } from "../render/sidebar.js";
-import { csrfToken } from "./csrf.js";
+import type { Csrf } from "./csrf.js";
 
 export interface PageData {
   title: string;
@@ -18,6 +18,7 @@ export interface PageData {
 export interface Web {
   deps: Deps;
   config: Config;
+  csrf: Csrf;
   page(req: Request, res: Response, template: string, data: PageData, status?: number): Promise<void>;
 }
 
@@ -36,10 +37,11 @@ export function isHtmx(req: Request): boolean {
   return req.get("hx-request") === "true";
 }
 
-export function createWeb(deps: Deps, config: Config): Web {
+export function createWeb(deps: Deps, config: Config, csrf: Csrf): Web {
   return {
     deps,
     config,
+    csrf,
     async page(req, res, template, data, status = 200) {
       const user = currentUser(res);
       const sidebar = user ? presentSidebar(await roomsOf(deps, user.id, user.sidebarOrder), user, deps.presence) : undefined;
@@ -48,7 +50,7 @@ export function createWeb(deps: Deps, config: Config): Web {
         sidebarRooms: sidebar?.rooms ?? [],
         sidebarConversations: sidebar?.conversations ?? [],
         unreadTotal: sidebar?.unreadTotal ?? 0,
-        csrfToken: csrfToken(req),
+        csrfToken: csrf.token(req, res),
         ...data,
       });
       res.status(status).type("html").send(html);

@@ -8,8 +8,9 @@ import { userOf, type Web } from "./context.js";
 const variants = new Set<FileVariant>(["thumb", "poster"]);
 
 /**
- * Uploaded files, only to members of their room (404 to anyone else, every time). Files never
- * change under a name, so they are cached privately for a year with their hash as ETag; `send`
+ * Uploaded files, only to members of their room (404 to anyone else, every time). Like every
+ * response that depends on the session they are not stored by any cache ("private, no-store",
+ * from `privateResponses`), so none outlives a logout; their hash is the ETag, and `send`
  * (through res.sendFile) answers Range requests with 206 and conditional ones with 304.
  */
 export function filesRouter(web: Web): Router {
@@ -24,7 +25,6 @@ export function filesRouter(web: Web): Router {
       "Content-Type": file.contentType,
       "X-Content-Type-Options": "nosniff",
       "Content-Disposition": contentDisposition(file.fileName, { type: download ? "attachment" : "inline" }),
-      "Cache-Control": "private, max-age=31536000, immutable",
       ETag: `"${file.hash}"`,
       // Served files are never documents: nothing in them may run or frame anything.
       "Content-Security-Policy": "default-src 'none'; sandbox",

@@ -4,7 +4,6 @@ import { postMessage } from "../domain/messages.js";
 import { authorize } from "../domain/rooms.js";
 import { render } from "../render/engine.js";
 import { presentRoom } from "../render/rooms.js";
-import { csrfToken } from "./csrf.js";
 import { idParam } from "../http/params.js";
 import { isHtmx, userOf, type Web } from "./context.js";
 import { roomPage } from "./rooms.js";
@@ -21,7 +20,7 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
     const error = (err instanceof InvalidInputError && (err.errors.body ?? err.errors.alt)) || err.message;
     if (!isHtmx(req)) return roomPage(web, req, res, roomId, { body, error }, err.status);
     const room = presentRoom(await authorize(web.deps, user.id, roomId, "post"), user.id, web.deps.presence);
-    res.status(err.status).type("html").send(render("partials/composer", { room, csrfToken: csrfToken(req), body, error, uploadLimits: uploadLimits(web.config) }));
+    res.status(err.status).type("html").send(render("partials/composer", { room, csrfToken: web.csrf.token(req, res), body, error, uploadLimits: uploadLimits(web.config) }));
   }
 
   // With htmx the new message arrives over the WebSocket like everyone else's, so the sender sees it

@@ -13,7 +13,7 @@ import type { FileStore } from "../files/store.js";
 import { idParam } from "../http/params.js";
 import { DETECTION_BYTES, detect, type Detected } from "../media/detect.js";
 import { userOf, type Web } from "./context.js";
-import { CsrfError, tokenMatches } from "./csrf.js";
+import { CsrfError } from "./csrf.js";
 import { formRefusal, type FormLimits } from "./form-refusals.js";
 
 const MB = 1024 * 1024;
@@ -180,7 +180,7 @@ export function receiveUploads(web: Web): RequestHandler {
     rejectEarly.set(req, settle);
     parse(req, res, (err?: unknown) => {
       if (err) return settle(formRefusal(err, form) ?? err);
-      settle(tokenMatches(req) ? undefined : new CsrfError());
+      settle(web.csrf.matches(req) ? undefined : new CsrfError());
     });
   };
 }

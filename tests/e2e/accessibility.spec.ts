@@ -1,6 +1,6 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
-import { Visitor } from "../support/client.js";
+import { administrator, joinLinkOf, useJoinLink, Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
 import type { BrowserGlobals } from "./browser.js";
 import { makeImage } from "../support/media.js";
@@ -28,7 +28,8 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
 test.describe.configure({ mode: "parallel" });
 
 // Shared by every test below: one person with a public room full of messages and a private room.
-let cookie: { name: string; value: string };
+let cookies: Array<{ name: string; value: string }>;
+let adminCookies: Array<{ name: string; value: string }>;
 let publicRoom: number;
 let privateRoom: number;
 let conversation: number;
@@ -71,16 +72,17 @@ test.beforeAll(async ({ server }) => {
   await friend.openRoom(conversation);
   await friend.post(`/rooms/${conversation}/messages`, { body: "Sure" });
 
-  const at = owner.cookie.indexOf("=");
-  cookie = { name: owner.cookie.slice(0, at), value: owner.cookie.slice(at + 1) };
+  cookies = owner.cookieList();
+  adminCookies = (await administrator(server.url)).cookieList();
 });
 
 for (const colorScheme of ["light", "dark"] as const) {
   test.describe(`${colorScheme} mode`, () => {
-    /** A fresh browser in this colour scheme, logged out or carrying the shared person's session. */
-    async function visit(browser: Browser, server: TestServer, loggedIn: boolean): Promise<Page> {
+    /** A fresh browser in this colour scheme, logged out or carrying the shared person's (or the administrator's) session. */
+    async function visit(browser: Browser, server: TestServer, loggedIn: boolean | "admin"): Promise<Page> {
       const context = await person(browser, server, { colorScheme });
-      if (loggedIn) await context.addCookies([{ ...cookie, url: server.url }]);
+      const carried = loggedIn === "admin" ? adminCookies : loggedIn ? cookies : [];
+      await context.addCookies(carried.map((c) => ({ ...c, url: server.url })));
       const page = await context.newPage();
       expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).matchMedia("(prefers-color-scheme: dark)").matches)).toBe(colorScheme === "dark");
       return page;
@@ -98,9 +100,38 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.context().close();
     });
 
-    test("signup page, also with validation errors", async ({ browser, server }) => {
+    test("signup page without an invitation", async ({ browser, server }) => {
       const page = await visit(browser, server, false);
       await page.goto("/signup");
+      await expect(page.getByRole("heading", { level: 1, name: "Invitation needed" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.goto("/join/not-the-code");
+      await expect(page.getByRole("heading", { level: 1, name: "Join link not valid" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("administration page with its join link, also after making a new one", async ({ browser, server }) => {
+      const page = await visit(browser, server, "admin");
+      await page.goto("/rooms");
+      await page.getByRole("link", { name: "Administration" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Administration" })).toBeVisible();
+      await expect(page.getByRole("textbox", { name: "Join link" })).toHaveValue(/\/join\/[\w-]+$/);
+      await expectNoAxeViolations(page);
+      const old = await page.getByRole("textbox", { name: "Join link" }).inputValue();
+      await page.getByRole("button", { name: "Make a new join link" }).click();
+      await expect(page.getByRole("status")).toHaveText("A new join link is ready. The old one no longer works.");
+      const fresh = await page.getByRole("textbox", { name: "Join link" }).inputValue();
+      expect(fresh).not.toBe(old);
+      // The other tests of this worker sign up through the current link.
+      useJoinLink(server.url, fresh);
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("signup page from a join link, also with validation errors", async ({ browser, server }) => {
+      const page = await visit(browser, server, false);
+      await page.goto(joinLinkOf(server.url)!);
       await expectNoAxeViolations(page);
       await page.getByLabel("Username").fill("ab");
       await page.getByLabel("Password").fill("short");

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
+import { joinLinkOf, rememberAdministrator } from "../support/client.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import type { BrowserGlobals } from "./browser.js";
 
@@ -38,14 +39,22 @@ export function displayNameOf(username: string): string {
   return username[0]!.toUpperCase() + username.slice(1);
 }
 
-/** Signs up through the form, as a person would; ends on whatever page Parley sends them to. */
+/**
+ * Signs up through the form, as a person would: the server's first account at /signup (the
+ * administrator, whose /admin page gives the join link), everyone after through the join link.
+ * Ends on whatever page Parley sends them to.
+ */
 export async function signUp(page: Page, username: string): Promise<void> {
   await page.goto("/signup");
+  const base = new URL(page.url()).origin;
+  const link = joinLinkOf(base);
+  if (link) await page.goto(link);
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Display name").fill(displayNameOf(username));
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText(`Signed in as ${displayNameOf(username)}`)).toBeVisible();
+  if (!link) rememberAdministrator(base, username, PASSWORD, await (await page.request.get("/admin")).text());
 }
 
 export async function logIn(page: Page, username: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { makeImage } from "../support/media.js";
-import { Visitor } from "../support/client.js";
-import { displayNameOf, expect, logIn, person, test, unique } from "./fixtures.js";
+import { administrator, useJoinLink, Visitor } from "../support/client.js";
+import { displayNameOf, expect, logIn, PASSWORD, person, test, unique } from "./fixtures.js";
 
 test("without JavaScript, Bob logs in, reads a room and posts with the Send button", async ({ browser, server }) => {
   // Beforehand, over plain HTTP: Alice has a room with a message in it, and Bob has an account.
@@ -59,4 +59,38 @@ test("without JavaScript, Bob logs in, reads a room and posts with the Send butt
   await expect(picture.getByRole("img", { name: "Image, no description" })).toHaveJSProperty("naturalWidth", 120);
 
   await context.close();
+});
+
+test("without JavaScript, the administrator makes a new join link and a newcomer signs up with it", async ({ browser, server }) => {
+  // The worker's server has its administrator once anyone has signed up.
+  await new Visitor(server.url).signUp(unique("someone"));
+  const adminContext = await person(browser, server, { javaScriptEnabled: false });
+  await adminContext.addCookies((await administrator(server.url)).cookieList().map((c) => ({ ...c, url: server.url })));
+  const admin = await adminContext.newPage();
+  await admin.goto("/rooms");
+  await admin.getByRole("link", { name: "Administration" }).click();
+  const old = await admin.getByRole("textbox", { name: "Join link" }).inputValue();
+  await admin.getByRole("button", { name: "Make a new join link" }).click();
+  await expect(admin.getByRole("status")).toHaveText("A new join link is ready. The old one no longer works.");
+  const link = await admin.getByRole("textbox", { name: "Join link" }).inputValue();
+  expect(link).not.toBe(old);
+  useJoinLink(server.url, link);
+
+  const newcomerName = unique("newcomer");
+  const context = await person(browser, server, { javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(old);
+  await expect(page.getByRole("heading", { level: 1, name: "Join link not valid" })).toBeVisible();
+  await page.goto(link);
+  await page.getByLabel("Username").fill(newcomerName);
+  await page.getByLabel("Display name").fill(displayNameOf(newcomerName));
+  await page.getByLabel("Password").fill("password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("This is a heavily used password.")).toBeVisible();
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText(`Signed in as ${displayNameOf(newcomerName)}`)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Administration" })).toHaveCount(0);
+  await context.close();
+  await adminContext.close();
 });

@@ -34,8 +34,8 @@ for (const kind of databaseKinds()) {
 
     test("sign-up keeps the input and ties each error to its field", async () => {
       const v = new Visitor(server.url);
-      await v.get("/signup");
-      const page = await v.post("/signup", { username: "a!", displayName: "Someone <b>", password: "short" });
+      const form = await v.openSignUp();
+      const page = await v.post(form, { username: "a!", displayName: "Someone <b>", password: "short" });
       assert.equal(page.status, 422);
       assert.match(page.html, /id="username-error"[^>]*>Username must be at least 3 characters\./);
       assert.match(page.html, /id="password-error"[^>]*>Password must be at least 8 characters\./);
@@ -46,11 +46,33 @@ for (const kind of databaseKinds()) {
       assert.equal(count[0]!.n, 0);
     });
 
+    test("common and trivially weak passwords are refused with zxcvbn's reason, and nothing is stored", async () => {
+      const v = new Visitor(server.url);
+      const form = await v.openSignUp();
+      const weak: Array<[string, RegExp]> = [
+        ["12345678", /This is a heavily used password\./],
+        ["password", /This is a heavily used password\./],
+        ["aaaaaaaa", /Repeated characters like &quot;aaa&quot; are easy to guess\./],
+        ["weakling", /There should not be any personal or page related data\./],
+        ["Weakling", /There should not be any personal or page related data\./],
+        ["Mr Weakling", /There should not be any personal or page related data\./],
+      ];
+      for (const [password, reason] of weak) {
+        const page = await v.post(form, { username: "weakling", displayName: "Mr Weakling", password });
+        assert.equal(page.status, 422, password);
+        assert.match(page.html, new RegExp(`id="password-error"[^>]*>${reason.source}`), password);
+        assert.match(page.html, /id="password"[^>]*aria-describedby="password-hint password-error"[^>]*aria-invalid="true"/);
+      }
+      const stored = await server.deps.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.username, "weakling"));
+      assert.equal(stored[0]!.n, 0);
+      assert.equal((await v.post(form, { username: "weakling", displayName: "Mr Weakling", password: "zebra minute coffee" })).status, 303);
+    });
+
     test("usernames allow only letters, digits, _ - . and at most 32 characters", async () => {
       const v = new Visitor(server.url);
-      await v.get("/signup");
+      const form = await v.openSignUp();
       for (const bad of ["has space", "x".repeat(33), "émile"]) {
-        const page = await v.post("/signup", { username: bad, displayName: "X", password: "long enough" });
+        const page = await v.post(form, { username: bad, displayName: "X", password: "correct horse battery" });
         assert.equal(page.status, 422, bad);
         assert.match(page.html, /id="username-error"/, bad);
       }
@@ -85,7 +107,7 @@ for (const kind of databaseKinds()) {
       const v = new Visitor(server.url);
       await v.get("/login");
       const before = v.cookie;
-      assert.ok(before, "the login page starts a session for its CSRF token");
+      assert.match(before, /^parley\.csrf=/, "the login page sets only its CSRF cookie, no session");
       const res = await v.post("/login", { username: "erin", password: "correct horse battery" });
       const setCookie = res.headers.get("set-cookie") ?? "";
       assert.match(setCookie, /HttpOnly/);
@@ -101,8 +123,8 @@ for (const kind of databaseKinds()) {
         await v.get("/signup");
         const res = await v.post(
           "/signup",
-          { username: "tls", displayName: "T", password: "long enough" },
-          { "x-forwarded-proto": "https" },
+          { username: "tls", displayName: "T", password: "correct horse battery" },
+          { "x-forwarded-proto": "https", origin: v.origin.replace(/^http:/, "https:") },
         );
         assert.match(res.headers.get("set-cookie") ?? "", /Secure/);
       } finally {
@@ -138,6 +160,46 @@ for (const kind of databaseKinds()) {
       await v.get("/rooms/new");
       const evil = await v.post("/login", { username: "gina", password: "correct horse battery", next: "//evil.example" });
       assert.equal(evil.location, "/");
+    });
+
+    test("failed log-ins are throttled per account, from any address; the right password gets in after the wait", async () => {
+      const proxied = await startTestServer(kind, { TRUST_PROXY: "loopback" });
+      try {
+        await new Visitor(proxied.url).signUp("target");
+        const addresses = ["203.0.113.1", "203.0.113.2", "203.0.113.3"].map((ip) => ({ ip, v: new Visitor(proxied.url) }));
+        const guess = async (username: string, password: string, i: number) => {
+          const { ip, v } = addresses[i % addresses.length]!;
+          await v.get("/login", { "x-forwarded-for": ip });
+          return v.post("/login", { username, password }, { "x-forwarded-for": ip });
+        };
+        const fortyFiveGuesses = async (username: string) => {
+          const answers = [];
+          for (let i = 0; i < 45; i++) answers.push(await guess(username, `wrong guess ${i}`, i));
+          const statuses = answers.map((a) => a.status);
+          assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401], username);
+          assert.ok(statuses.filter((s) => s === 429).length >= 35, `${username}: ${statuses.join(" ")}`);
+          const refused = answers.find((a) => a.status === 429)!;
+          assert.match(refused.html, /Too many attempts for this account; try again in \d+ seconds?\./);
+          assert.match(refused.headers.get("retry-after") ?? "", /^\d+$/);
+        };
+
+        await fortyFiveGuesses("target");
+        const during = await guess("target", "correct horse battery", 0);
+        assert.equal(during.status, 429, "the right password waits too");
+        const wait = Number(during.headers.get("retry-after"));
+        assert.ok(wait >= 1 && wait <= 4, `wait ${wait}`);
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+        const ok = await guess("target", "correct horse battery", 0);
+        assert.equal(ok.status, 303, "after the wait the right password logs in");
+        assert.equal((await addresses[0]!.v.get("/rooms")).status, 200);
+
+        // The same for a username no account has: the throttle does not tell which exist.
+        await fortyFiveGuesses("no-such-account");
+        const fresh = new Visitor(proxied.url);
+        assert.equal((await fresh.logIn("target", "wrong again")).status, 401, "a success starts the count again");
+      } finally {
+        await proxied.stop();
+      }
     });
 
     test("too many failed log-ins are refused for a while", async () => {

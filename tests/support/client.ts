@@ -7,12 +7,75 @@ export interface Page {
   headers: Headers;
 }
 
-/** A person with a browser: keeps the session cookie and the CSRF token of the last page seen. */
+/** Each server's join link (a path), as its administrator's /admin page showed it, and who that administrator is. */
+const joinLinks = new Map<string, string>();
+const admins = new Map<string, { username: string; password: string }>();
+
+/** The join link on an /admin page. */
+export function joinLinkIn(html: string): string | undefined {
+  return /id="join-url"[^>]*value="([^"]+)"/.exec(html)?.[1];
+}
+
+/** For a test that makes a new join link: sign-ups from now on use this one. */
+export function useJoinLink(base: string, link: string): void {
+  joinLinks.set(base, new URL(link, base).pathname);
+}
+
+/** After a server's first sign-up (its administrator's): later sign-ups go through the join link on `adminPage`. */
+export function rememberAdministrator(base: string, username: string, password: string, adminPage: string): void {
+  const link = joinLinkIn(adminPage);
+  if (!link) return;
+  useJoinLink(base, link);
+  admins.set(base, { username, password });
+}
+
+/** The join link sign-ups use on this server, once it has an administrator. */
+export function joinLinkOf(base: string): string | undefined {
+  return joinLinks.get(base);
+}
+
+/** A new session of this server's administrator (its first account, signed up through these helpers). */
+export async function administrator(base: string): Promise<Visitor> {
+  const admin = admins.get(base);
+  if (!admin) throw new Error(`no administrator known for ${base}`);
+  const visitor = new Visitor(base);
+  const page = await visitor.logIn(admin.username, admin.password);
+  if (page.status !== 303) throw new Error(`administrator could not log in: ${page.status}`);
+  return visitor;
+}
+
+/** A person with a browser: keeps the cookies it is given and the CSRF token of the last page seen. */
 export class Visitor {
-  cookie = "";
   csrf = "";
+  readonly #cookies = new Map<string, string>();
 
   constructor(readonly base: string) {}
+
+  /** This visitor's cookies, e.g. to hand its session to a browser. */
+  cookieList(): Array<{ name: string; value: string }> {
+    return [...this.#cookies].map(([name, value]) => ({ name, value }));
+  }
+
+  /** The Cookie header this visitor sends. */
+  get cookie(): string {
+    return this.cookieList()
+      .map(({ name, value }) => `${name}=${value}`)
+      .join("; ");
+  }
+
+  set cookie(header: string) {
+    this.#cookies.clear();
+    for (const pair of header.split(/;\s*/)) this.#keep(pair);
+  }
+
+  /** Keeps one `name=value` pair; an empty value (how a cookie is cleared) removes it. */
+  #keep(pair: string): void {
+    const at = pair.indexOf("=");
+    if (at <= 0) return;
+    const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+    if (value) this.#cookies.set(name, value);
+    else this.#cookies.delete(name);
+  }
 
   get origin(): string {
     return new URL(this.base).origin;
@@ -22,8 +85,7 @@ export class Visitor {
     const headers = new Headers(init.headers);
     if (this.cookie) headers.set("cookie", this.cookie);
     const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
-    const setCookie = res.headers.get("set-cookie");
-    if (setCookie) this.cookie = setCookie.split(";")[0]!;
+    for (const setCookie of res.headers.getSetCookie()) this.#keep(setCookie.split(";")[0]!);
     const html = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
     if (token) this.csrf = token;
@@ -48,9 +110,25 @@ export class Visitor {
     });
   }
 
+  /**
+   * Signs up the way people do: the first account at /signup (it becomes the administrator,
+   * whose /admin page gives the join link), everyone after through that join link.
+   */
   async signUp(username: string, password = "correct horse battery"): Promise<Page> {
+    const form = await this.openSignUp();
+    const page = await this.post(form, { username, displayName: username[0]!.toUpperCase() + username.slice(1), password });
+    if (form === "/signup" && page.status === 303) rememberAdministrator(this.base, username, password, (await this.get("/admin")).html);
+    return page;
+  }
+
+  /** Opens the sign-up form (the join link once the server has an administrator); returns where it posts. */
+  async openSignUp(): Promise<string> {
+    const form = joinLinks.get(this.base) ?? "/signup";
+    if ((await this.get(form)).status !== 404) return form;
+    // A link kept from an earlier server that had the same port is not this server's.
+    joinLinks.delete(this.base);
     await this.get("/signup");
-    return this.post("/signup", { username, displayName: username[0]!.toUpperCase() + username.slice(1), password });
+    return "/signup";
   }
 
   async logIn(username: string, password = "correct horse battery"): Promise<Page> {

@@ -51,3 +51,9 @@ test("database timeouts default to seconds and must be positive whole millisecon
     },
   );
 });
+
+test("registration is invite-only unless REGISTRATION=open", () => {
+  assert.equal(loadConfig({}).REGISTRATION, "invite");
+  assert.equal(loadConfig({ REGISTRATION: "open" }).REGISTRATION, "open");
+  assert.throws(() => loadConfig({ REGISTRATION: "anyone" }), /REGISTRATION/);
+});
