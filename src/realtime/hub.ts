@@ -75,6 +75,9 @@ export class Hub {
     if (client.roomId !== null) addTo(this.#byRoom, client.roomId, client);
     if (client.watchesPeople) this.#peopleWatchers.add(client);
     client.ws.on("close", () => this.#remove(client));
+    // A protocol error (an oversized or malformed frame) would otherwise be an unhandled 'error'
+    // event, which ends the process. ws has already sent the close code and closes this socket.
+    client.ws.on("error", (err) => this.#log.warn({ err, userId: client.userId }, "websocket protocol error"));
     client.ws.on("message", (data) => this.#onSignal(client, String(data)));
     client.ws.on("pong", () => (client.alive = true));
     this.#deps.presence.connected(client.userId);

@@ -44,7 +44,9 @@ export interface SocketOptions {
  * What pages send (small signals such as "typing") goes to the hub.
  */
 export function attachWebSockets(server: Server, opts: SocketOptions): { close(): void } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+  // Pages send only small signals (some 50 bytes, one frame each): anything bigger or in pieces is
+  // refused with a close code, on that socket alone (the hub handles its 'error').
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, maxFragments: 16 });
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
