@@ -28,6 +28,8 @@ export interface Client {
   /** The connection under `ws`, corked while a turn of the event loop writes to it. */
   transport: Duplex;
   userId: number;
+  /** The session the socket was opened with, so that ending it ends the socket. */
+  sessionId: string;
   roomId: number | null;
   /** The People page, which shows everyone's presence. */
   watchesPeople: boolean;
@@ -186,6 +188,11 @@ export class Hub {
       case "membership.ended":
         for (const client of this.#byRoom.get(event.roomId) ?? []) {
           if (client.userId === event.userId) client.ws.close(1000, "Left the room");
+        }
+        return;
+      case "session.ended":
+        for (const client of this.#byUser.get(event.userId) ?? []) {
+          if (client.sessionId === event.sessionId) client.ws.close(1008, "Logged out");
         }
         return;
       case "presence.changed":

@@ -77,7 +77,10 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     const roomId = room === null ? null : idParam(room);
     if (roomId !== null) await authorize(opts.deps, userId, roomId, "read");
     const watchesPeople = url.searchParams.has("people");
-    wss.handleUpgrade(req, socket, head, (ws) => opts.hub.add({ ws, transport: socket, userId, roomId, watchesPeople, alive: true }));
+    const sessionId = (req as IncomingMessage & { sessionID: string }).sessionID;
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      opts.hub.add({ ws, transport: socket, userId, sessionId, roomId, watchesPeople, alive: true }),
+    );
   }
 
   const pinger = setInterval(() => opts.hub.sweep(), opts.pingIntervalMs);

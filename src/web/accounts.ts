@@ -1,13 +1,21 @@
 import { Router, type Request, type RequestHandler } from "express";
-import { logIn, signUp, type User } from "../domain/accounts.js";
+import { logIn, sessionEnded, signUp, type User } from "../domain/accounts.js";
 import { InvalidInputError } from "../domain/errors.js";
 import { SESSION_COOKIE } from "./session.js";
 import { safeNext } from "./auth.js";
 import { currentUser, type Web } from "./context.js";
 
+/** Destroys the session, or swaps it for a new one; a signed-in session's sockets are closed. */
+async function endSession(web: Web, req: Request, how: "destroy" | "regenerate"): Promise<void> {
+  const { userId } = req.session;
+  const sessionId = req.sessionID;
+  await new Promise<void>((resolve, reject) => req.session[how]((err) => (err ? reject(err) : resolve())));
+  if (userId !== undefined) sessionEnded(web.deps, userId, sessionId);
+}
+
 /** A new session id at every login, so that a planted id is worth nothing. */
-async function startSession(req: Request, user: User): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+async function startSession(web: Web, req: Request, user: User): Promise<void> {
+  await endSession(web, req, "regenerate");
   req.session.userId = user.id;
 }
 
@@ -27,7 +35,7 @@ export function accountsRouter(web: Web, limits: { signUp: RequestHandler; logIn
   router.post("/signup", limits.signUp, async (req, res) => {
     try {
       const user = await signUp(web.deps, req.body);
-      await startSession(req, user);
+      await startSession(web, req, user);
       res.redirect(303, "/");
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
@@ -45,7 +53,7 @@ export function accountsRouter(web: Web, limits: { signUp: RequestHandler; logIn
     const user = await logIn(web.deps, req.body);
     const next = safeNext((req.body as Record<string, unknown>).next);
     if (user) {
-      await startSession(req, user);
+      await startSession(web, req, user);
       return res.redirect(303, next);
     }
     await web.page(
@@ -58,7 +66,7 @@ export function accountsRouter(web: Web, limits: { signUp: RequestHandler; logIn
   });
 
   router.post("/logout", async (req, res) => {
-    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    await endSession(web, req, "destroy");
     res.clearCookie(SESSION_COOKIE).redirect(303, "/login");
   });
 

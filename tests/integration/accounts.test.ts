@@ -127,6 +127,28 @@ for (const kind of databaseKinds()) {
       live.close();
     });
 
+    test("log out closes that session's open sockets (1008), and another session of the same person stays", async () => {
+      const here = new Visitor(server.url);
+      await here.signUp("gina");
+      const roomId = await here.createRoom("Goodbye");
+      const there = new Visitor(server.url);
+      await there.logIn("gina");
+      const [roomPage, otherPage, elsewhere] = [here.socket(roomId), here.socket(), there.socket(roomId)];
+      await Promise.all([roomPage.opened, otherPage.opened, elsewhere.opened]);
+
+      await here.post("/logout");
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 3000));
+      assert.deepEqual(await Promise.all([Promise.race([roomPage.closed, timeout]), Promise.race([otherPage.closed, timeout])]), [1008, 1008]);
+
+      await there.openRoom(roomId);
+      await there.post(`/rooms/${roomId}/messages`, { body: "still here" });
+      const [pushed] = await elsewhere.waitFor(1, 2000, (push) => push.includes("still here"));
+      assert.ok(pushed);
+      assert.equal(elsewhere.ws.readyState, elsewhere.ws.OPEN);
+      assert.ok(!roomPage.received.some((push) => push.includes("still here")));
+      elsewhere.close();
+    });
+
     test("pages need a session; the login page returns to where the person was going", async () => {
       await new Visitor(server.url).signUp("gina");
       const v = new Visitor(server.url);

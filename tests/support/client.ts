@@ -117,6 +117,8 @@ export class LiveSocket {
   readonly opened: Promise<void>;
   /** Resolves with the HTTP status when the server refuses the upgrade. */
   readonly refused: Promise<number>;
+  /** Resolves with the close code once the socket has closed. */
+  readonly closed: Promise<number>;
   #waiters: Array<() => void> = [];
 
   constructor(url: string, headers: Record<string, string>) {
@@ -126,6 +128,7 @@ export class LiveSocket {
       this.ws.once("error", reject);
     });
     this.refused = new Promise((resolve) => this.ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0)));
+    this.closed = new Promise((resolve) => this.ws.once("close", (code) => resolve(code)));
     this.opened.catch(() => {});
     this.ws.on("message", (data) => {
       this.received.push(data.toString());
