@@ -25,6 +25,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RATE_LIMIT_AUTH_PER_15_MIN: positiveInt.default(20),
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(120),
+  // How long a session is served from memory before it is read again: a log-out on another
+  // instance takes effect here within this time.
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   WS_PING_INTERVAL_MS: positiveInt.default(30_000),
   PRESENCE_GRACE_MS: positiveInt.default(10_000),
   TYPING_EXPIRY_MS: positiveInt.default(5_000),

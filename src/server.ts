@@ -43,7 +43,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     files: await LocalFileStore.open(config.FILES_DIR),
     videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
   };
-  const sessions = createSessions(database.sessionPool, await sessionSecret(config.SESSION_SECRET, config.DATA_DIR));
+  const secret = await sessionSecret(config.SESSION_SECRET, config.DATA_DIR);
+  const sessions = createSessions(database.sessionPool, secret, config.SESSION_CACHE_MS);
   const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db) });
   const server = createServer(app);
   const hub = new Hub(deps, logger);

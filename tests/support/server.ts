@@ -10,11 +10,26 @@ export interface TestServer extends Running {
   kind: DatabaseKind;
   /** Where this server keeps uploads (a fresh temporary folder). */
   filesDir: string;
+  /** The Postgres database it runs on (unset on PGlite). */
+  databaseUrl: string | undefined;
 }
 
 /** A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database. */
 export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
   const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
+  return start(kind, postgres?.url, env, postgres?.drop);
+}
+
+/**
+ * A second instance on the same Postgres database as `first` (PGlite in memory cannot be shared);
+ * stopping it leaves the database to `first`. Give both the same SESSION_SECRET to share cookies.
+ */
+export async function startAnotherInstance(first: TestServer, env: Record<string, string> = {}): Promise<TestServer> {
+  if (!first.databaseUrl) throw new Error("another instance needs a Postgres database");
+  return start(first.kind, first.databaseUrl, env);
+}
+
+async function start(kind: DatabaseKind, databaseUrl: string | undefined, env: Record<string, string>, drop?: () => Promise<void>): Promise<TestServer> {
   const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
   const config = loadConfig({
     HOST: "127.0.0.1",
@@ -22,7 +37,7 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
     DATA_DIR: "memory://",
     FILES_DIR: filesDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    DATABASE_URL: postgres?.url,
+    DATABASE_URL: databaseUrl,
     RATE_LIMIT_AUTH_PER_15_MIN: "1000",
     RATE_LIMIT_MESSAGES_PER_MIN: "1000",
     ...env,
@@ -32,9 +47,10 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
     ...running,
     kind,
     filesDir,
+    databaseUrl,
     async stop() {
       await running.stop();
-      await postgres?.drop();
+      await drop?.();
       await rm(filesDir, { recursive: true, force: true });
     },
   };
