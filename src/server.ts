@@ -47,13 +47,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const sessions = createSessions(database.sessionPool, secret, config.SESSION_CACHE_MS);
   const app = createApp({ config, deps, logger, session: sessions.middleware, healthCheck: () => ping(database.db) });
   const server = createServer(app);
-  const hub = new Hub(deps, logger);
+  const hub = new Hub(deps, logger, { perSecond: config.WS_SIGNALS_PER_SECOND, burst: config.WS_SIGNAL_BURST });
   const sockets = attachWebSockets(server, {
     deps,
     hub,
     session: sessions.middleware,
     publicOrigin: config.PUBLIC_ORIGIN,
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
+    maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER,
     log: logger,
   });
 

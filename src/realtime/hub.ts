@@ -14,6 +14,7 @@ import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";
 import { presentRoom } from "../render/rooms.js";
 import { renderRoomListPush, renderUnreadPush } from "../render/unread.js";
+import { SignalLimiter, type SignalLimits } from "./limits.js";
 import { Supersede } from "./supersede.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
 
@@ -63,10 +64,12 @@ export class Hub {
   readonly #unsubscribe: () => void;
   readonly #supersede = new Supersede();
   readonly #corked = new Set<Duplex>();
+  readonly #signals: SignalLimiter<Client>;
 
-  constructor(deps: Deps, log: Logger) {
+  constructor(deps: Deps, log: Logger, signalLimits: SignalLimits) {
     this.#deps = deps;
     this.#log = log;
+    this.#signals = new SignalLimiter(signalLimits);
     this.#unsubscribe = deps.events.subscribe((event) => {
       this.#handle(event).catch((err: unknown) => this.#log.error({ err, event }, "realtime delivery failed"));
     });
@@ -82,7 +85,13 @@ export class Hub {
     client.ws.on("error", (err) => this.#log.warn({ err, userId: client.userId }, "websocket protocol error"));
     client.ws.on("message", (data) => this.#onSignal(client, String(data)));
     client.ws.on("pong", () => (client.alive = true));
+    this.#signals.opened(client);
     this.#deps.presence.connected(client.userId);
+  }
+
+  /** How many sockets `userId` has open here (the upgrade refuses more than a cap). */
+  socketsOf(userId: number): number {
+    return this.#byUser.get(userId)?.size ?? 0;
   }
 
   get size(): number {
@@ -123,6 +132,7 @@ export class Hub {
   }
 
   #remove(client: Client): void {
+    this.#signals.closed(client);
     removeFrom(this.#byUser, client.userId, client);
     this.#peopleWatchers.delete(client);
     if (client.roomId !== null) {
@@ -132,8 +142,14 @@ export class Hub {
     this.#deps.presence.disconnected(client.userId);
   }
 
-  /** Small signals from a page; anything malformed is ignored (they are fine to lose). */
+  /** Small signals from a page; anything malformed is ignored (they are fine to lose), and so is a flood. */
   #onSignal(client: Client, raw: string): void {
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    const admission = this.#signals.admit(client);
+    if (admission === "flood") {
+      this.#log.warn({ userId: client.userId }, "websocket closed for flooding signals");
+      return client.ws.close(1008, "Too many signals");
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -143,10 +159,15 @@ export class Hub {
     const signal = signalSchema.safeParse(parsed);
     if (!signal.success || client.roomId === null) return;
     // The socket was authorized for this room at upgrade and is closed when its user leaves.
-    if (signal.data.signal === "typing") return this.#deps.typing.signal(client.roomId, client.userId);
-    markRead(this.#deps, client.userId, client.roomId, signal.data.messageId).catch((err: unknown) =>
-      this.#log.error({ err }, "read signal failed"),
-    );
+    const { roomId } = client;
+    if (signal.data.signal === "typing") {
+      if (admission === "admit") this.#deps.typing.signal(roomId, client.userId);
+      return;
+    }
+    const read = (messageId: number) =>
+      markRead(this.#deps, client.userId, roomId, messageId).catch((err: unknown) => this.#log.error({ err }, "read signal failed"));
+    if (admission === "admit") read(signal.data.messageId);
+    else this.#signals.deferRead(client, signal.data.messageId, read);
   }
 
   /**

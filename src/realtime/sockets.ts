@@ -15,6 +15,7 @@ const reasons: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  429: "Too Many Requests",
   500: "Internal Server Error",
 };
 
@@ -41,6 +42,7 @@ export interface SocketOptions {
   session: RequestHandler;
   publicOrigin: string | undefined;
   pingIntervalMs: number;
+  maxSocketsPerUser: number;
   log: Logger;
 }
 
@@ -78,6 +80,8 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     if (roomId !== null) await authorize(opts.deps, userId, roomId, "read");
     const watchesPeople = url.searchParams.has("people");
     const sessionId = (req as IncomingMessage & { sessionID: string }).sessionID;
+    // Checked just before the upgrade, which adds the socket in the same turn.
+    if (opts.hub.socketsOf(userId) >= opts.maxSocketsPerUser) return refuse(socket, 429);
     wss.handleUpgrade(req, socket, head, (ws) =>
       opts.hub.add({ ws, transport: socket, userId, sessionId, roomId, watchesPeople, alive: true }),
     );
