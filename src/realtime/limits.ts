@@ -11,12 +11,13 @@ export interface SignalLimits {
 const PERSON_SHARE = 2;
 
 /**
- * A token bucket that also counts debt: a signal refused when the bucket is empty still costs a
- * token, down to a whole burst owed, so a sender that keeps going is told apart from one that
- * only went over for a moment.
+ * A token bucket that also counts what it refused: refusals fill an overdraft that drains at the
+ * same rate, so a sender that went over for a moment is told apart from one that keeps going,
+ * without delaying the tokens it gets back.
  */
 export class TokenBucket {
   #tokens: number;
+  #overdraft = 0;
   #at: number;
 
   constructor(
@@ -29,21 +30,26 @@ export class TokenBucket {
 
   #refill(): void {
     const now = Date.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) * this.perSecond) / 1000);
+    const gained = ((now - this.#at) * this.perSecond) / 1000;
+    this.#tokens = Math.min(this.burst, this.#tokens + gained);
+    this.#overdraft = Math.max(0, this.#overdraft - gained);
     this.#at = now;
   }
 
   /** Spends a token; `false` when there was none. */
   take(): boolean {
     this.#refill();
-    const granted = this.#tokens >= 1;
-    this.#tokens = Math.max(-this.burst, this.#tokens - 1);
-    return granted;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return true;
+    }
+    this.#overdraft += 1;
+    return false;
   }
 
-  /** A whole burst is owed: the sender kept on after the bucket was empty. */
+  /** A whole burst more was refused than the rate forgives: the sender keeps on regardless. */
   get exhausted(): boolean {
-    return this.#tokens <= -this.burst;
+    return this.#overdraft >= this.burst;
   }
 
   /** Milliseconds until `take()` would be granted. */
