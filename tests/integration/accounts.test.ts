@@ -137,8 +137,7 @@ for (const kind of databaseKinds()) {
       await Promise.all([roomPage.opened, otherPage.opened, elsewhere.opened]);
 
       await here.post("/logout");
-      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 3000));
-      assert.deepEqual(await Promise.all([Promise.race([roomPage.closed, timeout]), Promise.race([otherPage.closed, timeout])]), [1008, 1008]);
+      assert.deepEqual(await Promise.all([roomPage.closedWithin(3000), otherPage.closedWithin(3000)]), [1008, 1008]);
 
       await there.openRoom(roomId);
       await there.post(`/rooms/${roomId}/messages`, { body: "still here" });
@@ -147,6 +146,17 @@ for (const kind of databaseKinds()) {
       assert.equal(elsewhere.ws.readyState, elsewhere.ws.OPEN);
       assert.ok(!roomPage.received.some((push) => push.includes("still here")));
       elsewhere.close();
+    });
+
+    test("logging in again over a session ends the old one's sockets too", async () => {
+      const v = new Visitor(server.url);
+      await v.signUp("hilda");
+      await v.get("/rooms");
+      const before = v.socket();
+      await before.opened;
+      const again = await v.post("/login", { username: "hilda", password: "correct horse battery" });
+      assert.equal(again.status, 303);
+      assert.equal(await before.closedWithin(3000), 1008);
     });
 
     test("pages need a session; the login page returns to where the person was going", async () => {

@@ -154,6 +154,13 @@ export class LiveSocket {
     return seen();
   }
 
+  /** The close code, or "still open" when the socket has not closed within `ms`. */
+  closedWithin(ms: number): Promise<number | "still open"> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"still open">((resolve) => (timer = setTimeout(() => resolve("still open"), ms)));
+    return Promise.race([this.closed, timeout]).finally(() => clearTimeout(timer));
+  }
+
   close(): void {
     this.ws.close();
   }
