@@ -183,6 +183,8 @@ const inspectorPort = await freePort();
 const startedAt = Date.now();
 const parley = await startParleyForLoad({
   WS_PING_INTERVAL_MS: String(pingSeconds * 1000),
+  // Hundreds of sockets per person here, where a real person holds a few.
+  WS_MAX_SOCKETS_PER_USER: String(asked),
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --inspect=127.0.0.1:${inspectorPort}`,
 });
 const server: Server = { pid: parley.pid, inspectorPort };

@@ -530,3 +530,10 @@ document.addEventListener("DOMContentLoaded", () => {
   target.scrollIntoView({ block: "center" });
   target.focus({ preventScroll: true });
 });
+
+// Signals over the socket carry their own fields only. htmx-ext-ws would add the request headers
+// as HEADERS, among them HX-Current-URL (the page's whole address): a long link made a read
+// signal bigger than the server accepts.
+document.addEventListener("htmx:wsConfigSend", (event) => {
+  event.detail.headers = null;
+});

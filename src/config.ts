@@ -28,7 +28,17 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RATE_LIMIT_AUTH_PER_15_MIN: positiveInt.default(20),
   RATE_LIMIT_MESSAGES_PER_MIN: positiveInt.default(120),
+  // How long a session is served from memory before it is read again: a log-out on another
+  // instance takes effect here within this time.
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   WS_PING_INTERVAL_MS: positiveInt.default(30_000),
+  // Signals (typing, read) per socket per second after a burst; a person's sockets share twice as
+  // much. A page sends one typing signal per 2 s and a read signal per newly seen message.
+  WS_SIGNALS_PER_SECOND: positiveInt.default(5),
+  WS_SIGNAL_BURST: positiveInt.default(20),
+  // Every open page holds one socket: 50 is more tabs than a person keeps open on all their
+  // devices, and bounds what one account can hold of the server (about 4 KB each).
+  WS_MAX_SOCKETS_PER_USER: positiveInt.default(50),
   PRESENCE_GRACE_MS: positiveInt.default(10_000),
   TYPING_EXPIRY_MS: positiveInt.default(5_000),
   // Uploaded files; by default in DATA_DIR/uploads (required when DATA_DIR is memory://).

@@ -44,7 +44,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
   };
   const secret = await sessionSecret(config.SESSION_SECRET, config.DATA_DIR);
-  const sessions = createSessions(database.sessionPool, secret);
+  const sessions = createSessions(database.sessionPool, secret, config.SESSION_CACHE_MS);
   const app = createApp({
     config,
     deps,
@@ -54,7 +54,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     healthCheck: () => ping(database.db, config.HEALTH_CHECK_TIMEOUT_MS),
   });
   const server = createServer(app);
-  const hub = new Hub(deps, logger);
+  const hub = new Hub(deps, logger, { perSecond: config.WS_SIGNALS_PER_SECOND, burst: config.WS_SIGNAL_BURST });
   const sockets = attachWebSockets(server, {
     deps,
     hub,
@@ -62,6 +62,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     publicOrigin: config.PUBLIC_ORIGIN,
     trustProxy: app.get("trust proxy fn"),
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
+    maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER,
     log: logger,
   });
 

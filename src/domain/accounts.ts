@@ -124,6 +124,14 @@ export async function signUp({ db }: Deps, input: unknown, admission: Admission)
 }
 
 /**
+ * A signed-in session has ended (log-out, or a new log-in in its place). It is told on the bus, so
+ * that the sockets opened with it close on whichever instance holds them.
+ */
+export function sessionEnded({ events }: Deps, userId: number, sessionId: string): void {
+  events.publish({ kind: "session.ended", userId, sessionId });
+}
+
+/**
  * Returns the user for a correct username and password, otherwise null (never saying which was
  * wrong). Throws TooManyAttemptsError while the username's wait after failed attempts lasts.
  */

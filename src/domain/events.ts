@@ -10,7 +10,9 @@ export type DomainEvent =
   | { kind: "presence.changed"; userId: number }
   | { kind: "typing.changed"; roomId: number }
   /** `hadUnread`: whether the reader had unread messages in the room before the pointer moved. */
-  | { kind: "read.moved"; roomId: number; userId: number; hadUnread: boolean };
+  | { kind: "read.moved"; roomId: number; userId: number; hadUnread: boolean }
+  /** A signed-in session was destroyed (log-out, or a new log-in in its place): its sockets close. */
+  | { kind: "session.ended"; userId: number; sessionId: string };
 
 export interface EventBus {
   publish(event: DomainEvent): void;

@@ -15,6 +15,7 @@ import { renderReceiptMove } from "../render/receipts.js";
 import { presentRoom } from "../render/rooms.js";
 import { renderRoomListPush, renderUnreadPush } from "../render/unread.js";
 import { renderPageState } from "./resync.js";
+import { SignalLimiter, type SignalLimits } from "./limits.js";
 import { Supersede } from "./supersede.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
 
@@ -29,6 +30,8 @@ export interface Client {
   /** The connection under `ws`, corked while a turn of the event loop writes to it. */
   transport: Duplex;
   userId: number;
+  /** The session the socket was opened with, so that ending it ends the socket. */
+  sessionId: string;
   roomId: number | null;
   /** The People page, which shows everyone's presence. */
   watchesPeople: boolean;
@@ -74,10 +77,12 @@ export class Hub {
   readonly #roomDeliveries = new Map<number, Promise<void>>();
   /** Per room lately active: the newest message delivered and the ids delivered (#deliverNewMessages). */
   readonly #delivered = new Map<number, { newest: number; ids: Set<number>; at: number }>();
+  readonly #signals: SignalLimiter<Client>;
 
-  constructor(deps: Deps, log: Logger) {
+  constructor(deps: Deps, log: Logger, signalLimits: SignalLimits) {
     this.#deps = deps;
     this.#log = log;
+    this.#signals = new SignalLimiter(signalLimits);
     this.#unsubscribe = deps.events.subscribe((event) => {
       this.#handle(event).catch((err: unknown) => this.#log.error({ err, event }, "realtime delivery failed"));
     });
@@ -88,8 +93,12 @@ export class Hub {
     if (client.roomId !== null) addTo(this.#byRoom, client.roomId, client);
     if (client.watchesPeople) this.#peopleWatchers.add(client);
     client.ws.on("close", () => this.#remove(client));
+    // A protocol error (an oversized or malformed frame) would otherwise be an unhandled 'error'
+    // event, which ends the process. ws has already sent the close code and closes this socket.
+    client.ws.on("error", (err) => this.#log.warn({ err, userId: client.userId }, "websocket protocol error"));
     client.ws.on("message", (data) => this.#onSignal(client, String(data)));
     client.ws.on("pong", () => (client.alive = true));
+    this.#signals.opened(client);
     this.#deps.presence.connected(client.userId);
     this.#bringUpToDate(client);
   }
@@ -110,6 +119,11 @@ export class Hub {
       this.#log.error({ err }, "bringing a page up to date failed");
       release("");
     });
+  }
+
+  /** How many sockets `userId` has open here (the upgrade refuses more than a cap). */
+  socketsOf(userId: number): number {
+    return this.#byUser.get(userId)?.size ?? 0;
   }
 
   get size(): number {
@@ -153,6 +167,7 @@ export class Hub {
   }
 
   #remove(client: Client): void {
+    this.#signals.closed(client);
     removeFrom(this.#byUser, client.userId, client);
     this.#peopleWatchers.delete(client);
     if (client.roomId !== null) {
@@ -162,8 +177,14 @@ export class Hub {
     this.#deps.presence.disconnected(client.userId);
   }
 
-  /** Small signals from a page; anything malformed is ignored (they are fine to lose). */
+  /** Small signals from a page; anything malformed is ignored (they are fine to lose), and so is a flood. */
   #onSignal(client: Client, raw: string): void {
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    const admission = this.#signals.admit(client);
+    if (admission === "flood") {
+      this.#log.warn({ userId: client.userId }, "websocket closed for flooding signals");
+      return client.ws.close(1008, "Too many signals");
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -173,10 +194,15 @@ export class Hub {
     const signal = signalSchema.safeParse(parsed);
     if (!signal.success || client.roomId === null) return;
     // The socket was authorized for this room at upgrade and is closed when its user leaves.
-    if (signal.data.signal === "typing") return this.#deps.typing.signal(client.roomId, client.userId);
-    markRead(this.#deps, client.userId, client.roomId, signal.data.messageId).catch((err: unknown) =>
-      this.#log.error({ err }, "read signal failed"),
-    );
+    const { roomId } = client;
+    if (signal.data.signal === "typing") {
+      if (admission === "admit") this.#deps.typing.signal(roomId, client.userId);
+      return;
+    }
+    const read = (messageId: number) =>
+      markRead(this.#deps, client.userId, roomId, messageId).catch((err: unknown) => this.#log.error({ err }, "read signal failed"));
+    if (admission === "admit") read(signal.data.messageId);
+    else this.#signals.deferRead(client, signal.data.messageId, read);
   }
 
   /**
@@ -219,6 +245,11 @@ export class Hub {
       case "membership.ended":
         for (const client of this.#byRoom.get(event.roomId) ?? []) {
           if (client.userId === event.userId) client.ws.close(1000, "Left the room");
+        }
+        return;
+      case "session.ended":
+        for (const client of this.#byUser.get(event.userId) ?? []) {
+          if (client.sessionId === event.sessionId) client.ws.close(1008, "Logged out");
         }
         return;
       case "presence.changed":

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type ServerOptions } from "ws";
 import { isDatabaseUnavailable } from "../db/pool.js";
 import type { Deps } from "../domain/deps.js";
 import { NotFoundError } from "../domain/errors.js";
@@ -16,6 +16,7 @@ const reasons: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
@@ -37,6 +38,13 @@ function sinceParam(value: string | null): number | null {
   return id > 0 ? id : null;
 }
 
+/**
+ * How long a socket we close (on shutdown, log-out, leaving a room, flooding) may take to answer
+ * the close before it is cut off. ws waits 30 s by default, so one peer on a dead link held
+ * every shutdown up past its 10 s deadline.
+ */
+const CLOSE_GRACE_MS = 1500;
+
 export interface SocketOptions {
   deps: Deps;
   hub: Hub;
@@ -44,6 +52,7 @@ export interface SocketOptions {
   publicOrigin: string | undefined;
   trustProxy: TrustProxy;
   pingIntervalMs: number;
+  maxSocketsPerUser: number;
   log: Logger;
 }
 
@@ -54,7 +63,11 @@ export interface SocketOptions {
  * What pages send (small signals such as "typing") goes to the hub.
  */
 export function attachWebSockets(server: Server, opts: SocketOptions): { close(): void } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+  // Pages send only small signals (some 50 bytes, one frame each): anything bigger or in pieces is
+  // refused with a close code, on that socket alone (the hub handles its 'error').
+  // ws (^8.23) takes closeTimeout; @types/ws 8.18.2, the newest, does not declare it yet.
+  const options: ServerOptions & { closeTimeout: number } = { noServer: true, maxPayload: 4 * 1024, maxFragments: 16, closeTimeout: CLOSE_GRACE_MS };
+  const wss = new WebSocketServer(options);
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
@@ -76,10 +89,13 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     const roomId = room === null ? null : idParam(room);
     if (roomId !== null) await authorize(opts.deps, userId, roomId, "read");
     const watchesPeople = url.searchParams.has("people");
+    const sessionId = (req as IncomingMessage & { sessionID: string }).sessionID;
     // A room page at its newest end says which message it shows last: what came after it is sent.
     const after = roomId === null ? null : sinceParam(url.searchParams.get("after"));
+    // Checked just before the upgrade, which adds the socket in the same turn.
+    if (opts.hub.socketsOf(userId) >= opts.maxSocketsPerUser) return refuse(socket, 429);
     wss.handleUpgrade(req, socket, head, (ws) =>
-      opts.hub.add({ ws, transport: socket, userId, roomId, watchesPeople, after, alive: true, held: null }),
+      opts.hub.add({ ws, transport: socket, userId, sessionId, roomId, watchesPeople, after, alive: true, held: null }),
     );
   }
 

@@ -1,14 +1,22 @@
 import { Router, type Request, type RequestHandler, type Response } from "express";
-import { logIn, signUp, type User } from "../domain/accounts.js";
+import { logIn, sessionEnded, signUp, type User } from "../domain/accounts.js";
 import { InvalidInputError, NotFoundError, TooManyAttemptsError } from "../domain/errors.js";
 import { InvitationNeededError, isJoinCode, signUpIsOpen } from "../domain/invitations.js";
 import { SESSION_COOKIE } from "./session.js";
 import { safeNext } from "./auth.js";
 import { currentUser, type Web } from "./context.js";
 
+/** Destroys the session, or swaps it for a new one; a signed-in session's sockets are closed. */
+async function endSession(web: Web, req: Request, how: "destroy" | "regenerate"): Promise<void> {
+  const { userId } = req.session;
+  const sessionId = req.sessionID;
+  await new Promise<void>((resolve, reject) => req.session[how]((err) => (err ? reject(err) : resolve())));
+  if (userId !== undefined) sessionEnded(web.deps, userId, sessionId);
+}
+
 /** A new session id at every login, so that a planted id is worth nothing. */
-async function startSession(req: Request, user: User): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+async function startSession(web: Web, req: Request, user: User): Promise<void> {
+  await endSession(web, req, "regenerate");
   req.session.userId = user.id;
 }
 
@@ -43,7 +51,7 @@ export function accountsRouter(web: Web, limits: { signUp: RequestHandler; logIn
   async function signUpFrom(req: Request, res: Response, action: string, code?: string): Promise<void> {
     try {
       const user = await signUp(web.deps, req.body, { registration, code });
-      await startSession(req, user);
+      await startSession(web, req, user);
       res.redirect(303, "/");
     } catch (err) {
       if (err instanceof InvitationNeededError) return invitation(req, res, "needed", 403);
@@ -85,7 +93,7 @@ export function accountsRouter(web: Web, limits: { signUp: RequestHandler; logIn
     try {
       const user = await logIn(web.deps, req.body);
       if (!user) return await refuse(401, "Username or password is incorrect.");
-      await startSession(req, user);
+      await startSession(web, req, user);
       res.redirect(303, next);
     } catch (err) {
       if (err instanceof InvalidInputError) return await refuse(err.status, undefined, err.errors);
@@ -96,7 +104,7 @@ export function accountsRouter(web: Web, limits: { signUp: RequestHandler; logIn
   });
 
   router.post("/logout", async (req, res) => {
-    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    await endSession(web, req, "destroy");
     res.clearCookie(SESSION_COOKIE).redirect(303, "/login");
   });
 

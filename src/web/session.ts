@@ -16,15 +16,22 @@ type Callback<T = void> = (err?: unknown, value?: T) => void;
 const KEPT_SESSIONS = 10_000;
 
 /**
- * connect-pg-simple, with the sessions this process has read or written kept in memory: every
- * request and every socket upgrade reads its session, and only this process writes them (Parley
- * is one process; its live updates assume so too). Each read gets its own copy, because
- * express-session changes the object it is given.
+ * connect-pg-simple, with the sessions this process has read or written kept in memory for a few
+ * seconds (`keepMs`): every request and every socket upgrade reads its session, and a burst of them
+ * costs one query. Only for seconds, because another process on the same database may destroy a
+ * session (log-out there) and nothing tells this one: a kept copy must not keep it alive. Each read
+ * gets its own copy, because express-session changes the object it is given.
  */
 class KeepingPgStore extends PgStore {
   readonly #kept = new Map<string, { json: string; expires: number }>();
   /** Moves on with every write, so that a read that started before one does not keep what it read. */
   #writes = 0;
+  readonly #keepMs: number;
+
+  constructor(options: ConstructorParameters<typeof PgStore>[0], keepMs: number) {
+    super(options);
+    this.#keepMs = keepMs;
+  }
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
     const kept = this.#kept.get(sid);
@@ -52,9 +59,12 @@ class KeepingPgStore extends PgStore {
   }
 
   #keep(sid: string, sess: session.SessionData): void {
+    if (this.#keepMs === 0) return;
     if (this.#kept.size >= KEPT_SESSIONS) this.#kept.delete(this.#kept.keys().next().value!);
-    const expires = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : Infinity;
-    this.#kept.set(sid, { json: JSON.stringify(sess), expires });
+    const cookieExpires = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : Infinity;
+    // Deleted and set again, so that the map stays in order of keeping and the oldest goes first.
+    this.#kept.delete(sid);
+    this.#kept.set(sid, { json: JSON.stringify(sess), expires: Math.min(cookieExpires, Date.now() + this.#keepMs) });
   }
 }
 
@@ -68,10 +78,11 @@ export interface Sessions {
   close(): Promise<void>;
 }
 
-export function createSessions(pool: QueryPool, secret: string): Sessions {
+/** `keepMs`: how long a session read or written here is served from memory (0: never). */
+export function createSessions(pool: QueryPool, secret: string, keepMs: number): Sessions {
   // A session lasts 30 days from log-in. Not touching it on every request saves a database
   // write per request (each message post included).
-  const store = new KeepingPgStore({ pool: pool as never, tableName: "session", createTableIfMissing: false, disableTouch: true });
+  const store = new KeepingPgStore({ pool: pool as never, tableName: "session", createTableIfMissing: false, disableTouch: true }, keepMs);
   return {
     middleware: session({
       name: SESSION_COOKIE,

@@ -149,6 +149,38 @@ for (const kind of databaseKinds()) {
       live.close();
     });
 
+    test("log out closes that session's open sockets (1008), and another session of the same person stays", async () => {
+      const here = new Visitor(server.url);
+      await here.signUp("gina");
+      const roomId = await here.createRoom("Goodbye");
+      const there = new Visitor(server.url);
+      await there.logIn("gina");
+      const [roomPage, otherPage, elsewhere] = [here.socket(roomId), here.socket(), there.socket(roomId)];
+      await Promise.all([roomPage.opened, otherPage.opened, elsewhere.opened]);
+
+      await here.post("/logout");
+      assert.deepEqual(await Promise.all([roomPage.closedWithin(3000), otherPage.closedWithin(3000)]), [1008, 1008]);
+
+      await there.openRoom(roomId);
+      await there.post(`/rooms/${roomId}/messages`, { body: "still here" });
+      const [pushed] = await elsewhere.waitFor(1, 2000, (push) => push.includes("still here"));
+      assert.ok(pushed);
+      assert.equal(elsewhere.ws.readyState, elsewhere.ws.OPEN);
+      assert.ok(!roomPage.received.some((push) => push.includes("still here")));
+      elsewhere.close();
+    });
+
+    test("logging in again over a session ends the old one's sockets too", async () => {
+      const v = new Visitor(server.url);
+      await v.signUp("hilda");
+      await v.get("/rooms");
+      const before = v.socket();
+      await before.opened;
+      const again = await v.post("/login", { username: "hilda", password: "correct horse battery" });
+      assert.equal(again.status, 303);
+      assert.equal(await before.closedWithin(3000), 1008);
+    });
+
     test("pages need a session; the login page returns to where the person was going", async () => {
       await new Visitor(server.url).signUp("gina");
       const v = new Visitor(server.url);

@@ -204,6 +204,8 @@ export class LiveSocket {
   readonly opened: Promise<void>;
   /** Resolves with the HTTP status when the server refuses the upgrade. */
   readonly refused: Promise<number>;
+  /** Resolves with the close code once the socket has closed. */
+  readonly closed: Promise<number>;
   #waiters: Array<() => void> = [];
 
   constructor(url: string, headers: Record<string, string>) {
@@ -214,6 +216,7 @@ export class LiveSocket {
       this.ws.once("close", (code) => reject(new Error(`closed with ${code} before the first frame`)));
     });
     this.refused = new Promise((resolve) => this.ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0)));
+    this.closed = new Promise((resolve) => this.ws.once("close", (code) => resolve(code)));
     this.opened.catch(() => {});
     this.ws.on("message", (data) => {
       if (this.state === undefined) this.state = data.toString();
@@ -238,6 +241,13 @@ export class LiveSocket {
       });
     }
     return seen();
+  }
+
+  /** The close code, or "still open" when the socket has not closed within `ms`. */
+  closedWithin(ms: number): Promise<number | "still open"> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"still open">((resolve) => (timer = setTimeout(() => resolve("still open"), ms)));
+    return Promise.race([this.closed, timeout]).finally(() => clearTimeout(timer));
   }
 
   close(): void {

@@ -11,19 +11,39 @@ export interface TestServer extends Running {
   kind: DatabaseKind;
   /** Where this server keeps uploads (a fresh temporary folder). */
   filesDir: string;
+  /** The Postgres database it runs on (unset on PGlite). */
+  databaseUrl: string | undefined;
+}
+
+export interface TestServerOptions {
+  /** Where its log lines go (at `LOG_LEVEL`, which the test then sets). */
+  logTo?: DestinationStream;
+  /** The URL it reaches the database at, given the real one (a proxy's, say). */
+  route?: (url: string) => string;
+}
+
+/** A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database. */
+export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
+  return start(kind, postgres?.url, env, options, postgres?.drop);
 }
 
 /**
- * A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database.
- * `logTo`: where its log lines go (at `LOG_LEVEL`, which the test then sets); `route`: the URL it
- * reaches the database at, given the real one (a proxy's, say).
+ * A second instance on the same Postgres database as `first` (PGlite in memory cannot be shared);
+ * stopping it leaves the database to `first`. Give both the same SESSION_SECRET to share cookies.
  */
-export async function startTestServer(
+export async function startAnotherInstance(first: TestServer, env: Record<string, string> = {}): Promise<TestServer> {
+  if (!first.databaseUrl) throw new Error("another instance needs a Postgres database");
+  return start(first.kind, first.databaseUrl, env, {});
+}
+
+async function start(
   kind: DatabaseKind,
-  env: Record<string, string> = {},
-  { logTo, route = (url) => url }: { logTo?: DestinationStream; route?: (url: string) => string } = {},
+  databaseUrl: string | undefined,
+  env: Record<string, string>,
+  { logTo, route = (url) => url }: TestServerOptions,
+  drop?: () => Promise<void>,
 ): Promise<TestServer> {
-  const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
   const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
   const config = loadConfig({
     HOST: "127.0.0.1",
@@ -31,13 +51,13 @@ export async function startTestServer(
     DATA_DIR: "memory://",
     FILES_DIR: filesDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    DATABASE_URL: postgres && route(postgres.url),
+    DATABASE_URL: databaseUrl && route(databaseUrl),
     RATE_LIMIT_AUTH_PER_15_MIN: "1000",
     RATE_LIMIT_MESSAGES_PER_MIN: "1000",
     ...env,
   });
   const cleanUp = async () => {
-    await postgres?.drop();
+    await drop?.();
     await rm(filesDir, { recursive: true, force: true });
   };
   const running = await startServer(config, createLogger(config, logTo)).catch(async (err: unknown) => {
@@ -48,6 +68,7 @@ export async function startTestServer(
     ...running,
     kind,
     filesDir,
+    databaseUrl,
     async stop() {
       await running.stop();
       await cleanUp();
