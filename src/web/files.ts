@@ -8,10 +8,11 @@ import { userOf, type Web } from "./context.js";
 const variants = new Set<FileVariant>(["thumb", "poster"]);
 
 /**
- * Uploaded files, only to members of their room (404 to anyone else, every time). Like every
- * response that depends on the session they are not stored by any cache ("private, no-store",
- * from `privateResponses`), so none outlives a logout; their hash is the ETag, and `send`
- * (through res.sendFile) answers Range requests with 206 and conditional ones with 304.
+ * Uploaded files, only to members of their room (404 to anyone else, every time). The browser may
+ * keep one but must ask again before each use ("private, no-cache"): the hash is the ETag, so an
+ * unchanged file costs a 304, and only after the reader's access was checked again, so none
+ * outlives a logout or leaving the room; shared caches keep nothing. `send` (through
+ * res.sendFile) answers Range requests with 206.
  */
 export function filesRouter(web: Web): Router {
   const router = Router();
@@ -25,6 +26,7 @@ export function filesRouter(web: Web): Router {
       "Content-Type": file.contentType,
       "X-Content-Type-Options": "nosniff",
       "Content-Disposition": contentDisposition(file.fileName, { type: download ? "attachment" : "inline" }),
+      "Cache-Control": "private, no-cache",
       ETag: `"${file.hash}"`,
       // Served files are never documents: nothing in them may run or frame anything.
       "Content-Security-Policy": "default-src 'none'; sandbox",

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { and, eq } from "drizzle-orm";
 import { attachments, memberships, messages, rooms, users } from "../../src/db/schema.js";
-import { people, Visitor } from "../support/client.js";
+import { joinLinkOf, people, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { makeImage } from "../support/media.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -145,11 +145,12 @@ for (const kind of databaseKinds()) {
       test("at sign-up, in the display name or the username: refused by that field, no account", async () => {
         const was = await everything();
         const carol = new Visitor(server.url);
-        await carol.get("/signup");
-        const display = await carol.post("/signup", { username: "carol", displayName: `Carol${NUL}`, password: "correct horse battery" });
+        const join = joinLinkOf(server.url)!;
+        await carol.get(join);
+        const display = await carol.post(join, { username: "carol", displayName: `Carol${NUL}`, password: "correct horse battery" });
         assert.equal(display.status, 422);
         assert.match(display.html, new RegExp(`<p id="displayName-error" class="field-error">${nulInField.source}</p>`));
-        const username = await carol.post("/signup", { username: `carol${NUL}`, displayName: "Carol", password: "correct horse battery" });
+        const username = await carol.post(join, { username: `carol${NUL}`, displayName: "Carol", password: "correct horse battery" });
         assert.equal(username.status, 422);
         assert.match(username.html, /<p id="username-error" class="field-error">/);
         assert.deepEqual(await everything(), was);
@@ -207,7 +208,9 @@ for (const kind of databaseKinds()) {
       // Every state-changing route there is, each with a body it would act on were it a form.
       const routes = () => [
         "/signup",
+        joinLinkOf(server.url)!,
         "/login",
+        "/admin/join-code",
         "/rooms",
         `/rooms/${roomId}/join`,
         `/rooms/${roomId}/read`,
