@@ -118,7 +118,13 @@ export const attachments = pgTable(
     posterHash: text("poster_hash"),
     durationMs: integer("duration_ms"),
   },
-  (t) => [uniqueIndex("attachments_message_position_key").on(t.messageId, t.position)],
+  (t) => [
+    uniqueIndex("attachments_message_position_key").on(t.messageId, t.position),
+    // The sweep of stored files asks, for each, whether any row still names it.
+    index("attachments_hash_idx").on(t.hash),
+    index("attachments_thumb_hash_idx").on(t.thumbHash),
+    index("attachments_poster_hash_idx").on(t.posterHash),
+  ],
 );
 
 /** connect-pg-simple's table, owned by our migrations rather than created at run time. */

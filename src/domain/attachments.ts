@@ -2,6 +2,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { prepared } from "../db/prepared.js";
 import { attachments, messages } from "../db/schema.js";
+import type { Stored } from "../files/store.js";
 import type { Detected } from "../media/detect.js";
 import { processImage, UnreadableImageError } from "../media/images.js";
 import type { Deps } from "./deps.js";
@@ -43,10 +44,10 @@ export async function prepareAttachments(
   deps: Deps,
   uploads: Upload[],
   alts: Array<string | undefined>,
-): Promise<{ rows: NewAttachment[]; created: string[] }> {
-  const created: string[] = [];
+): Promise<{ rows: NewAttachment[]; created: Stored[] }> {
+  const created: Stored[] = [];
   const rows: NewAttachment[] = [];
-  const keep = (stored: { hash: string; created: boolean }) => (stored.created && created.push(stored.hash), stored.hash);
+  const keep = (stored: Stored) => (stored.created && created.push(stored), stored.hash);
   try {
     for (const [position, upload] of uploads.entries()) {
       const base = { position, fileName: upload.fileName, alt: alts[position]?.trim() || null };
@@ -94,9 +95,13 @@ export async function prepareAttachments(
   }
 }
 
-/** Removes files this request stored, when what was to reference them was not written. */
-export async function discard(deps: Deps, hashes: string[]): Promise<void> {
-  await Promise.all(hashes.map((hash) => deps.files.remove(hash)));
+/**
+ * Removes files this request stored, when what was to reference them was not written; a file that
+ * another post has stored again meanwhile stays (see FileStore), and anything a crash leaves
+ * behind is swept later (orphans.ts).
+ */
+export async function discard(deps: Deps, stored: Stored[]): Promise<void> {
+  await Promise.all(stored.map((file) => deps.files.remove(file)));
 }
 
 const attachmentColumns = {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { get, request } from "node:http";
+import fs from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -158,6 +159,30 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(await stored(), before);
       assert.equal(await countRows(), rowsBefore);
       assert.equal((await alice.openRoom(roomId)).status, 200, "the server carries on");
+    });
+
+    test("an empty file is refused with 415 and leaves nothing in tmp/, even when the disk is slow to open it", async (t) => {
+      await alice.openRoom(roomId);
+      // The refusal comes before the temporary file is even open; a slow open (a busy disk) used
+      // to finish after the removal, leaving an empty file behind. Opens in tmp/ are made slow here.
+      const tmp = path.join(server.filesDir, "tmp");
+      const opened: Promise<void>[] = [];
+      const open = fs.open;
+      t.mock.method(fs, "open", (file: fs.PathLike, ...rest: unknown[]) => {
+        const done = rest.pop() as (...args: unknown[]) => void;
+        if (!String(file).startsWith(tmp)) return open(file, ...(rest as []), done);
+        opened.push(
+          new Promise<void>((resolve) =>
+            setTimeout(() => open(file, ...(rest as []), (...result: unknown[]) => (done(...result), resolve())), 50),
+          ),
+        );
+      });
+      const answers = await Promise.all(Array.from({ length: 5 }, () => upload(alice, roomId, [{ name: "empty.mp4", bytes: new Uint8Array(0) }])));
+      assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([415]));
+      assert.match(answers[0]!.html, /“empty.mp4” is not a supported image or video/);
+      await Promise.all(opened);
+      assert.ok(opened.length >= 5, "the uploads opened their temporary files through the slowed open");
+      assert.deepEqual(await pending(), []);
     });
 
     test("a HEIC photo this server's image library cannot decode is refused as unsupported (415), by name", async () => {
