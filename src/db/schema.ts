@@ -10,6 +10,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
   varchar,
 } from "drizzle-orm/pg-core";
 
@@ -84,11 +85,13 @@ export const messages = pgTable(
     roomId: roomRef(),
     authorId: userRef("author_id"),
     body: text("body").notNull(),
+    /** Named by the composer that sent it, so that sending it again stores nothing new (null: no composer). */
+    clientId: uuid("client_id"),
     createdAt: createdAt(),
   },
   // Plain ascending: scanned backwards it gives "ORDER BY id DESC" (nulls first, the default) for one
   // room. Declared "id DESC" drizzle writes "DESC NULLS LAST", which that order cannot use.
-  (t) => [index("messages_room_id_idx").on(t.roomId, t.id)],
+  (t) => [index("messages_room_id_idx").on(t.roomId, t.id), uniqueIndex("messages_author_client_id_key").on(t.authorId, t.clientId)],
 );
 
 /**

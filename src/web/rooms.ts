@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
 import { historyPage, type HistoryPage, type PageRequest } from "../domain/history.js";
@@ -97,6 +98,7 @@ export async function roomPage(
       ...edgesOf(page, room),
       firstUnreadId: firstUnread?.id,
       uploadLimits: uploadLimits(web.config),
+      clientId: randomUUID(),
       ...extra,
     },
     status,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { get, request } from "node:http";
 import fs from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
@@ -207,6 +207,30 @@ for (const kind of databaseKinds()) {
       assert.match(page, /once\.png/);
     });
 
+    test("a message with a file sent twice with one client id is stored, processed and delivered once", async () => {
+      const bobRoom = await pool.open(bob, roomId);
+      const page = (await alice.openRoom(roomId)).html;
+      const clientId = /name="clientId" value="([^"]+)"/.exec(page)![1]!;
+      const rowsBefore = await countRows();
+      const photo = await makeImage("png", 120, 90);
+      const send = () => upload(alice, roomId, [{ name: "retried.png", bytes: photo }], { body: "sent twice", clientId }, { "hx-request": "true" });
+      const first = await send();
+      assert.equal(first.status, 204);
+      const filesAfterFirst = await stored();
+      // The same bytes stored again would count as a new copy; the retry stores nothing at all.
+      const versions = await Promise.all(filesAfterFirst.map((f) => stat(f, { bigint: true }).then((s) => `${s.ino}:${s.mtimeNs}`)));
+      const again = await send();
+      assert.equal(again.status, 204);
+      assert.equal(await countRows(), rowsRaised(rowsBefore, 1, 1));
+      assert.deepEqual(await stored(), filesAfterFirst);
+      assert.deepEqual(await Promise.all(filesAfterFirst.map((f) => stat(f, { bigint: true }).then((s) => `${s.ino}:${s.mtimeNs}`))), versions, "no file was processed again");
+      assert.deepEqual(await pending(), []);
+      await upload(alice, roomId, [], { body: "after the retry" }, { "hx-request": "true" });
+      await bobRoom.waitFor(1, 3000, (p) => p.includes("after the retry"));
+      assert.equal(bobRoom.received.filter((p) => p.includes("sent twice")).length, 1);
+      bobRoom.close();
+    });
+
     test("Range requests get 206 with exactly those bytes; conditional ones 304; headers are safe", async () => {
       await upload(alice, roomId, [{ name: "range test.png", bytes: await makeImage("png", 200, 200) }]);
       const [id] = fileIds(lastMessage((await bob.openRoom(roomId)).html));
@@ -327,6 +351,12 @@ for (const kind of databaseKinds()) {
 }
 
 const eqId = (id: number) => eq(attachments.id, id);
+
+/** Row counts as `countRows` gives them, raised by some attachments and messages. */
+const rowsRaised = (counts: string, attachmentRows: number, messageRows: number) => {
+  const [a, m] = counts.split(":").map(Number) as [number, number];
+  return `${a + attachmentRows}:${m + messageRows}`;
+};
 
 /** Whether bytes hold an EXIF pointer to a GPS block (tag 0x8825, in either byte order). */
 function hasGpsIfd(bytes: Buffer | undefined): boolean {
