@@ -1,10 +1,12 @@
+import { rm } from "node:fs/promises";
 import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { prepared } from "../db/prepared.js";
 import { attachments, messages } from "../db/schema.js";
 import type { Stored } from "../files/store.js";
-import type { Detected } from "../media/detect.js";
+import { nameFor, type Detected } from "../media/detect.js";
 import { processImage, UnreadableImageError } from "../media/images.js";
+import { UnplayableVideoError } from "../media/videos.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError, UploadError } from "./errors.js";
 import { authorize } from "./rooms.js";
@@ -50,7 +52,7 @@ export async function prepareAttachments(
   const keep = (stored: Stored) => (stored.created && created.push(stored), stored.hash);
   try {
     for (const [position, upload] of uploads.entries()) {
-      const base = { position, fileName: upload.fileName, alt: alts[position]?.trim() || null };
+      const base = { position, alt: alts[position]?.trim() || null };
       if (upload.detected.kind === "image") {
         const image = await processImage(deps.files, upload.tempPath).catch((err: unknown) => {
           if (!(err instanceof UnreadableImageError)) throw err;
@@ -60,6 +62,7 @@ export async function prepareAttachments(
         });
         rows.push({
           ...base,
+          fileName: nameFor(upload.fileName, image.original.mime),
           kind: "image",
           contentType: image.original.mime,
           hash: keep(image.original),
@@ -71,16 +74,22 @@ export async function prepareAttachments(
           thumbHeight: image.thumb.height,
         });
       } else {
-        const stored = await deps.files.put(upload.tempPath);
+        // What is stored is the remuxed video when ffmpeg is there: only its media, never the upload's other bytes.
+        const remuxed = await deps.videos.remux(deps.files, upload.tempPath, upload.detected.mime).catch((err: unknown) => {
+          if (err instanceof UnplayableVideoError) throw new UploadError(422, upload.fileName, err.message);
+          throw err;
+        });
+        const stored = await deps.files.put(remuxed?.path ?? upload.tempPath).finally(() => remuxed && rm(remuxed.path, { force: true }));
         keep(stored);
         const facts = await deps.videos.describe(deps.files, deps.files.pathOf(stored.hash));
         rows.push({
           ...base,
+          fileName: nameFor(upload.fileName, upload.detected.mime),
           alt: null,
           kind: "video",
           contentType: upload.detected.mime,
           hash: stored.hash,
-          byteSize: upload.byteSize,
+          byteSize: remuxed?.byteSize ?? upload.byteSize,
           width: facts.width,
           height: facts.height,
           durationMs: facts.durationMs,
@@ -201,7 +210,8 @@ export async function fileForReader(deps: Deps, userId: number, attachmentId: nu
   if (!row) throw new NotFoundError("File not found");
   await authorize(deps, userId, row.roomId, "read");
   const stem = row.fileName.replace(/\.[^.]*$/, "");
-  if (variant === "original") return { hash: row.hash, contentType: row.contentType, fileName: row.fileName };
+  // Named for its type whatever the row says (rows from before names were stored that way, too).
+  if (variant === "original") return { hash: row.hash, contentType: row.contentType, fileName: nameFor(row.fileName, row.contentType) };
   const hash = variant === "thumb" ? row.thumbHash : row.posterHash;
   if (!hash) throw new NotFoundError("File not found");
   return { hash, contentType: "image/webp", fileName: `${stem}-${variant}.webp` };

@@ -341,6 +341,48 @@ for (const kind of databaseKinds()) {
       }
     });
 
+    test("a video is stored as its media only and named for its type: HTML or a ZIP appended to an MP4 does not leave the server", async (t) => {
+      if (!(await hasFfmpeg())) {
+        assert.notEqual(process.env.REQUIRE_FFMPEG, "1", "REQUIRE_FFMPEG=1 is set but ffmpeg/ffprobe are not installed");
+        return t.skip("ffmpeg is not installed: install Debian's ffmpeg to test videos");
+      }
+      const clip = await makeVideo("mp4");
+      for (const [name, payload] of [
+        ["invoice.html", htmlPayload],
+        ["setup.exe", zipPayload],
+      ] as const) {
+        const res = await upload(alice, roomId, [{ name, bytes: Buffer.concat([clip, payload]) }]);
+        assert.equal(res.status, 303, name);
+        const message = lastMessage((await bob.openRoom(roomId)).html);
+        const [id] = fileIds(message);
+        const expected = name.replace(/\..*$/, ".mp4");
+        assert.match(message, new RegExp(`poster="/files/${id}/poster" width="160" height="120">`), "it still plays, with a poster");
+        assert.match(message, new RegExp(`Download<span class="sr-only"> ${expected}</span>`));
+        const download = await fetch(`${server.url}/files/${id}?download`, { headers: { cookie: bob.cookie } });
+        assert.equal(download.headers.get("content-disposition"), `attachment; filename="${expected}"`);
+        assert.equal(download.headers.get("content-type"), "video/mp4");
+        const bytes = Buffer.from(await download.arrayBuffer());
+        assert.equal(bytes.includes(payload), false, `the payload appended to ${name} is gone`);
+        const [row] = await server.deps.db.select({ durationMs: attachments.durationMs, byteSize: attachments.byteSize }).from(attachments).where(eqId(id!));
+        assert.ok(row!.durationMs! > 2500 && row!.durationMs! < 3500, `duration ${row!.durationMs}`);
+        assert.equal(row!.byteSize, bytes.length);
+      }
+    });
+
+    test("bytes that start like an MP4 but hold no video are refused: not a playable video (ffmpeg)", async (t) => {
+      if (!(await hasFfmpeg())) return t.skip("ffmpeg is not installed");
+      const before = await stored();
+      const rowsBefore = await countRows();
+      await alice.openRoom(roomId);
+      const res = await upload(alice, roomId, [{ name: "invoice.html", bytes: Buffer.concat([mp4Header, htmlPayload]) }], { body: "pay this" });
+      assert.equal(res.status, 422);
+      assert.match(res.html, /<p id="composer-error" class="field-error">“invoice.html” is not a playable video\.<\/p>/);
+      assert.match(res.html, />pay this<\/textarea>/);
+      assert.deepEqual(await stored(), before);
+      assert.deepEqual(await pending(), []);
+      assert.equal(await countRows(), rowsBefore);
+    });
+
     /** Attachment and message rows, as "attachments:messages". */
     async function countRows(): Promise<string> {
       const rows = await server.deps.db.select({ id: attachments.id }).from(attachments);
@@ -351,6 +393,34 @@ for (const kind of databaseKinds()) {
 }
 
 const eqId = (id: number) => eq(attachments.id, id);
+
+/** An ISO BMFF "ftyp isom" box: what an MP4 starts with, and all file-type needs to call it one. */
+const mp4Header = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from("ftypisom"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2avc1mp41")]);
+const htmlPayload = Buffer.from(`<!doctype html><title>Invoice</title><script>location = "https://evil.example/"</script>${" ".repeat(5000)}`);
+// The start of a ZIP (a local file header for setup.exe), as a self-extracting archive would carry.
+const zipPayload = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0, 0]), Buffer.alloc(16), Buffer.from([9, 0, 0, 0]), Buffer.from("setup.exe"), Buffer.alloc(5000, 0x90)]);
+
+test("without ffmpeg a video is kept as it came, but downloads under its type's name, as images do", async () => {
+  const server = await startTestServer("pglite", { FFMPEG_PATH: "/nonexistent/ffmpeg", FFPROBE_PATH: "/nonexistent/ffprobe" });
+  try {
+    const [alice] = (await people(server.url, "alice")) as [Visitor];
+    const roomId = await alice.createRoom("No ffmpeg");
+    await alice.openRoom(roomId);
+    const fake = Buffer.concat([mp4Header, htmlPayload]);
+    for (const [name, bytes, expected] of [
+      ["invoice.html", fake, "invoice.mp4"],
+      ["photo.exe", await makeImage("png", 20, 20), "photo.png"],
+    ] as const) {
+      const res = await upload(alice, roomId, [{ name, bytes }]);
+      assert.equal(res.status, 303, name);
+      const [id] = fileIds(lastMessage((await alice.openRoom(roomId)).html));
+      const download = await fetch(`${server.url}/files/${id}?download`, { headers: { cookie: alice.cookie } });
+      assert.equal(download.headers.get("content-disposition"), `attachment; filename="${expected}"`);
+    }
+  } finally {
+    await server.stop();
+  }
+});
 
 /** Row counts as `countRows` gives them, raised by some attachments and messages. */
 const rowsRaised = (counts: string, attachmentRows: number, messageRows: number) => {
