@@ -29,9 +29,9 @@ const containers: Record<string, { demuxer: string; muxer: string[] }> = {
 };
 
 /**
- * Size, duration and a poster frame for videos, through ffprobe and ffmpeg when the machine has
- * them (Debian's `ffmpeg` package). Without them, or for a file they cannot read, videos still
- * upload and play, with no poster.
+ * Remuxing, size, duration and a poster frame for videos, through ffprobe and ffmpeg when the
+ * machine has them (Debian's `ffmpeg` package). Without them videos still upload as they came and
+ * play, with no poster; with them, a file ffmpeg cannot read as a video is refused.
  */
 export class Videos {
   readonly #ffmpeg: string;
