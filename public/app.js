@@ -47,6 +47,13 @@ document.addEventListener("htmx:afterRequest", (event) => {
   field.focus();
 });
 
+// Each composed message carries a client id, so that sending it again (after an answer that never
+// came) stores it once. Once a send is accepted, the server names the id of the next message.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const next = composerOf(event) && event.detail.successful && event.detail.xhr.getResponseHeader("Parley-Next-Client-Id");
+  if (next) event.detail.elt.elements.clientId.value = next;
+});
+
 // Attachments: a preview and a description field for each chosen file; files can also be dropped
 // onto the room or pasted. The server decides what a file is; these checks only spare a wasted upload.
 const previewUrls = new Map();

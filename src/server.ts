@@ -7,6 +7,7 @@ import { openDatabase, ping, type Database } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
 import type { Deps } from "./domain/deps.js";
 import { LocalEventBus } from "./domain/events.js";
+import { OrphanSweeper } from "./domain/orphans.js";
 import { Presence } from "./domain/presence.js";
 import { Typing } from "./domain/typing.js";
 import { LocalFileStore } from "./files/store.js";
@@ -22,6 +23,7 @@ export interface Running {
   database: Database;
   deps: Deps;
   hub: Hub;
+  sweeper: OrphanSweeper;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const server = createServer(app);
   const hub = new Hub(deps, logger, { perSecond: config.WS_SIGNALS_PER_SECOND, burst: config.WS_SIGNAL_BURST });
+  const sweeper = new OrphanSweeper(deps, logger);
   const sockets = attachWebSockets(server, {
     deps,
     hub,
@@ -70,6 +73,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
+  sweeper.start();
   const { port } = server.address() as AddressInfo;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
 
@@ -80,6 +84,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     database,
     deps,
     hub,
+    sweeper,
     stop() {
       stopping ??= (async () => {
         deps.presence.stop();
@@ -89,6 +94,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await sweeper.stop();
         await sessions.close();
         await database.close();
       })();

@@ -11,6 +11,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
   varchar,
 } from "drizzle-orm/pg-core";
 
@@ -85,11 +86,13 @@ export const messages = pgTable(
     roomId: roomRef(),
     authorId: userRef("author_id"),
     body: text("body").notNull(),
+    /** Named by the composer that sent it, so that sending it again stores nothing new (null: no composer). */
+    clientId: uuid("client_id"),
     createdAt: createdAt(),
   },
   // Plain ascending: scanned backwards it gives "ORDER BY id DESC" (nulls first, the default) for one
   // room. Declared "id DESC" drizzle writes "DESC NULLS LAST", which that order cannot use.
-  (t) => [index("messages_room_id_idx").on(t.roomId, t.id)],
+  (t) => [index("messages_room_id_idx").on(t.roomId, t.id), uniqueIndex("messages_author_client_id_key").on(t.authorId, t.clientId)],
 );
 
 /**
@@ -119,7 +122,13 @@ export const attachments = pgTable(
     posterHash: text("poster_hash"),
     durationMs: integer("duration_ms"),
   },
-  (t) => [uniqueIndex("attachments_message_position_key").on(t.messageId, t.position)],
+  (t) => [
+    uniqueIndex("attachments_message_position_key").on(t.messageId, t.position),
+    // The sweep of stored files asks, for each, whether any row still names it.
+    index("attachments_hash_idx").on(t.hash),
+    index("attachments_thumb_hash_idx").on(t.thumbHash),
+    index("attachments_poster_hash_idx").on(t.posterHash),
+  ],
 );
 
 /** connect-pg-simple's table, owned by our migrations rather than created at run time. */

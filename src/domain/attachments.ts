@@ -1,9 +1,12 @@
+import { rm } from "node:fs/promises";
 import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { prepared } from "../db/prepared.js";
 import { attachments, messages } from "../db/schema.js";
-import type { Detected } from "../media/detect.js";
+import type { Stored } from "../files/store.js";
+import { nameFor, type Detected } from "../media/detect.js";
 import { processImage, UnreadableImageError } from "../media/images.js";
+import { UnplayableVideoError } from "../media/videos.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError, UploadError } from "./errors.js";
 import { authorize } from "./rooms.js";
@@ -43,13 +46,13 @@ export async function prepareAttachments(
   deps: Deps,
   uploads: Upload[],
   alts: Array<string | undefined>,
-): Promise<{ rows: NewAttachment[]; created: string[] }> {
-  const created: string[] = [];
+): Promise<{ rows: NewAttachment[]; created: Stored[] }> {
+  const created: Stored[] = [];
   const rows: NewAttachment[] = [];
-  const keep = (stored: { hash: string; created: boolean }) => (stored.created && created.push(stored.hash), stored.hash);
+  const keep = (stored: Stored) => (stored.created && created.push(stored), stored.hash);
   try {
     for (const [position, upload] of uploads.entries()) {
-      const base = { position, fileName: upload.fileName, alt: alts[position]?.trim() || null };
+      const base = { position, alt: alts[position]?.trim() || null };
       if (upload.detected.kind === "image") {
         const image = await processImage(deps.files, upload.tempPath).catch((err: unknown) => {
           if (!(err instanceof UnreadableImageError)) throw err;
@@ -59,6 +62,7 @@ export async function prepareAttachments(
         });
         rows.push({
           ...base,
+          fileName: nameFor(upload.fileName, image.original.mime),
           kind: "image",
           contentType: image.original.mime,
           hash: keep(image.original),
@@ -70,16 +74,22 @@ export async function prepareAttachments(
           thumbHeight: image.thumb.height,
         });
       } else {
-        const stored = await deps.files.put(upload.tempPath);
+        // What is stored is the remuxed video when ffmpeg is there: only its media, never the upload's other bytes.
+        const remuxed = await deps.videos.remux(deps.files, upload.tempPath, upload.detected.mime).catch((err: unknown) => {
+          if (err instanceof UnplayableVideoError) throw new UploadError(422, upload.fileName, err.message);
+          throw err;
+        });
+        const stored = await deps.files.put(remuxed?.path ?? upload.tempPath).finally(() => remuxed && rm(remuxed.path, { force: true }));
         keep(stored);
         const facts = await deps.videos.describe(deps.files, deps.files.pathOf(stored.hash));
         rows.push({
           ...base,
+          fileName: nameFor(upload.fileName, upload.detected.mime),
           alt: null,
           kind: "video",
           contentType: upload.detected.mime,
           hash: stored.hash,
-          byteSize: upload.byteSize,
+          byteSize: remuxed?.byteSize ?? upload.byteSize,
           width: facts.width,
           height: facts.height,
           durationMs: facts.durationMs,
@@ -94,9 +104,13 @@ export async function prepareAttachments(
   }
 }
 
-/** Removes files this request stored, when what was to reference them was not written. */
-export async function discard(deps: Deps, hashes: string[]): Promise<void> {
-  await Promise.all(hashes.map((hash) => deps.files.remove(hash)));
+/**
+ * Removes files this request stored, when what was to reference them was not written; a file that
+ * another post has stored again meanwhile stays (see FileStore), and anything a crash leaves
+ * behind is swept later (orphans.ts).
+ */
+export async function discard(deps: Deps, stored: Stored[]): Promise<void> {
+  await Promise.all(stored.map((file) => deps.files.remove(file)));
 }
 
 const attachmentColumns = {
@@ -196,7 +210,8 @@ export async function fileForReader(deps: Deps, userId: number, attachmentId: nu
   if (!row) throw new NotFoundError("File not found");
   await authorize(deps, userId, row.roomId, "read");
   const stem = row.fileName.replace(/\.[^.]*$/, "");
-  if (variant === "original") return { hash: row.hash, contentType: row.contentType, fileName: row.fileName };
+  // Named for its type whatever the row says (rows from before names were stored that way, too).
+  if (variant === "original") return { hash: row.hash, contentType: row.contentType, fileName: nameFor(row.fileName, row.contentType) };
   const hash = variant === "thumb" ? row.thumbHash : row.posterHash;
   if (!hash) throw new NotFoundError("File not found");
   return { hash, contentType: "image/webp", fileName: `${stem}-${variant}.webp` };

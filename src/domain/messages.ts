@@ -6,7 +6,7 @@ import { attachments, memberships, messages, rooms, users } from "../db/schema.j
 import type { Previous } from "./history.js";
 import { attachmentsOf, discard, prepareAttachments, type Attachment, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
-import { NotFoundError } from "./errors.js";
+import { InvalidInputError, NotFoundError } from "./errors.js";
 import { authorize, roomColumns, type Room } from "./rooms.js";
 import { parseInput } from "./validate.js";
 
@@ -26,18 +26,23 @@ export interface Message {
 const normalised = z.string().transform((s) => s.replace(/\r\n?/g, "\n").trim());
 const tooLong = `A message can be at most ${MAX_BODY} characters.`;
 
+/** What a composer names the message it sends; a retry carries the same one (see postMessage). */
+export const clientIdInput = z.uuid({ error: "This message form is damaged. Reload the page and send it again." });
+
 const postInput = z.object({
   body: z
     .string({ error: "Write a message first." })
     .pipe(normalised)
     .pipe(z.string().min(1, "Write a message first.").max(MAX_BODY, tooLong)),
   alt: z.undefined().optional(),
+  clientId: clientIdInput.optional(),
 });
 
 // With files the text is an optional caption, and each image may come with a description.
 const captionInput = z.object({
   body: normalised.pipe(z.string().max(MAX_BODY, tooLong)).default(""),
   alt: z.union([z.string().max(1000, "A description can be at most 1000 characters."), z.array(z.string().max(1000, "A description can be at most 1000 characters."))]).optional(),
+  clientId: clientIdInput.optional(),
 });
 
 export const messageColumns = {
@@ -57,6 +62,10 @@ export const messageColumns = {
  * Stores a message, with its uploaded files if any, and once committed tells listeners about it.
  * A message with files may have no text (the text is their caption). If anything fails, no row
  * is left and the files this post stored are removed.
+ *
+ * Posting is idempotent on the composer's client id: a message sent again (its answer was lost, or
+ * the page resent it) is the message already stored, whose id comes back; nothing is stored, no file
+ * processed and nothing published again. Two sends racing each other meet at the unique index.
  */
 export async function postMessage(
   deps: Deps,
@@ -66,26 +75,48 @@ export async function postMessage(
   uploads: Upload[] = [],
 ): Promise<number> {
   await authorize(deps, userId, roomId, "post");
-  const { body, alt } = parseInput(uploads.length ? captionInput : postInput, input);
-  let id: number;
+  const { body, alt, clientId = null } = parseInput(uploads.length ? captionInput : postInput, input);
+  let inserted: Inserted;
   if (uploads.length === 0) {
-    id = await insertMessage(deps.db, userId, roomId, body);
+    inserted = await insertMessage(deps.db, userId, roomId, body, clientId);
   } else {
+    // Files are processed only for a message not stored yet (the insert alone settles a race).
+    const earlier = await alreadySent(deps.db, userId, roomId, clientId);
+    if (earlier !== null) return earlier;
     const prepared = await prepareAttachments(deps, uploads, [alt ?? []].flat());
     try {
-      id = await deps.db.transaction(async (tx) => {
-        const messageId = await insertMessage(tx, userId, roomId, body);
-        await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId })));
-        return messageId;
+      inserted = await deps.db.transaction(async (tx) => {
+        const message = await insertMessage(tx, userId, roomId, body, clientId);
+        if (!message.again) await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId: message.id })));
+        return message;
       });
     } catch (err) {
       await discard(deps, prepared.created);
       throw err;
     }
+    if (inserted.again) await discard(deps, prepared.created);
   }
+  if (inserted.again) return inserted.id;
   deps.typing.stopped(roomId, userId);
-  deps.events.publish({ kind: "message.created", roomId, messageId: id, authorId: userId });
-  return id;
+  deps.events.publish({ kind: "message.created", roomId, messageId: inserted.id, authorId: userId });
+  return inserted.id;
+}
+
+const sentWith = prepared((db) =>
+  db
+    .select({ id: messages.id, roomId: messages.roomId })
+    .from(messages)
+    .where(and(eq(messages.authorId, sql.placeholder("userId")), eq(messages.clientId, sql.placeholder("clientId"))))
+    .prepare("message_sent_with"),
+);
+
+/** The id of the message this person already sent with this client id, if any (in this room only). */
+async function alreadySent(db: Db, userId: number, roomId: number, clientId: string | null): Promise<number | null> {
+  if (clientId === null) return null;
+  const [row] = await sentWith(db).execute({ userId, clientId });
+  if (!row) return null;
+  if (row.roomId !== roomId) throw new InvalidInputError({ clientId: "This message was already sent in another room." }, 409);
+  return row.id;
 }
 
 // Writing in a room means having read it up to one's own message: the author's pointer moves in
@@ -93,27 +124,39 @@ export async function postMessage(
 // The row is built from a per-room advisory lock held until commit, so a room's messages take their
 // ids in the order they commit: whoever has seen message N has seen every earlier one of its room,
 // which is what live delivery in order and catching up "after N" rely on, on any instance.
+// A client id already used inserts nothing, and then nothing moves and no row comes back.
 const insertAndRead = prepared((db) => {
   const roomId = sql.placeholder("roomId");
   const userId = sql.placeholder("userId");
+  const column = (c: { name: string }) => sql.identifier(c.name);
   const inserted = db.$with("inserted", { id: sql<number>`id`.as("id") }).as(
-    sql`insert into ${messages} (${sql.identifier(messages.roomId.name)}, ${sql.identifier(messages.authorId.name)}, ${sql.identifier(messages.body.name)})
-      select ${roomId}, ${userId}, ${sql.placeholder("body")} from pg_advisory_xact_lock(${ROOM_LOCK}, (${roomId}::bigint % 2147483647)::int)
-      returning ${sql.identifier(messages.id.name)}`,
+    sql`insert into ${messages} (${column(messages.roomId)}, ${column(messages.authorId)}, ${column(messages.body)}, ${column(messages.clientId)})
+      select ${roomId}::bigint, ${userId}::bigint, ${sql.placeholder("body")}::text, ${sql.placeholder("clientId")}::uuid
+      from pg_advisory_xact_lock(${ROOM_LOCK}, (${roomId}::bigint % 2147483647)::int)
+      on conflict (${column(messages.authorId)}, ${column(messages.clientId)}) do nothing
+      returning ${column(messages.id)}`,
   );
   return db
     .with(inserted)
     .update(memberships)
     .set({ lastReadMessageId: sql`(select ${inserted.id} from ${inserted})`, lastReadAt: sql`now()` })
-    .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)))
+    .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId), sql`exists (select 1 from ${inserted})`))
     .returning({ id: sql<number>`(select ${inserted.id} from ${inserted})`.mapWith(Number) })
     .prepare("insert_message");
 });
 
-async function insertMessage(db: Db, userId: number, roomId: number, body: string): Promise<number> {
-  const [row] = await insertAndRead(db).execute({ userId, roomId, body });
-  if (!row) throw new NotFoundError("Room not found");
-  return row.id;
+/** The message's id; `again` when this client id had stored it already (a retry that lost the race). */
+interface Inserted {
+  id: number;
+  again: boolean;
+}
+
+async function insertMessage(db: Db, userId: number, roomId: number, body: string, clientId: string | null): Promise<Inserted> {
+  const [row] = await insertAndRead(db).execute({ userId, roomId, body, clientId });
+  if (row) return { id: row.id, again: false };
+  const earlier = await alreadySent(db, userId, roomId, clientId);
+  if (earlier === null) throw new NotFoundError("Room not found");
+  return { id: earlier, again: true };
 }
 
 /** Adds each message's attachments, loaded for all of them in one query. */

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { link, mkdir, rm } from "node:fs/promises";
+import { createReadStream, type BigIntStats } from "node:fs";
+import { link, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 
@@ -8,11 +8,18 @@ export interface Stored {
   hash: string;
   /** False when the same bytes were already stored: nothing new to undo. */
   created: boolean;
+  /** Which copy this put left in the store: `remove` takes back only that one. */
+  version: string;
 }
 
 /**
  * Where uploaded files live, named by the SHA-256 of their bytes. Local disk today; the interface
  * is what an S3-compatible store would implement (`pathOf` would become a read stream with range).
+ *
+ * Several processes may share one store, and a file is stored before the row that refers to it
+ * commits, so nothing here deletes by name alone: every put leaves a fresh copy (a new version, a
+ * new modification time), and a removal takes the file away only if no put came after the one it
+ * judged by.
  */
 export interface FileStore {
   /** A scratch path for an upload in progress, on the same disk as the store. */
@@ -20,7 +27,14 @@ export interface FileStore {
   /** Moves a finished temporary file into the store; the temporary path is gone afterwards. */
   put(tempFile: string): Promise<Stored>;
   pathOf(hash: string): string;
-  remove(hash: string): Promise<void>;
+  /** Takes back what a put stored, unless the same bytes have been put again since. */
+  remove(stored: Stored): Promise<void>;
+  /** Hashes of the stored files last put before `before`. */
+  storedBefore(before: Date): AsyncIterable<string>;
+  /** Removes a stored file unless it was put again at or after `before`; true if it went. */
+  reclaim(hash: string, before: Date): Promise<boolean>;
+  /** Removes scratch files last written before `before` (left by a process that died). */
+  clearTempBefore(before: Date): Promise<void>;
 }
 
 export async function sha256Of(file: string): Promise<string> {
@@ -28,6 +42,9 @@ export async function sha256Of(file: string): Promise<string> {
   await pipeline(createReadStream(file), hash);
   return hash.digest("hex");
 }
+
+const versionOf = (s: BigIntStats) => `${s.ino}:${s.mtimeNs}`;
+const isCode = (err: unknown, code: string) => (err as NodeJS.ErrnoException).code === code;
 
 export class LocalFileStore implements FileStore {
   readonly #root: string;
@@ -41,8 +58,6 @@ export class LocalFileStore implements FileStore {
   static async open(dir: string): Promise<LocalFileStore> {
     const store = new LocalFileStore(path.resolve(dir));
     await mkdir(store.#root, { recursive: true });
-    // Whatever an earlier process left half-received is garbage.
-    await rm(store.#tmp, { recursive: true, force: true });
     await mkdir(store.#tmp, { recursive: true });
     return store;
   }
@@ -55,16 +70,18 @@ export class LocalFileStore implements FileStore {
     const hash = await sha256Of(tempFile);
     const target = this.pathOf(hash);
     await mkdir(path.dirname(target), { recursive: true });
-    let created = true;
+    const version = versionOf(await stat(tempFile, { bigint: true }));
     try {
-      // link() fails if the name exists, so two uploads of the same bytes cannot clobber each other.
       await link(tempFile, target);
+      await rm(tempFile, { force: true });
+      return { hash, created: true, version };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      created = false;
+      if (!isCode(err, "EEXIST")) throw err;
     }
-    await rm(tempFile, { force: true });
-    return { hash, created };
+    // The same bytes are there already. This copy takes their place (rename is atomic, and readers
+    // keep what they opened), so that a removal judging the older copy cannot take this one.
+    await rename(tempFile, target);
+    return { hash, created: false, version };
   }
 
   pathOf(hash: string): string {
@@ -72,8 +89,52 @@ export class LocalFileStore implements FileStore {
     return path.join(this.#root, hash.slice(0, 2), hash);
   }
 
-  async remove(hash: string): Promise<void> {
-    await rm(this.pathOf(hash), { force: true });
+  async remove(stored: Stored): Promise<void> {
+    await this.#take(stored.hash, (s) => versionOf(s) === stored.version);
   }
 
+  async *storedBefore(before: Date): AsyncIterable<string> {
+    for (const shard of await readdir(this.#root)) {
+      const names = await readdir(path.join(this.#root, shard)).catch((err: unknown) => (isCode(err, "ENOENT") || isCode(err, "ENOTDIR") ? [] : Promise.reject(err)));
+      for (const name of names) {
+        const file = path.join(this.#root, shard, name);
+        const s = await stat(file).catch(() => null);
+        if (s?.isFile() && s.mtime < before && /^[0-9a-f]{64}$/.test(name)) yield name;
+      }
+    }
+  }
+
+  reclaim(hash: string, before: Date): Promise<boolean> {
+    return this.#take(hash, (s) => s.mtimeNs < BigInt(before.getTime()) * 1_000_000n);
+  }
+
+  async clearTempBefore(before: Date): Promise<void> {
+    for (const name of await readdir(this.#tmp)) {
+      const file = path.join(this.#tmp, name);
+      const s = await stat(file).catch(() => null);
+      if (s && s.mtime < before) await rm(file, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Moves the file aside (atomic: a put from then on stores the bytes anew) and looks at what it
+   * moved: if a put replaced the file in the meantime (`ours` says no), that copy goes back.
+   */
+  async #take(hash: string, ours: (moved: BigIntStats) => boolean): Promise<boolean> {
+    const target = this.pathOf(hash);
+    const aside = this.tempPath();
+    try {
+      await rename(target, aside);
+    } catch (err) {
+      if (isCode(err, "ENOENT")) return false;
+      throw err;
+    }
+    const gone = ours(await stat(aside, { bigint: true }));
+    if (!gone) {
+      // A put since then that found no file stored its own copy, which is as good.
+      await link(aside, target).catch((err: unknown) => (isCode(err, "EEXIST") ? undefined : Promise.reject(err)));
+    }
+    await rm(aside, { force: true });
+    return gone;
+  }
 }

@@ -46,14 +46,14 @@ async function encodeTo(store: FileStore, pipeline: Sharp) {
  * for anything the image library cannot decode (truncated, corrupt, or a format it lacks).
  */
 export async function processImage(store: FileStore, file: string): Promise<ProcessedImage> {
-  const created: string[] = [];
+  const created: Stored[] = [];
   try {
     const { format, compression } = await open(file).metadata();
     // AVIF and HEIC are both HEIF containers; the codec tells them apart.
     const encoder = format && encoders[format === "heif" && compression === "av1" ? "avif" : format];
     if (!encoder) throw new UnreadableImageError(`is in a format (${format ?? "unknown"}) that cannot be read here`);
     const original = await encodeTo(store, encoder.encode(open(file).autoOrient()));
-    if (original.created) created.push(original.hash);
+    if (original.created) created.push(original);
     const thumb = await encodeTo(
       store,
       open(store.pathOf(original.hash))
@@ -62,7 +62,7 @@ export async function processImage(store: FileStore, file: string): Promise<Proc
     );
     return { original: { ...original, mime: encoder.mime }, thumb };
   } catch (err) {
-    await Promise.all(created.map((hash) => store.remove(hash)));
+    await Promise.all(created.map((stored) => store.remove(stored)));
     if (err instanceof UnreadableImageError) throw err;
     throw new UnreadableImageError("could not be read as an image (it may be damaged or cut short)", { cause: err });
   }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import type { FileStore, Stored } from "../files/store.js";
@@ -15,10 +15,23 @@ export interface VideoFacts {
 
 const none: VideoFacts = { width: null, height: null, durationMs: null, poster: null };
 
+export class UnplayableVideoError extends Error {}
+
 /**
- * Size, duration and a poster frame for videos, through ffprobe and ffmpeg when the machine has
- * them (Debian's `ffmpeg` package). Without them, or for a file they cannot read, videos still
- * upload and play, with no poster.
+ * How each accepted video type is read and written again. The demuxer is named rather than
+ * guessed, so that bytes that merely start like an MP4 are never read as anything else (a
+ * playlist, say, which would make ffmpeg fetch what it names).
+ */
+const containers: Record<string, { demuxer: string; muxer: string[] }> = {
+  "video/mp4": { demuxer: "mov", muxer: ["-f", "mp4", "-movflags", "+faststart"] },
+  "video/quicktime": { demuxer: "mov", muxer: ["-f", "mov", "-movflags", "+faststart"] },
+  "video/webm": { demuxer: "matroska", muxer: ["-f", "webm"] },
+};
+
+/**
+ * Remuxing, size, duration and a poster frame for videos, through ffprobe and ffmpeg when the
+ * machine has them (Debian's `ffmpeg` package). Without them videos still upload as they came and
+ * play, with no poster; with them, a file ffmpeg cannot read as a video is refused.
  */
 export class Videos {
   readonly #ffmpeg: string;
@@ -36,6 +49,30 @@ export class Videos {
       () => false,
     );
     return this.#available;
+  }
+
+  /**
+   * Copies the video's picture and sound streams into a new file of the same type, without
+   * anything else the upload carried (other streams, metadata, chapters, bytes appended after the
+   * media), so that only media leaves the server. Null without ffmpeg: the upload is kept as it
+   * came. Throws UnplayableVideoError for a file ffmpeg cannot read as a video.
+   */
+  async remux(store: FileStore, file: string, mime: string): Promise<{ path: string; byteSize: number } | null> {
+    const container = containers[mime];
+    if (!container) throw new Error(`not a video type: ${mime}`);
+    if (!(await this.available())) return null;
+    const out = store.tempPath();
+    try {
+      await run(
+        this.#ffmpeg,
+        ["-v", "error", "-f", container.demuxer, "-i", file, "-map", "0:V", "-map", "0:a?", "-c", "copy", "-map_metadata", "-1", "-map_chapters", "-1", ...container.muxer, "-y", out],
+        { timeout: 120_000 },
+      );
+      return { path: out, byteSize: (await stat(out)).size };
+    } catch (err) {
+      await rm(out, { force: true });
+      throw new UnplayableVideoError("is not a playable video", { cause: err });
+    }
   }
 
   async describe(store: FileStore, file: string): Promise<VideoFacts> {

@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { InvalidInputError, UploadError } from "../domain/errors.js";
-import { postMessage } from "../domain/messages.js";
+import { clientIdInput, postMessage } from "../domain/messages.js";
 import { authorize } from "../domain/rooms.js";
 import { render } from "../render/engine.js";
 import { presentRoom } from "../render/rooms.js";
@@ -16,11 +17,17 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
   async function refused(req: Request, res: Response, err: InvalidInputError | UploadError): Promise<void> {
     const user = userOf(res);
     const roomId = idParam(req.params.id);
-    const body = (req.body as Record<string, unknown> | undefined)?.body;
+    const { body, clientId: posted } = (req.body as Record<string, unknown> | undefined) ?? {};
     const error = (err instanceof InvalidInputError && (err.errors.body ?? err.errors.alt)) || err.message;
-    if (!isHtmx(req)) return roomPage(web, req, res, roomId, { body, error }, err.status);
+    // The message was not stored: sent again, it is still the same message.
+    const kept = clientIdInput.safeParse(posted);
+    const clientId = kept.success ? kept.data : randomUUID();
+    if (!isHtmx(req)) return roomPage(web, req, res, roomId, { body, error, clientId }, err.status);
     const room = presentRoom(await authorize(web.deps, user.id, roomId, "post"), user.id, web.deps.presence);
-    res.status(err.status).type("html").send(render("partials/composer", { room, csrfToken: web.csrf.token(req, res), body, error, uploadLimits: uploadLimits(web.config) }));
+    res
+      .status(err.status)
+      .type("html")
+      .send(render("partials/composer", { room, csrfToken: web.csrf.token(req, res), clientId, body, error, uploadLimits: uploadLimits(web.config) }));
   }
 
   // With htmx the new message arrives over the WebSocket like everyone else's, so the sender sees it
@@ -37,7 +44,8 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
       await removeUploads(req);
     }
     if (outcome) await refused(req, res, outcome);
-    else if (isHtmx(req)) res.status(204).end();
+    // The next message the page composes needs a client id of its own (app.js puts it in the form).
+    else if (isHtmx(req)) res.status(204).set("Parley-Next-Client-Id", randomUUID()).end();
     else res.redirect(303, `/rooms/${roomId}#composer`);
   });
 

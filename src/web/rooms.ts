@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
 import { historyPage, type PageRequest } from "../domain/history.js";
@@ -64,6 +65,7 @@ export async function roomPage(
       typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
       ...messages,
       uploadLimits: uploadLimits(web.config),
+      clientId: randomUUID(),
       ...extra,
     },
     status,

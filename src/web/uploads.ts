@@ -105,9 +105,13 @@ class StreamingStorage implements StorageEngine {
         }
       },
     });
-    pipeline(file.stream, guard, createWriteStream(temp)).then(
+    const out = createWriteStream(temp);
+    pipeline(file.stream, guard, out).then(
       () => cb(null, { path: temp, size, detected: detected! }),
       async (err: unknown) => {
+        // A file refused at once is refused before its temporary file is even open: removing it
+        // before the write stream has closed would let the open create it afterwards.
+        if (!out.closed) await new Promise<void>((closed) => out.once("close", () => closed()));
         await rm(temp, { force: true });
         if (err instanceof UploadError) rejectEarly.get(req)?.(err);
         cb(err);

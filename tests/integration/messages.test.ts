@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { count, eq } from "drizzle-orm";
 import { messages } from "../../src/db/schema.js";
 import { people, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const clientIdOf = (html: string) => /<input type="hidden" name="clientId" value="([^"]*)">/.exec(html)?.[1] ?? "";
 
 for (const kind of databaseKinds()) {
   describe(`messages on ${kind}`, () => {
@@ -89,6 +93,66 @@ for (const kind of databaseKinds()) {
       const before = await stored();
       const res = await outsider.post(`/rooms/${roomId}/messages`, { body: "let me in" });
       assert.equal(res.status, 404);
+      assert.equal(await stored(), before);
+    });
+
+    test("a message sent twice with its composer's client id is stored and delivered once, and answered alike", async () => {
+      const bobRoom = bob.socket(roomId);
+      await bobRoom.opened;
+      try {
+        const before = await stored();
+        const id = clientIdOf((await alice.openRoom(roomId)).html);
+        const first = await alice.post(`/rooms/${roomId}/messages`, { body: "only once, please", clientId: id });
+        const again = await alice.post(`/rooms/${roomId}/messages`, { body: "only once, please", clientId: id });
+        assert.deepEqual([first.status, first.location], [303, `/rooms/${roomId}#composer`]);
+        assert.deepEqual([again.status, again.location], [first.status, first.location]);
+        const viaHtmx = await alice.post(`/rooms/${roomId}/messages`, { body: "only once, please", clientId: id }, { "hx-request": "true" });
+        assert.equal(viaHtmx.status, 204);
+        assert.equal(await stored(), before + 1);
+        // A later message, once it has arrived, shows that no second delivery of the first is on its way.
+        await alice.post(`/rooms/${roomId}/messages`, { body: "and then this", clientId: randomUUID() });
+        await bobRoom.waitFor(1, 3000, (p) => p.includes("and then this"));
+        assert.equal(bobRoom.received.filter((p) => p.includes("only once, please")).length, 1);
+        assert.equal(await stored(), before + 2);
+      } finally {
+        bobRoom.close();
+      }
+    });
+
+    test("two sends of one message racing each other store it once", async () => {
+      const before = await stored();
+      const id = clientIdOf((await alice.openRoom(roomId)).html);
+      const answers = await Promise.all([1, 2, 3].map(() => alice.post(`/rooms/${roomId}/messages`, { body: "raced", clientId: id })));
+      assert.deepEqual(answers.map((a) => a.status), [303, 303, 303]);
+      assert.equal(await stored(), before + 1);
+    });
+
+    test("every composer carries a client id of its own; messages with different ids are different messages", async () => {
+      const before = await stored();
+      const one = clientIdOf((await alice.openRoom(roomId)).html);
+      const two = clientIdOf((await alice.openRoom(roomId)).html);
+      assert.notEqual(one, two);
+      await alice.post(`/rooms/${roomId}/messages`, { body: "the same words", clientId: one });
+      const accepted = await alice.post(`/rooms/${roomId}/messages`, { body: "the same words", clientId: two }, { "hx-request": "true" });
+      assert.equal(accepted.status, 204);
+      assert.equal(await stored(), before + 2);
+      const next = accepted.headers.get("parley-next-client-id");
+      assert.match(next ?? "", uuid, "after a send, the page gets the id of its next message");
+      assert.ok(next !== one && next !== two);
+      // Without script the redirect renders a new composer.
+      assert.ok(![one, two].includes(clientIdOf((await alice.openRoom(roomId)).html)));
+    });
+
+    test("a refused message keeps its client id; a malformed one is refused and a new one given", async () => {
+      const before = await stored();
+      const id = clientIdOf((await alice.openRoom(roomId)).html);
+      const empty = await alice.post(`/rooms/${roomId}/messages`, { body: " ", clientId: id }, { "hx-request": "true" });
+      assert.equal(empty.status, 422);
+      assert.equal(clientIdOf(empty.html), id, "the same message, not stored yet");
+      const malformed = await alice.post(`/rooms/${roomId}/messages`, { body: "hello", clientId: "not-a-uuid" });
+      assert.equal(malformed.status, 422);
+      assert.match(malformed.html, /This message form is damaged\. Reload the page and send it again\./);
+      assert.match(clientIdOf(malformed.html), uuid);
       assert.equal(await stored(), before);
     });
 

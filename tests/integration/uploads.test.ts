@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { get, request } from "node:http";
-import { readdir } from "node:fs/promises";
+import fs from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
@@ -160,6 +161,30 @@ for (const kind of databaseKinds()) {
       assert.equal((await alice.openRoom(roomId)).status, 200, "the server carries on");
     });
 
+    test("an empty file is refused with 415 and leaves nothing in tmp/, even when the disk is slow to open it", async (t) => {
+      await alice.openRoom(roomId);
+      // The refusal comes before the temporary file is even open; a slow open (a busy disk) used
+      // to finish after the removal, leaving an empty file behind. Opens in tmp/ are made slow here.
+      const tmp = path.join(server.filesDir, "tmp");
+      const opened: Promise<void>[] = [];
+      const open = fs.open;
+      t.mock.method(fs, "open", (file: fs.PathLike, ...rest: unknown[]) => {
+        const done = rest.pop() as (...args: unknown[]) => void;
+        if (!String(file).startsWith(tmp)) return open(file, ...(rest as []), done);
+        opened.push(
+          new Promise<void>((resolve) =>
+            setTimeout(() => open(file, ...(rest as []), (...result: unknown[]) => (done(...result), resolve())), 50),
+          ),
+        );
+      });
+      const answers = await Promise.all(Array.from({ length: 5 }, () => upload(alice, roomId, [{ name: "empty.mp4", bytes: new Uint8Array(0) }])));
+      assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([415]));
+      assert.match(answers[0]!.html, /“empty.mp4” is not a supported image or video/);
+      await Promise.all(opened);
+      assert.ok(opened.length >= 5, "the uploads opened their temporary files through the slowed open");
+      assert.deepEqual(await pending(), []);
+    });
+
     test("a HEIC photo this server's image library cannot decode is refused as unsupported (415), by name", async () => {
       // An ISO BMFF "ftyp heic" box: what an iPhone photo starts with. The prebuilt libvips reads
       // AVIF but not HEVC-coded HEIC, so this is the answer such a photo gets here.
@@ -180,6 +205,30 @@ for (const kind of databaseKinds()) {
       const page = (await bob.openRoom(roomId)).html;
       assert.match(page, /twice\.png/);
       assert.match(page, /once\.png/);
+    });
+
+    test("a message with a file sent twice with one client id is stored, processed and delivered once", async () => {
+      const bobRoom = await pool.open(bob, roomId);
+      const page = (await alice.openRoom(roomId)).html;
+      const clientId = /name="clientId" value="([^"]+)"/.exec(page)![1]!;
+      const rowsBefore = await countRows();
+      const photo = await makeImage("png", 120, 90);
+      const send = () => upload(alice, roomId, [{ name: "retried.png", bytes: photo }], { body: "sent twice", clientId }, { "hx-request": "true" });
+      const first = await send();
+      assert.equal(first.status, 204);
+      const filesAfterFirst = await stored();
+      // The same bytes stored again would count as a new copy; the retry stores nothing at all.
+      const versions = await Promise.all(filesAfterFirst.map((f) => stat(f, { bigint: true }).then((s) => `${s.ino}:${s.mtimeNs}`)));
+      const again = await send();
+      assert.equal(again.status, 204);
+      assert.equal(await countRows(), rowsRaised(rowsBefore, 1, 1));
+      assert.deepEqual(await stored(), filesAfterFirst);
+      assert.deepEqual(await Promise.all(filesAfterFirst.map((f) => stat(f, { bigint: true }).then((s) => `${s.ino}:${s.mtimeNs}`))), versions, "no file was processed again");
+      assert.deepEqual(await pending(), []);
+      await upload(alice, roomId, [], { body: "after the retry" }, { "hx-request": "true" });
+      await bobRoom.waitFor(1, 3000, (p) => p.includes("after the retry"));
+      assert.equal(bobRoom.received.filter((p) => p.includes("sent twice")).length, 1);
+      bobRoom.close();
     });
 
     test("Range requests get 206 with exactly those bytes; conditional ones 304; headers are safe", async () => {
@@ -292,6 +341,48 @@ for (const kind of databaseKinds()) {
       }
     });
 
+    test("a video is stored as its media only and named for its type: HTML or a ZIP appended to an MP4 does not leave the server", async (t) => {
+      if (!(await hasFfmpeg())) {
+        assert.notEqual(process.env.REQUIRE_FFMPEG, "1", "REQUIRE_FFMPEG=1 is set but ffmpeg/ffprobe are not installed");
+        return t.skip("ffmpeg is not installed: install Debian's ffmpeg to test videos");
+      }
+      const clip = await makeVideo("mp4");
+      for (const [name, payload] of [
+        ["invoice.html", htmlPayload],
+        ["setup.exe", zipPayload],
+      ] as const) {
+        const res = await upload(alice, roomId, [{ name, bytes: Buffer.concat([clip, payload]) }]);
+        assert.equal(res.status, 303, name);
+        const message = lastMessage((await bob.openRoom(roomId)).html);
+        const [id] = fileIds(message);
+        const expected = name.replace(/\..*$/, ".mp4");
+        assert.match(message, new RegExp(`poster="/files/${id}/poster" width="160" height="120">`), "it still plays, with a poster");
+        assert.match(message, new RegExp(`Download<span class="sr-only"> ${expected}</span>`));
+        const download = await fetch(`${server.url}/files/${id}?download`, { headers: { cookie: bob.cookie } });
+        assert.equal(download.headers.get("content-disposition"), `attachment; filename="${expected}"`);
+        assert.equal(download.headers.get("content-type"), "video/mp4");
+        const bytes = Buffer.from(await download.arrayBuffer());
+        assert.equal(bytes.includes(payload), false, `the payload appended to ${name} is gone`);
+        const [row] = await server.deps.db.select({ durationMs: attachments.durationMs, byteSize: attachments.byteSize }).from(attachments).where(eqId(id!));
+        assert.ok(row!.durationMs! > 2500 && row!.durationMs! < 3500, `duration ${row!.durationMs}`);
+        assert.equal(row!.byteSize, bytes.length);
+      }
+    });
+
+    test("bytes that start like an MP4 but hold no video are refused: not a playable video (ffmpeg)", async (t) => {
+      if (!(await hasFfmpeg())) return t.skip("ffmpeg is not installed");
+      const before = await stored();
+      const rowsBefore = await countRows();
+      await alice.openRoom(roomId);
+      const res = await upload(alice, roomId, [{ name: "invoice.html", bytes: Buffer.concat([mp4Header, htmlPayload]) }], { body: "pay this" });
+      assert.equal(res.status, 422);
+      assert.match(res.html, /<p id="composer-error" class="field-error">“invoice.html” is not a playable video\.<\/p>/);
+      assert.match(res.html, />pay this<\/textarea>/);
+      assert.deepEqual(await stored(), before);
+      assert.deepEqual(await pending(), []);
+      assert.equal(await countRows(), rowsBefore);
+    });
+
     /** Attachment and message rows, as "attachments:messages". */
     async function countRows(): Promise<string> {
       const rows = await server.deps.db.select({ id: attachments.id }).from(attachments);
@@ -302,6 +393,40 @@ for (const kind of databaseKinds()) {
 }
 
 const eqId = (id: number) => eq(attachments.id, id);
+
+/** An ISO BMFF "ftyp isom" box: what an MP4 starts with, and all file-type needs to call it one. */
+const mp4Header = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from("ftypisom"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2avc1mp41")]);
+const htmlPayload = Buffer.from(`<!doctype html><title>Invoice</title><script>location = "https://evil.example/"</script>${" ".repeat(5000)}`);
+// The start of a ZIP (a local file header for setup.exe), as a self-extracting archive would carry.
+const zipPayload = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0, 0]), Buffer.alloc(16), Buffer.from([9, 0, 0, 0]), Buffer.from("setup.exe"), Buffer.alloc(5000, 0x90)]);
+
+test("without ffmpeg a video is kept as it came, but downloads under its type's name, as images do", async () => {
+  const server = await startTestServer("pglite", { FFMPEG_PATH: "/nonexistent/ffmpeg", FFPROBE_PATH: "/nonexistent/ffprobe" });
+  try {
+    const [alice] = (await people(server.url, "alice")) as [Visitor];
+    const roomId = await alice.createRoom("No ffmpeg");
+    await alice.openRoom(roomId);
+    const fake = Buffer.concat([mp4Header, htmlPayload]);
+    for (const [name, bytes, expected] of [
+      ["invoice.html", fake, "invoice.mp4"],
+      ["photo.exe", await makeImage("png", 20, 20), "photo.png"],
+    ] as const) {
+      const res = await upload(alice, roomId, [{ name, bytes }]);
+      assert.equal(res.status, 303, name);
+      const [id] = fileIds(lastMessage((await alice.openRoom(roomId)).html));
+      const download = await fetch(`${server.url}/files/${id}?download`, { headers: { cookie: alice.cookie } });
+      assert.equal(download.headers.get("content-disposition"), `attachment; filename="${expected}"`);
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
+/** Row counts as `countRows` gives them, raised by some attachments and messages. */
+const rowsRaised = (counts: string, attachmentRows: number, messageRows: number) => {
+  const [a, m] = counts.split(":").map(Number) as [number, number];
+  return `${a + attachmentRows}:${m + messageRows}`;
+};
 
 /** Whether bytes hold an EXIF pointer to a GPS block (tag 0x8825, in either byte order). */
 function hasGpsIfd(bytes: Buffer | undefined): boolean {
