@@ -102,7 +102,8 @@ export async function startParleyOnDatabase(url: string) {
   const filesDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-files-"));
   const close = () => rm(filesDir, { recursive: true, force: true });
   try {
-    const parley = await startParley({ DATABASE_URL: url, DATA_DIR: "memory://", FILES_DIR: filesDir, RATE_LIMIT_AUTH_PER_15_MIN: "1000" });
+    // A seeded database already has its administrator, whom no bench signs in as: readers sign up freely.
+    const parley = await startParley({ DATABASE_URL: url, DATA_DIR: "memory://", FILES_DIR: filesDir, RATE_LIMIT_AUTH_PER_15_MIN: "1000", REGISTRATION: "open" });
     return {
       ...parley,
       async close() {

@@ -2,7 +2,6 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Config } from "../config.js";
 import { joinCode, users } from "../db/schema.js";
-import type { User } from "./accounts.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
 
@@ -49,19 +48,22 @@ export async function requireInvitation(tx: Db, registration: Registration, code
   if (stored === undefined || !sameCode(code, stored)) throw new NotFoundError();
 }
 
-function requireAdmin(user: User): void {
+/** Who asks: only an administrator sees or changes the join link. */
+type Asker = { isAdmin: boolean };
+
+function requireAdmin(user: Asker): void {
   if (!user.isAdmin) throw new NotFoundError();
 }
 
 /** The join code, made the first time an administrator asks for it. Administrators only (404). */
-export async function joinCodeFor({ db }: Deps, user: User): Promise<string> {
+export async function joinCodeFor({ db }: Deps, user: Asker): Promise<string> {
   requireAdmin(user);
   await db.insert(joinCode).values({ code: newCode() }).onConflictDoNothing();
   return (await storedCode(db))!;
 }
 
 /** A new join code; the old link stops working at once, on every instance. Administrators only. */
-export async function regenerateJoinCode({ db }: Deps, user: User): Promise<void> {
+export async function regenerateJoinCode({ db }: Deps, user: Asker): Promise<void> {
   requireAdmin(user);
   await db
     .insert(joinCode)

@@ -50,6 +50,20 @@ function refusedName(name: string): UploadError | null {
 const rejectEarly = new WeakMap<Request, (err: UploadError) => void>();
 
 /**
+ * Each request's files, settled once each has been received or, refused, removed again. multer
+ * reports a broken form as soon as a file's stream fails, before that file's temporary copy is
+ * gone; the answer waits for these, so that a refused post has left nothing behind once answered.
+ */
+const filesOf = new WeakMap<Request, Promise<void>[]>();
+
+/** Counts one more file of `req`; call what it returns once the file is received or removed. */
+function trackFile(req: Request): () => void {
+  let settle!: () => void;
+  filesOf.set(req, [...(filesOf.get(req) ?? []), new Promise<void>((resolve) => (settle = resolve))]);
+  return settle;
+}
+
+/**
  * Streams each file to a temporary file, deciding its type from its first bytes: an unsupported
  * type is refused at once, and a file over its type's limit is cut off when it crosses it, so
  * nothing is ever held whole in memory or written past the limit.
@@ -67,6 +81,7 @@ class StreamingStorage implements StorageEngine {
       file.stream.resume();
       return cb(refused);
     }
+    const settled = trackFile(req);
     const temp = this.store.tempPath();
     const limits = this.limits;
     let head: Buffer[] = [];
@@ -107,12 +122,16 @@ class StreamingStorage implements StorageEngine {
     });
     const out = createWriteStream(temp);
     pipeline(file.stream, guard, out).then(
-      () => cb(null, { path: temp, size, detected: detected! }),
+      () => {
+        settled();
+        cb(null, { path: temp, size, detected: detected! });
+      },
       async (err: unknown) => {
         // A file refused at once is refused before its temporary file is even open: removing it
         // before the write stream has closed would let the open create it afterwards.
         if (!out.closed) await new Promise<void>((closed) => out.once("close", () => closed()));
         await rm(temp, { force: true });
+        settled();
         if (err instanceof UploadError) rejectEarly.get(req)?.(err);
         cb(err);
       },
@@ -175,7 +194,7 @@ export function receiveUploads(web: Web): RequestHandler {
           if (!req.complete) setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
         });
       }
-      next(err);
+      void Promise.all(filesOf.get(req) ?? []).then(() => next(err));
     };
     res.once("close", () => void removeUploads(req));
     if (Number(req.get("content-length")) > largestBody) {

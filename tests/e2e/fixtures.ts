@@ -91,6 +91,30 @@ export async function watchLiveConnection(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Lets a test cut a page's WebSockets as a lost network would, and refuse reconnections until it is
+ * back: `setOffline` stops requests but not open WebSockets (Playwright issue #4910). Must be called
+ * before the page is loaded.
+ */
+export async function socketSwitch(page: Page): Promise<{ cut(): Promise<void>; restore(): void }> {
+  let offline = false;
+  const routes: Array<{ close(o?: { code?: number }): Promise<void> }> = [];
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    if (offline) return void ws.close({ code: 1012 });
+    ws.connectToServer();
+    routes.push(ws);
+  });
+  return {
+    async cut() {
+      offline = true;
+      for (const ws of routes.splice(0)) await ws.close({ code: 1012 });
+    },
+    restore() {
+      offline = false;
+    },
+  };
+}
+
 /** Waits until the room page's WebSocket is open (see `watchLiveConnection`). */
 export async function waitForLiveConnection(page: Page): Promise<void> {
   await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).__parleyWs?.at(-1) === "open");

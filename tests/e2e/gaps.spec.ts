@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { Visitor } from "../support/client.js";
-import { displayNameOf, expect, logIn, person, test, unique } from "./fixtures.js";
+import { displayNameOf, expect, logIn, person, socketSwitch, test, unique } from "./fixtures.js";
 
 /**
  * Holds back every WebSocket of a page until `release()`: the page loads and renders while its
@@ -77,13 +77,7 @@ test("back after missing 180 messages while others keep posting: every message o
 
   const context = await person(browser, server);
   const page = await context.newPage();
-  let offline = false;
-  const routes: Array<{ close(o?: { code?: number }): Promise<void> }> = [];
-  await page.routeWebSocket(/\/ws/, (ws) => {
-    if (offline) return void ws.close({ code: 1012 });
-    ws.connectToServer();
-    routes.push(ws);
-  });
+  const sockets = await socketSwitch(page);
   // Catching up by HTTP, where a page does, is slow here: 400 ms a page.
   await page.route(/\/messages\?after=/, async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -94,13 +88,12 @@ test("back after missing 180 messages while others keep posting: every message o
   await alice.post(`/rooms/${roomId}/messages`, { body: "first" }, { "hx-request": "true" });
   await expect(messagesShown(page)).toHaveCount(1);
 
-  offline = true;
-  for (const ws of routes.splice(0)) await ws.close({ code: 1012 });
+  await sockets.cut();
   await expect(page.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible();
   for (let i = 1; i <= 180; i++) await alice.post(`/rooms/${roomId}/messages`, { body: `missed ${i}` }, { "hx-request": "true" });
 
   // Back, while Alice goes on posting every 150 ms.
-  offline = false;
+  sockets.restore();
   let live = 0;
   const posting = (async () => {
     for (; live < 12; live++) {

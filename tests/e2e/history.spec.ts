@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { messages, users } from "../../src/db/schema.js";
 import { Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
-import { expect, logIn, person, test, unique, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
+import { expect, logIn, person, socketSwitch, test, unique, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
 
 interface Scroller {
   scrollTop: number;
@@ -71,23 +71,14 @@ test("offline for a while: when Bob's connection is back, the three messages he 
   const { owner, readerName, roomId } = await roomWithHistory(server, 5);
   const context = await person(browser, server);
   const page = await context.newPage();
-  // setOffline stops requests but not open WebSockets (Playwright issue #4910), so the socket is
-  // routed too: going offline drops it as a real network loss would, and refuses reconnections.
-  let offline = false;
-  const routes: Array<{ close(o?: { code?: number }): Promise<void> }> = [];
-  await page.routeWebSocket(/\/ws/, (ws) => {
-    if (offline) return void ws.close({ code: 1012 });
-    ws.connectToServer();
-    routes.push(ws);
-  });
+  const sockets = await socketSwitch(page);
   await watchLiveConnection(page);
   await logIn(page, readerName);
   await page.goto(`/rooms/${roomId}`);
   await waitForLiveConnection(page);
 
-  offline = true;
   await context.setOffline(true);
-  for (const ws of routes.splice(0)) await ws.close({ code: 1012 });
+  await sockets.cut();
   await expect(page.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible();
   await owner.openRoom(roomId);
   for (const body of ["while you were away 1", "while you were away 2", "while you were away 3"]) {
@@ -97,7 +88,7 @@ test("offline for a while: when Bob's connection is back, the three messages he 
   const missed = page.getByRole("log").getByRole("listitem").filter({ hasText: /while you were away/ });
   await expect(missed).toHaveCount(0);
 
-  offline = false;
+  sockets.restore();
   await context.setOffline(false);
   await expect(page.getByRole("status").filter({ hasText: "Reconnecting…" })).toHaveCount(0, { timeout: 30_000 });
   await expect(missed).toHaveText([/away 1/, /away 2/, /away 3/]);
