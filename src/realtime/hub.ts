@@ -292,19 +292,23 @@ export class Hub {
     const batch = await messagesForDelivery(this.#deps, roomId, from, DELIVERY_BATCH);
     if (!room) this.#delivered.set(roomId, (room = { newest: from, ids: new Set(), at: 0 }));
     room.at = Date.now();
-    for (const message of batch) {
-      if (room.ids.has(message.id)) continue;
-      room.ids.add(message.id);
+    const fresh = batch.filter((message) => !room.ids.has(message.id));
+    for (const { id } of fresh) {
+      room.ids.add(id);
       if (room.ids.size > REMEMBERED_DELIVERIES) room.ids.delete(room.ids.values().next().value!);
-      room.newest = Math.max(room.newest, message.id);
-      await this.#deliverMessage(message);
+      room.newest = Math.max(room.newest, id);
     }
+    // The batch's unread counts load at once; then its messages go out in order, in one turn. What
+    // follows them (re-sorted sections, a direct receipt) need not hold up the room's next batch.
+    const rows = await Promise.all(fresh.map((m) => this.#unreadRows(m.room, [...m.members], m.author.id)));
+    const followUps = fresh.map((message, i) => this.#deliverMessage(message, rows[i]!));
+    void Promise.all(followUps).catch((err: unknown) => this.#log.error({ err, roomId }, "realtime delivery failed"));
   }
 
-  async #deliverMessage(message: Delivery): Promise<void> {
+  /** Writes a message to the room's sockets and its sidebar rows (`sendRows`) to its members' pages. */
+  async #deliverMessage(message: Delivery, sendRows: () => Promise<void>): Promise<void> {
     const { roomId, id: messageId } = message;
     const authorId = message.author.id;
-    const sendRows = await this.#unreadRows(message.room, [...message.members], authorId);
     // The author's pointer moved to their message with it: their receipt follows, for the others,
     // in the same frame as the message. In a direct conversation it sits at the other person's
     // newest message, which takes a query, so it follows on its own.
