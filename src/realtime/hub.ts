@@ -7,7 +7,7 @@ import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
 import { messageForDelivery, messagesForDelivery, type Delivery, type Message } from "../domain/messages.js";
 import { markRead, receipts, unreadFor } from "../domain/reading.js";
-import { memberIds, roomForDelivery, roomsOf, type Room } from "../domain/rooms.js";
+import { memberIds, roomForDelivery, roomsOf, type Granted, type Room } from "../domain/rooms.js";
 import { differsForAuthor, outOfBand, renderAttachmentsPush } from "../render/message.js";
 import { renderLive } from "../render/timeline.js";
 import { renderPresencePush } from "../render/presence.js";
@@ -33,6 +33,8 @@ export interface Client {
   /** The session the socket was opened with, so that ending it ends the socket. */
   sessionId: string;
   roomId: number | null;
+  /** That room as it was when the socket was authorized for it. */
+  room: Granted<"read"> | null;
   /** The People page, which shows everyone's presence. */
   watchesPeople: boolean;
   /** On a room page at its newest end, the newest message it showed when it connected. */

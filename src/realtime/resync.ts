@@ -1,10 +1,9 @@
 import { findUser } from "../domain/accounts.js";
 import { findPeople } from "../domain/conversations.js";
 import type { Deps } from "../domain/deps.js";
-import { NotFoundError } from "../domain/errors.js";
 import { missedSince } from "../domain/history.js";
 import { receipts } from "../domain/reading.js";
-import { authorize, membersOf, roomsOf } from "../domain/rooms.js";
+import { membersOf, roomsOf, type Granted } from "../domain/rooms.js";
 import { outOfBand } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";
@@ -23,8 +22,8 @@ export const REPLAY_LIMIT = 200;
 /** What a page told its socket about itself at connect time. */
 export interface PagePosition {
   userId: number;
-  /** A room page's room. */
-  roomId: number | null;
+  /** A room page's room, as authorized when its socket connected. */
+  room: Granted<"read"> | null;
   /** The newest message a room page shows, when it shows the newest end; null: none to catch up on. */
   after: number | null;
   watchesPeople: boolean;
@@ -42,19 +41,14 @@ export async function renderPageState(deps: Deps, page: PagePosition): Promise<s
   if (!user) return "";
   const [mine, room, people] = await Promise.all([
     roomsOf(deps, user.id, user.sidebarOrder),
-    page.roomId === null ? "" : renderRoomState(deps, user.id, page.roomId, page.after),
+    page.room === null ? "" : renderRoomState(deps, user.id, page.room, page.after),
     page.watchesPeople ? renderPeopleState(deps, user.id) : "",
   ]);
-  return room + people + renderSidebarPush(presentSidebar(mine, user, deps.presence), page.roomId);
+  return room + people + renderSidebarPush(presentSidebar(mine, user, deps.presence), page.room?.id ?? null);
 }
 
-async function renderRoomState(deps: Deps, viewerId: number, roomId: number, after: number | null): Promise<string> {
-  const granted = await authorize(deps, viewerId, roomId, "read").catch((err: unknown) => {
-    // Left meanwhile: the socket is being closed by membership.ended.
-    if (err instanceof NotFoundError) return null;
-    throw err;
-  });
-  if (!granted) return "";
+async function renderRoomState(deps: Deps, viewerId: number, granted: Granted<"read">, after: number | null): Promise<string> {
+  const roomId = granted.id;
   const [members, seen, missed] = await Promise.all([
     membersOf(deps, granted),
     receipts(deps, roomId),

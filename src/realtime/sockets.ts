@@ -85,9 +85,9 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     await runSession(opts.session, req);
     const userId = (req as IncomingMessage & { session?: { userId?: number } }).session?.userId;
     if (userId === undefined) return refuse(socket, 401);
-    const room = url.searchParams.get("room");
-    const roomId = room === null ? null : idParam(room);
-    if (roomId !== null) await authorize(opts.deps, userId, roomId, "read");
+    const roomParam = url.searchParams.get("room");
+    const roomId = roomParam === null ? null : idParam(roomParam);
+    const room = roomId === null ? null : await authorize(opts.deps, userId, roomId, "read");
     const watchesPeople = url.searchParams.has("people");
     const sessionId = (req as IncomingMessage & { sessionID: string }).sessionID;
     // A room page at its newest end says which message it shows last: what came after it is sent.
@@ -95,7 +95,7 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     // Checked just before the upgrade, which adds the socket in the same turn.
     if (opts.hub.socketsOf(userId) >= opts.maxSocketsPerUser) return refuse(socket, 429);
     wss.handleUpgrade(req, socket, head, (ws) =>
-      opts.hub.add({ ws, transport: socket, userId, sessionId, roomId, watchesPeople, after, alive: true, held: null }),
+      opts.hub.add({ ws, transport: socket, userId, sessionId, roomId, room, watchesPeople, after, alive: true, held: null }),
     );
   }
 
