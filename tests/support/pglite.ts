@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,7 +23,8 @@ function madeFrom(): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-async function make(file: string): Promise<Blob> {
+/** Creates the template in `file`: a new embedded database, migrated, its data directory dumped. */
+async function make(file: string): Promise<void> {
   const database = await openDatabase({ dataDir: "memory://" });
   try {
     await migrate(database);
@@ -33,30 +34,35 @@ async function make(file: string): Promise<Blob> {
     const partial = `${file}.${process.pid}`;
     await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
     await rename(partial, file);
-    return dump;
   } finally {
     await database.close();
   }
 }
 
-let template: Promise<Blob> | undefined;
+let template: Promise<string> | undefined;
 
 /**
- * An embedded database with every migration applied, for test servers to load instead of creating
- * one: creating a PGlite runs initdb, seconds on two busy cores, and loading a copy takes a fraction
- * of that. It is made once and kept in the temporary folder under a name that changes with the
- * migrations, src/db/migrate.ts and the PGlite and drizzle-orm versions, so every test process
- * (and later runs) share it while those stay the same. A server still migrates what it loads;
- * tests/integration/migrations.test.ts starts servers on empty databases.
+ * A tarball of an embedded database with every migration applied (`dumpDataDir`), for test servers
+ * (and the benchmarks' smoke runs) to load instead of creating one: creating a PGlite runs initdb,
+ * seconds of CPU, and loading a copy takes a fraction of that. It is made once and kept in the
+ * temporary folder under a name that changes with the migrations, src/db/migrate.ts and the PGlite
+ * and drizzle-orm versions, so every test process (and later runs) share it while those stay the
+ * same. A server still migrates what it loads; tests/integration/migrations.test.ts starts servers
+ * on empty databases and compares the two.
  */
-export function migratedPglite(): Promise<Blob> {
+export function migratedPgliteFile(): Promise<string> {
   template ??= (async () => {
     const file = path.join(tmpdir(), `parley-test-pglite-${madeFrom()}.tar`);
-    try {
-      return new Blob([await readFile(file)]);
-    } catch {
-      return make(file);
-    }
+    if (!existsSync(file)) await make(file);
+    return file;
   })();
   return template;
+}
+
+let loaded: Promise<Blob> | undefined;
+
+/** The template of `migratedPgliteFile`, read once per process. */
+export function migratedPglite(): Promise<Blob> {
+  loaded ??= migratedPgliteFile().then(async (file) => new Blob([await readFile(file)]));
+  return loaded;
 }
