@@ -227,11 +227,28 @@ export class LiveSocket {
 
   /** Waits until `count` pushes (those `matching`, if given) have arrived, or fails after `ms`. */
   async waitFor(count: number, ms = 2000, matching: (push: string) => boolean = () => true): Promise<string[]> {
-    const deadline = Date.now() + ms;
     const seen = () => this.received.filter(matching);
-    while (seen().length < count) {
+    await this.#until(() => seen().length >= count, ms, () => `expected ${count} pushes, got ${seen().length}`);
+    return seen();
+  }
+
+  /**
+   * Waits for the next push from now on (the next one `matching`, if given), or fails after `ms`.
+   * Frames on one socket arrive in the order they were sent: to show that something was not sent
+   * to this socket, wait here for a push that the server sends after it would have.
+   */
+  async next(matching: (push: string) => boolean = () => true, ms = 2000): Promise<string> {
+    const from = this.received.length;
+    const found = () => this.received.slice(from).find(matching);
+    await this.#until(() => found() !== undefined, ms, () => `no push arrived within ${ms} ms`);
+    return found()!;
+  }
+
+  async #until(done: () => boolean, ms: number, failure: () => string): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!done()) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${count} pushes, got ${seen().length}`);
+      if (left <= 0) throw new Error(failure());
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -240,7 +257,6 @@ export class LiveSocket {
         });
       });
     }
-    return seen();
   }
 
   /** The close code, or "still open" when the socket has not closed within `ms`. */
