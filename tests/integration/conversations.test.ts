@@ -4,7 +4,6 @@ import { LiveSocket, people, socketPool, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const read = (s: LiveSocket, messageId: number) => s.ws.send(JSON.stringify({ signal: "read", messageId: String(messageId) }));
 const listed = (html: string) => [...html.matchAll(/<label for="person-(\d+)" class="flex-1">([^<]+) <span/g)].map((m) => m[2]);
 const sidebarList = (html: string, list: "room-list" | "conversation-list") =>
@@ -21,6 +20,12 @@ for (const kind of databaseKinds()) {
     let alice: Visitor, bob: Visitor, carol: Visitor, dave: Visitor;
     const id: Record<string, number> = {};
     const pool = socketPool();
+
+    /** Someone's id, as Alice's People page has it. */
+    async function idOf(name: string): Promise<number> {
+      const found = [...(await alice.get("/people")).html.matchAll(/<label for="person-(\d+)" class="flex-1">([^<]+) <span/g)].find((m) => m[2] === name);
+      return Number(found![1]);
+    }
 
     async function open(visitor: Visitor, form: Record<string, string> | URLSearchParams): Promise<number> {
       await visitor.get("/people");
@@ -124,20 +129,28 @@ for (const kind of databaseKinds()) {
     });
 
     test("the People page hears everyone's presence, even people it shares no room with", async () => {
-      await settle(400); // Dave's earlier tab has gone offline
+      // Someone who has never been online, so that no earlier tab's grace period is still running.
+      const [erin] = (await people(server.url, "erin")) as [Visitor];
+      const erinId = await idOf("Erin");
+      const aboutErin = (p: string) => p.includes(`data-presence="${erinId}"`);
       const loner = new Visitor(server.url);
       await loner.signUp("loner");
       await loner.get("/rooms");
       await loner.post("/rooms/1/leave");
       const watching = await pool.open(loner, "people");
       const elsewhere = await pool.open(loner);
-      const daveTab = await pool.open(dave);
-      const [online] = await watching.waitFor(1, 2000, (p) => p.includes(`data-presence="${id.Dave}"`));
+      const erinTab = await pool.open(erin);
+      const [online] = await watching.waitFor(1, 2000, aboutErin);
       assert.match(online!, /title="online"/);
-      daveTab.close();
-      const [, offline] = await watching.waitFor(2, 2000, (p) => p.includes(`data-presence="${id.Dave}"`));
+      erinTab.close();
+      const [, offline] = await watching.waitFor(2, 2000, aboutErin);
       assert.match(offline!, /title="offline, last seen just now"/);
-      assert.deepEqual(elsewhere.received.filter((p) => p.includes(`data-presence="${id.Dave}"`)), [], "other pages only hear people they share a room with");
+      // Each went to all its pages at once: a new conversation's row reaches loner's other page after them.
+      const direct = await open(alice, { with: String(await idOf("Loner")) });
+      await alice.openRoom(direct);
+      await alice.post(`/rooms/${direct}/messages`, { body: "hello loner" }, { "hx-request": "true" });
+      await elsewhere.next((p) => p.includes(`id="room-row-${direct}"`));
+      assert.deepEqual(elsewhere.received.filter(aboutErin), [], "other pages only hear people they share a room with");
     });
 
     test("in a direct conversation, 'Seen' with its time sits under the newest of my messages the other person has read", async () => {
@@ -170,13 +183,15 @@ for (const kind of databaseKinds()) {
       const messageId = Number(/<li id="message-(\d+)"[^]*who reads this/.exec((await alice.openRoom(group)).html)![1]);
       const seen = async () => (await alice.get(`/rooms/${group}/messages/${messageId}/seen`, { "hx-request": "true" })).html;
       assert.equal(await seen(), "No one else has seen this yet.");
+      const aliceRoom = await pool.open(alice, group);
       const bobRoom = await pool.open(bob, group);
       read(bobRoom, messageId);
-      await settle(200);
+      // Receipts are told live once they are stored.
+      await aliceRoom.waitFor(1, 2000, receiptOf(id.Bob!));
       assert.equal(await seen(), "Seen by Bob");
       const carolRoom = await pool.open(carol, group);
       read(carolRoom, messageId);
-      await settle(200);
+      await aliceRoom.waitFor(1, 2000, receiptOf(id.Carol!));
       assert.equal(await seen(), "Seen by Bob and Carol");
       const page = await alice.get(`/rooms/${group}/messages/${messageId}/seen`);
       assert.match(page.html, /<p class="mb-4">Seen by Bob and Carol<\/p>/, "without script, a page");
