@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import type { Granted } from "../domain/rooms.js";
+import type { Granted } from "../domain/access.js";
 
 /** One open page of a logged-in person; `roomId` is set on a room page. */
 export interface Client {

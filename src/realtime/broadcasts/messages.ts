@@ -1,5 +1,6 @@
 import type { DomainEvent } from "../../domain/events.js";
-import { messageForDelivery, messagesForDelivery, type Delivery, type Message } from "../../domain/messages.js";
+import { messageForDelivery, messagesForDelivery, type Delivery } from "../../domain/messages.js";
+import type { Message } from "../../domain/sql/messages.js";
 import { differsForAuthor, renderAttachmentsPush } from "../../render/message.js";
 import { renderReceiptMove } from "../../render/receipts.js";
 import { renderLivePush } from "../../render/timeline.js";

@@ -1,6 +1,7 @@
 import type { DomainEvent } from "../../domain/events.js";
 import { unreadFor } from "../../domain/reading.js";
-import { roomForDelivery, roomsOf, type Room } from "../../domain/rooms.js";
+import type { Room } from "../../domain/access.js";
+import { roomForDelivery, roomsOf } from "../../domain/rooms.js";
 import { presentRoom } from "../../render/rooms.js";
 import { renderRoomListPush, renderUnreadPush } from "../../render/unread.js";
 import type { Fanout } from "../fanout.js";
