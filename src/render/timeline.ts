@@ -2,7 +2,7 @@ import type { Previous } from "../domain/history.js";
 import type { Message } from "../domain/sql/messages.js";
 import { render } from "./engine.js";
 import { outOfBand, presentMessage, type MessageView } from "./message.js";
-import { idOf } from "./dom.js";
+import { at, id, idOf } from "./dom.js";
 
 /** Messages by the same author within this long of each other are shown as one group. */
 const GROUP_MS = 5 * 60_000;
@@ -48,5 +48,5 @@ export function timeline(messages: Message[], previous: Previous | null, viewerI
 
 /** Messages as they are pushed live: added at the end of the timeline, with a day divider where one starts a new day. */
 export function renderLivePush(messages: Message[], previous: Previous | null, viewerId?: number): string {
-  return outOfBand("beforeend", "#messages", render("partials/timeline", { items: timeline(messages, previous, viewerId) }));
+  return outOfBand("beforeend", at(id.messages), render("partials/timeline", { items: timeline(messages, previous, viewerId) }));
 }

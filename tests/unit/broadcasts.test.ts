@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Attachment } from "../../src/domain/attachments.js";
+import type { Room } from "../../src/domain/access.js";
 import type { Delivery } from "../../src/domain/messages.js";
-import type { Room } from "../../src/domain/rooms.js";
+import type { Attachment } from "../../src/domain/sql/attachments.js";
 import { membershipEnded } from "../../src/realtime/broadcasts/memberships.js";
 import { byAuthorship, deliverMessage } from "../../src/realtime/broadcasts/messages.js";
 import { presenceSockets } from "../../src/realtime/broadcasts/presence.js";
