@@ -1,5 +1,5 @@
 import type { Previous } from "../domain/history.js";
-import type { Message } from "../domain/messages.js";
+import type { Message } from "../domain/sql/messages.js";
 import { render } from "./engine.js";
 import { presentMessage, type MessageView } from "./message.js";
 import { idOf } from "./dom.js";
