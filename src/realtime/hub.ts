@@ -98,7 +98,8 @@ export class Hub {
     // A protocol error (an oversized or malformed frame) would otherwise be an unhandled 'error'
     // event, which ends the process. ws has already sent the close code and closes this socket.
     client.ws.on("error", (err) => this.#log.warn({ err, userId: client.userId }, "websocket protocol error"));
-    client.ws.on("message", (data) => this.#onSignal(client, String(data)));
+    // ws hands a frame over as one Buffer (its default binaryType, "nodebuffer").
+    client.ws.on("message", (data) => this.#onSignal(client, (data as Buffer).toString()));
     client.ws.on("pong", () => (client.alive = true));
     this.#signals.opened(client);
     this.#deps.presence.connected(client.userId);
@@ -201,8 +202,9 @@ export class Hub {
       if (admission === "admit") this.#deps.typing.signal(roomId, client.userId);
       return;
     }
-    const read = (messageId: number) =>
+    const read = (messageId: number): void => {
       markRead(this.#deps, client.userId, roomId, messageId).catch((err: unknown) => this.#log.error({ err }, "read signal failed"));
+    };
     if (admission === "admit") read(signal.data.messageId);
     else this.#signals.deferRead(client, signal.data.messageId, read);
   }
