@@ -1,9 +1,10 @@
 import { findUser } from "../domain/accounts.js";
+import type { Granted } from "../domain/access.js";
 import { findPeople } from "../domain/conversations.js";
 import type { Deps } from "../domain/deps.js";
 import { missedSince } from "../domain/history.js";
 import { receipts } from "../domain/reading.js";
-import { membersOf, roomsOf, type Granted } from "../domain/rooms.js";
+import { membersOf, roomsOf } from "../domain/rooms.js";
 import { outOfBand } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";

@@ -7,7 +7,7 @@ import { WebSocketServer, type ServerOptions } from "ws";
 import { isDatabaseUnavailable } from "../db/pool.js";
 import type { Deps } from "../domain/deps.js";
 import { NotFoundError } from "../domain/errors.js";
-import { authorize } from "../domain/rooms.js";
+import { authorize } from "../domain/access.js";
 import { isSameSite, type TrustProxy } from "../http/origin.js";
 import { idParam } from "../http/params.js";
 import type { Hub } from "./hub.js";

@@ -1,7 +1,7 @@
+import type { Granted } from "../domain/access.js";
 import type { Deps } from "../domain/deps.js";
 import { historyPage, type HistoryPage, type PageRequest } from "../domain/history.js";
 import { readPointer, receipts } from "../domain/reading.js";
-import type { Granted } from "../domain/rooms.js";
 import { render } from "./engine.js";
 import { receiptsByMessage, type ReceiptView } from "./receipts.js";
 import type { RoomView } from "./rooms.js";

@@ -1,5 +1,5 @@
+import type { Room } from "../domain/access.js";
 import type { Presence } from "../domain/presence.js";
-import type { Room } from "../domain/rooms.js";
 import { presentPresence, type PresenceView } from "./presence.js";
 
 const list = new Intl.ListFormat("en", { style: "long", type: "conjunction" });

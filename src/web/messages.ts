@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { InvalidInputError, UploadError } from "../domain/errors.js";
 import { clientIdInput, postMessage } from "../domain/messages.js";
-import { authorize } from "../domain/rooms.js";
+import { authorize } from "../domain/access.js";
 import { render } from "../render/engine.js";
 import { presentRoom } from "../render/rooms.js";
 import { idParam } from "../http/params.js";

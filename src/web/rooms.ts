@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
+import { authorize } from "../domain/access.js";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
 import { historyPage, type PageRequest } from "../domain/history.js";
 import {
   addMember,
-  authorize,
   createRoom,
   homeRoomOf,
   joinRoom,

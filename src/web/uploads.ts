@@ -7,7 +7,7 @@ import multer, { type StorageEngine } from "multer";
 import type { Config } from "../config.js";
 import type { Upload } from "../domain/attachments.js";
 import { UploadError } from "../domain/errors.js";
-import { authorize } from "../domain/rooms.js";
+import { authorize } from "../domain/access.js";
 import { hasNul } from "../domain/validate.js";
 import type { FileStore } from "../files/store.js";
 import { idParam } from "../http/params.js";
