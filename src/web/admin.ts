@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { joinCodeFor, regenerateJoinCode } from "../domain/invitations.js";
-import { requestOrigin } from "../http/origin.js";
+import { requestOrigin, trustProxyOf } from "../http/origin.js";
 import { joinPath } from "./accounts.js";
 import { userOf, type Web } from "./context.js";
 
@@ -10,7 +10,7 @@ export function adminRouter(web: Web): Router {
 
   router.get("/admin", async (req, res) => {
     const code = await joinCodeFor(web.deps, userOf(res));
-    const origin = web.config.PUBLIC_ORIGIN ?? requestOrigin(req, req.app.get("trust proxy fn"));
+    const origin = web.config.PUBLIC_ORIGIN ?? requestOrigin(req, trustProxyOf(req.app));
     await web.page(req, res, "pages/admin", {
       title: "Administration",
       currentPage: "admin",
