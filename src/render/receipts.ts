@@ -1,6 +1,7 @@
 import type { Receipt } from "../domain/reading.js";
 import { render } from "./engine.js";
 import { outOfBand, timeLabels, type TimeLabels } from "./message.js";
+import { joinNames } from "./rooms.js";
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -41,4 +42,9 @@ export function renderReceiptMove(r: Receipt): string {
     `<span id="receipt-${r.userId}" hx-swap-oob="delete"></span>` +
     outOfBand("beforeend", `#receipts-${r.at}`, render("partials/receipt", presentReceipt(r)))
   );
+}
+
+/** "Seen by …" on a message: who has read it, by name (see seenBy). */
+export function seenByText(names: string[]): string {
+  return names.length ? `Seen by ${joinNames(names)}` : "No one else has seen this yet.";
 }
