@@ -1,6 +1,7 @@
 import type { Receipt } from "../domain/reading.js";
 import { render } from "./engine.js";
 import { outOfBand, timeLabels, type TimeLabels } from "./message.js";
+import { at, idOf } from "./dom.js";
 import { joinNames } from "./rooms.js";
 
 function initials(name: string): string {
@@ -39,8 +40,8 @@ export function receiptsByMessage(all: Receipt[], viewerId: number): Map<number,
 /** Moves one reader's receipt: removed wherever it was, added under the message it now sits at. */
 export function renderReceiptMove(r: Receipt): string {
   return (
-    `<span id="receipt-${r.userId}" hx-swap-oob="delete"></span>` +
-    outOfBand("beforeend", `#receipts-${r.at}`, render("partials/receipt", presentReceipt(r)))
+    `<span id="${idOf.receipt(r.userId)}" hx-swap-oob="delete"></span>` +
+    outOfBand("beforeend", at(idOf.receipts(r.at)), render("partials/receipt", presentReceipt(r)))
   );
 }
 

@@ -4,6 +4,7 @@ import type { SidebarRoom } from "../domain/rooms.js";
 import { render } from "./engine.js";
 import { outOfBand } from "./message.js";
 import { presentRoom, type RoomView } from "./rooms.js";
+import { at, id } from "./dom.js";
 
 export interface SidebarView {
   rooms: RoomView<SidebarRoom>[];
@@ -27,8 +28,8 @@ export function presentSidebar(mine: SidebarRoom[], user: Pick<User, "id" | "sid
 /** Both sidebar lists and the unread total, replaced whole: for a page coming back after being away. */
 export function renderSidebarPush(sidebar: SidebarView, currentRoomId: number | null): string {
   return (
-    outOfBand("innerHTML", "#room-list", render("partials/room-rows", { rooms: sidebar.rooms, currentRoomId })) +
-    outOfBand("innerHTML", "#conversation-list", render("partials/room-rows", { rooms: sidebar.conversations, currentRoomId })) +
+    outOfBand("innerHTML", at(id.roomList), render("partials/room-rows", { rooms: sidebar.rooms, currentRoomId })) +
+    outOfBand("innerHTML", at(id.conversationList), render("partials/room-rows", { rooms: sidebar.conversations, currentRoomId })) +
     render("partials/unread-total", { total: sidebar.unreadTotal, oob: true })
   );
 }
