@@ -1,8 +1,8 @@
 import { Router } from "express";
 import { joinCodeFor, regenerateJoinCode } from "../domain/invitations.js";
 import { requestOrigin, trustProxyOf } from "../http/origin.js";
-import { joinPath } from "./accounts.js";
 import { userOf, type Web } from "./context.js";
+import { joinPath } from "./paths.js";
 
 /** The administration page: the join link, and a new one on request. Administrators only (404). */
 export function adminRouter(web: Web): Router {

@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import type { Upload } from "../domain/attachments.js";
 import { UploadError } from "../domain/errors.js";
 import { authorize } from "../domain/access.js";
+import type { UploadLimits } from "../render/room-page.js";
 import { hasNul } from "../domain/validate.js";
 import type { FileStore } from "../files/store.js";
 import { idParam } from "../http/params.js";
@@ -142,7 +143,7 @@ class StreamingStorage implements StorageEngine {
 }
 
 /** What the composer tells the browser, so that it can refuse a file before sending it. */
-export function uploadLimits(config: Config) {
+export function uploadLimits(config: Config): UploadLimits {
   return { imageMb: config.UPLOAD_MAX_IMAGE_MB, videoMb: config.UPLOAD_MAX_VIDEO_MB, files: config.UPLOAD_MAX_FILES };
 }
 
