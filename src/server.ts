@@ -28,9 +28,18 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the database, then serves HTTP and WebSockets until `stop()`. */
-export async function startServer(config: Config, logger: Logger): Promise<Running> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, timeouts: databaseTimeouts(config) });
+/**
+ * Opens and migrates the database, then serves HTTP and WebSockets until `stop()`. `pgliteDump`: an
+ * embedded database to start from (tests hand in one already migrated, which is quicker to load
+ * than a new one is to create); it is migrated all the same.
+ */
+export async function startServer(config: Config, logger: Logger, { pgliteDump }: { pgliteDump?: Blob } = {}): Promise<Running> {
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    timeouts: databaseTimeouts(config),
+    pgliteDump,
+  });
   try {
     await migrate(database);
   } catch (err) {
