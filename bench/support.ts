@@ -44,7 +44,7 @@ async function fromTemplate(env: Record<string, string>): Promise<void> {
   await promisify(execFile)("tar", ["-xf", pgliteTemplate, "-C", dir]);
 }
 
-export async function startParley(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+export async function startParley(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   await fromTemplate(env);
   const port = await freePort();
   // The benchmark's own DATABASE_URL names the server to make test databases on, not Parley's database.
@@ -147,13 +147,13 @@ export async function startParleyOnDatabase(url: string) {
  * A fresh person on a bench database, a member of its default room from signing up. `remove`
  * deletes them again, so that members do not pile up in the busy room run after run.
  */
-export async function benchReader(parleyUrl: string, pool: pg.Pool): Promise<{ visitor: Visitor; remove(): Promise<void> }> {
+export async function benchReader(parleyUrl: string, pool: pg.Pool): Promise<{ visitor: Visitor; remove: () => Promise<void> }> {
   const visitor = new Visitor(parleyUrl);
   const username = `reader${Date.now()}`;
   const signedUp = await visitor.signUp(username);
   if (signedUp.status !== 303) throw new Error(`sign-up: status ${signedUp.status}`);
-  const { rows } = await pool.query("select id from users where username = $1", [username]);
-  const id = Number(rows[0].id);
+  const { rows } = await pool.query<{ id: number }>("select id from users where username = $1", [username]);
+  const id = Number(rows[0]!.id);
   return {
     visitor,
     async remove() {

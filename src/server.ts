@@ -11,6 +11,7 @@ import { OrphanSweeper } from "./domain/orphans.js";
 import { Presence } from "./domain/presence.js";
 import { Typing } from "./domain/typing.js";
 import { LocalFileStore } from "./files/store.js";
+import { trustProxyOf } from "./http/origin.js";
 import { Videos } from "./media/videos.js";
 import { Hub } from "./realtime/hub.js";
 import { attachWebSockets } from "./realtime/sockets.js";
@@ -72,7 +73,7 @@ export async function startServer(config: Config, logger: Logger, { pgliteDump }
     hub,
     session: sessions.middleware,
     publicOrigin: config.PUBLIC_ORIGIN,
-    trustProxy: app.get("trust proxy fn"),
+    trustProxy: trustProxyOf(app),
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
     maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER,
     log: logger,

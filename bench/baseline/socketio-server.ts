@@ -43,6 +43,6 @@ app.post("/rooms/:id/messages", async (req, res) => {
 
 server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log(`listening ${JSON.stringify({ authorId: author!.id })}`));
 process.on("SIGTERM", () => {
-  io.close();
+  void io.close();
   server.close(() => void database.close().then(() => process.exit(0)));
 });

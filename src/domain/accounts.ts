@@ -8,7 +8,7 @@ import { requireInvitation, type Registration } from "./invitations.js";
 import { attemptSucceeded, takeAttempt } from "./login-throttle.js";
 import { weakPasswordReason } from "./password-strength.js";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
-import { latestMessageOf } from "./reading.js";
+import { latestMessageOf } from "./sql/unread.js";
 import { parseInput } from "./validate.js";
 
 export type SidebarOrder = "activity" | "alphabetical";

@@ -1,15 +1,15 @@
 import { rm } from "node:fs/promises";
-import { asc, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { prepared } from "../db/prepared.js";
 import { attachments, messages } from "../db/schema.js";
 import type { Stored } from "../files/store.js";
 import { nameFor, type Detected } from "../media/detect.js";
 import { processImage, UnreadableImageError } from "../media/images.js";
 import { UnplayableVideoError } from "../media/videos.js";
+import { authorize, authorizeMessage } from "./access.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError, UploadError } from "./errors.js";
-import { authorize } from "./rooms.js";
+import { attachmentColumns, type Attachment } from "./sql/attachments.js";
 import { parseInput } from "./validate.js";
 
 /** A file received in full into a temporary path, its type already decided from its bytes. */
@@ -18,22 +18,6 @@ export interface Upload {
   fileName: string;
   detected: Detected;
   byteSize: number;
-}
-
-export interface Attachment {
-  id: number;
-  messageId: number;
-  kind: "image" | "video";
-  contentType: string;
-  fileName: string;
-  byteSize: number;
-  width: number | null;
-  height: number | null;
-  alt: string | null;
-  thumbWidth: number | null;
-  thumbHeight: number | null;
-  hasPoster: boolean;
-  durationMs: number | null;
 }
 
 export type NewAttachment = Omit<typeof attachments.$inferInsert, "messageId" | "id">;
@@ -113,43 +97,6 @@ export async function discard(deps: Deps, stored: Stored[]): Promise<void> {
   await Promise.all(stored.map((file) => deps.files.remove(file)));
 }
 
-const attachmentColumns = {
-  id: attachments.id,
-  messageId: attachments.messageId,
-  kind: attachments.kind,
-  contentType: attachments.contentType,
-  fileName: attachments.fileName,
-  byteSize: attachments.byteSize,
-  width: attachments.width,
-  height: attachments.height,
-  alt: attachments.alt,
-  thumbWidth: attachments.thumbWidth,
-  thumbHeight: attachments.thumbHeight,
-  posterHash: attachments.posterHash,
-  durationMs: attachments.durationMs,
-};
-
-/** The attachments of several messages in one query, by message, in their order. */
-// Every page of history runs this; the ids come as one array, so that one statement serves any page.
-const attachmentsOfMessages = prepared((db) =>
-  db
-    .select(attachmentColumns)
-    .from(attachments)
-    .where(sql`${attachments.messageId} = any(${sql.placeholder("messageIds")}::int[])`)
-    .orderBy(asc(attachments.messageId), asc(attachments.position))
-    .prepare("attachments_of"),
-);
-
-export async function attachmentsOf({ db }: Deps, messageIds: number[]): Promise<Map<number, Attachment[]>> {
-  const byMessage = new Map<number, Attachment[]>();
-  if (messageIds.length === 0) return byMessage;
-  const rows = await attachmentsOfMessages(db).execute({ messageIds });
-  for (const { posterHash, ...row } of rows) {
-    byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), { ...row, hasPoster: posterHash !== null }]);
-  }
-  return byMessage;
-}
-
 const describeInput = z.object({
   alt: z
     .string({ error: "Describe the image." })
@@ -170,8 +117,8 @@ export async function imageToDescribe(deps: Deps, userId: number, attachmentId: 
     .from(attachments)
     .innerJoin(messages, eq(messages.id, attachments.messageId))
     .where(eq(attachments.id, attachmentId));
-  if (!row || row.authorId !== userId || row.kind !== "image") throw new NotFoundError("Image not found");
-  await authorize(deps, userId, row.roomId, "read");
+  if (!row || row.kind !== "image") throw new NotFoundError("Image not found");
+  await authorizeMessage(deps, userId, row, "describe");
   const { roomId, authorId: _, posterHash, ...attachment } = row;
   return { attachment: { ...attachment, hasPoster: posterHash !== null }, roomId };
 }

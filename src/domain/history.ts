@@ -4,8 +4,8 @@ import { prepared } from "../db/prepared.js";
 import { messages, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
-import { messageColumns, withAttachments, type Message } from "./messages.js";
-import type { Granted } from "./rooms.js";
+import type { Granted } from "./access.js";
+import { messageColumns, withAttachments, type Message } from "./sql/messages.js";
 
 /**
  * A room's history in pages of 50, by keyset on `messages_room_id_idx (room_id, id desc)`: every

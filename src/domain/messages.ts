@@ -3,25 +3,18 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
 import { attachments, memberships, messages, rooms, users } from "../db/schema.js";
-import type { Previous } from "./history.js";
-import { attachmentsOf, discard, prepareAttachments, type Attachment, type Upload } from "./attachments.js";
+import { authorize, type Room } from "./access.js";
+import { discard, prepareAttachments, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
-import { authorize, roomColumns, type Room } from "./rooms.js";
+import type { Previous } from "./history.js";
+import { messageColumns, withAttachments, type Message } from "./sql/messages.js";
+import { roomColumns } from "./sql/rooms.js";
 import { parseInput } from "./validate.js";
 
 const MAX_BODY = 4000;
 /** The advisory lock class of "posting in a room"; the second key is the room's id (two rooms sharing a key only wait for each other). */
 const ROOM_LOCK = 1;
-
-export interface Message {
-  id: number;
-  roomId: number;
-  body: string;
-  createdAt: Date;
-  author: { id: number; username: string; displayName: string; sharesReceipts: boolean };
-  attachments: Attachment[];
-}
 
 const normalised = z.string().transform((s) => s.replace(/\r\n?/g, "\n").trim());
 const tooLong = `A message can be at most ${MAX_BODY} characters.`;
@@ -44,19 +37,6 @@ const captionInput = z.object({
   alt: z.union([z.string().max(1000, "A description can be at most 1000 characters."), z.array(z.string().max(1000, "A description can be at most 1000 characters."))]).optional(),
   clientId: clientIdInput.optional(),
 });
-
-export const messageColumns = {
-  id: messages.id,
-  roomId: messages.roomId,
-  body: messages.body,
-  createdAt: messages.createdAt,
-  author: {
-    id: users.id,
-    username: users.username,
-    displayName: users.displayName,
-    sharesReceipts: users.shareReadReceipts,
-  },
-};
 
 /**
  * Stores a message, with its uploaded files if any, and once committed tells listeners about it.
@@ -159,12 +139,6 @@ async function insertMessage(db: Db, userId: number, roomId: number, body: strin
   return { id: earlier, again: true };
 }
 
-/** Adds each message's attachments, loaded for all of them in one query. */
-export async function withAttachments<M extends { id: number }>(deps: Deps, rows: M[]): Promise<Array<M & { attachments: Attachment[] }>> {
-  const byMessage = await attachmentsOf(deps, rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, attachments: byMessage.get(r.id) ?? [] }));
-}
-
 // The message before this one in its room, for the live message's day divider and grouping: two
 // probes of messages_room_id_idx inside the same query.
 const before = (column: "author_id" | "created_at") =>
@@ -185,7 +159,7 @@ function deliveryQuery(db: Db) {
       room: roomColumns,
       members: sql<number[]>`array(select m.user_id from ${memberships} m where m.room_id = ${messages.roomId})`,
       previousAuthorId: sql<number | null>`${before("author_id")}`.mapWith((v) => (v === null ? null : Number(v))),
-      previousAt: sql<Date | null>`${before("created_at")}`.mapWith((v) => (v === null ? null : new Date(v))),
+      previousAt: sql<Date | null>`${before("created_at")}`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))),
       // Most messages have no files: knowing it here spares every delivery a query.
       hasAttachments: sql<boolean>`exists (select 1 from ${attachments} where ${attachments.messageId} = ${messages.id})`,
     })

@@ -1,23 +1,21 @@
-import { and, asc, eq, gt, gte, isNull, lt, ne, notInArray, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lt, notInArray, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
 import { memberships, messages, rooms, users } from "../db/schema.js";
-import { messageColumns, withAttachments, type Message } from "./messages.js";
 import type { SidebarOrder } from "./accounts.js";
+import { authorize, type Granted, type Room } from "./access.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
-import { authorize, roomColumns, type Granted, type Room } from "./rooms.js";
+import { messageColumns, withAttachments, type Message } from "./sql/messages.js";
+import { roomColumns } from "./sql/rooms.js";
+import { unreadCount, unreadJoin, unreadOfMembership } from "./sql/unread.js";
 
 /**
  * Each membership's read pointer (`last_read_message_id`): what a member has read. Unread counts,
  * the "New messages" divider and (later) receipts all derive from it. It only ever moves forward,
  * except through an explicit "mark as unread".
  */
-
-/** The newest message of a room, as a subquery: where a new member's pointer starts. */
-export const latestMessageOf = (roomId: number) =>
-  sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${roomId})`;
 
 const messageInRoom = (messageId: number, roomId: number) =>
   sql`exists (select 1 from ${messages} where ${messages.id} = ${messageId} and ${messages.roomId} = ${roomId})`;
@@ -200,21 +198,6 @@ export async function readPointer({ db }: Deps, userId: number, roomId: number):
   const [row] = await pointerOf(db).execute({ roomId, userId });
   return row?.id ?? null;
 }
-
-// Unread: messages after the pointer that someone else wrote (the Unread page lists them).
-const unreadJoin = and(
-  eq(messages.roomId, memberships.roomId),
-  gt(messages.id, sql`coalesce(${memberships.lastReadMessageId}, 0)`),
-  ne(messages.authorId, memberships.userId),
-);
-
-// Joined to each membership row of a query: its unread count as `unread.n`. A lateral count is one
-// range scan of messages_room_id_idx per membership; as a join of messages, PostgreSQL could not
-// estimate the pointer's range and chose a full scan of the table (300 ms at 1,000,000 messages).
-export const unreadOfMembership = sql`lateral (select count(*)::int as n from ${messages} u
-  where u.room_id = ${memberships}.room_id and u.id > coalesce(${memberships}.last_read_message_id, 0)
-    and u.author_id <> ${memberships}.user_id) unread`;
-export const unreadCount = sql<number>`unread.n`.mapWith(Number);
 
 /**
  * For several people at once: their unread count in one room, their total over all rooms, and how

@@ -4,39 +4,12 @@ import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
 import { memberships, messages, rooms, users } from "../db/schema.js";
 import type { SidebarOrder } from "./accounts.js";
+import { authorize, type Granted, type Room } from "./access.js";
 import type { Deps } from "./deps.js";
-import { InvalidInputError, NotFoundError } from "./errors.js";
-import { may, type RoomAccess, type RoomAction } from "./policy.js";
-import { latestMessageOf, unreadCount, unreadOfMembership } from "./reading.js";
+import { InvalidInputError } from "./errors.js";
+import { roomColumns } from "./sql/rooms.js";
+import { latestMessageOf, unreadCount, unreadOfMembership } from "./sql/unread.js";
 import { parseInput } from "./validate.js";
-
-export type RoomKind = "room" | "direct" | "group";
-
-/** Someone in a conversation: what its title and the direct partner's presence dot need. */
-export interface Participant {
-  id: number;
-  displayName: string;
-  lastSeenAt: Date | null;
-}
-
-export interface Room {
-  id: number;
-  /** A room's own name; empty for conversations, which are titled by their participants. */
-  name: string;
-  topic: string;
-  isPrivate: boolean;
-  isDefault: boolean;
-  kind: RoomKind;
-  /** A conversation's members (everyone, the viewer too), by name; empty for rooms. */
-  participants: Participant[];
-}
-
-declare const granted: unique symbol;
-/**
- * A room together with proof that `authorize` allowed an action on it. Functions that take a
- * `Granted<"read">` cannot be called without that check, and need not repeat its query.
- */
-export type Granted<A extends RoomAction> = Room & { readonly [granted]: A };
 
 export interface Member {
   id: number;
@@ -44,31 +17,6 @@ export interface Member {
   displayName: string;
   lastSeenAt: Date | null;
 }
-
-type ParticipantRow = { id: number; displayName: string; lastSeenAt: string | null };
-
-// Only conversations pay for this subquery (a few rows through the membership primary key). The
-// room's id is qualified by hand: drizzle leaves columns bare in single-table queries, and a bare
-// "id" here would mean the user's.
-const participants = sql<ParticipantRow[] | null>`case when ${rooms.kind} <> 'room' then (
-  select json_agg(json_build_object('id', u.id, 'displayName', u.display_name, 'lastSeenAt', u.last_seen_at)
-    order by lower(u.display_name), u.id)
-  from ${memberships} m join ${users} u on u.id = m.user_id where m.room_id = ${rooms}.id) end`.mapWith(
-  (value: ParticipantRow[] | string | null): Participant[] => {
-    const rows: ParticipantRow[] = typeof value === "string" ? JSON.parse(value) : (value ?? []);
-    return rows.map((p) => ({ ...p, lastSeenAt: p.lastSeenAt === null ? null : new Date(p.lastSeenAt) }));
-  },
-);
-
-export const roomColumns = {
-  id: rooms.id,
-  name: rooms.name,
-  topic: rooms.topic,
-  isPrivate: rooms.isPrivate,
-  isDefault: rooms.isDefault,
-  kind: rooms.kind,
-  participants,
-};
 
 const memberColumns = {
   id: users.id,
@@ -92,29 +40,6 @@ const createRoomInput = z.object({
 const addMemberInput = z.object({
   username: z.string({ error: "Enter a username." }).trim().min(1, "Enter a username."),
 });
-
-const roomWithMembership = prepared((db) =>
-  db
-    .select({ ...roomColumns, memberId: memberships.userId })
-    .from(rooms)
-    .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, sql.placeholder("userId"))))
-    .where(eq(rooms.id, sql.placeholder("roomId")))
-    .prepare("room_with_membership"),
-);
-
-/** Loads a room with the user's relation to it, and checks the action; anything refused is "not found". */
-export async function authorize<A extends RoomAction>(
-  { db }: Deps,
-  userId: number,
-  roomId: number,
-  action: A,
-): Promise<Granted<A>> {
-  const [row] = await roomWithMembership(db).execute({ userId, roomId });
-  const access: RoomAccess | null = row ? { room: row, isMember: row.memberId !== null } : null;
-  if (!row || !may(action, access)) throw new NotFoundError("Room not found");
-  const { memberId: _, ...room } = row;
-  return room as Granted<A>;
-}
 
 export async function createRoom({ db }: Deps, userId: number, input: unknown): Promise<Room> {
   const data = parseInput(createRoomInput, input);

@@ -1,11 +1,17 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Eta } from "eta";
+import { dom } from "./dom.js";
 
 const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../views");
 
+/** Eta with the DOM contract at hand: every template (and every include) reads it as `dom`. */
+class Views extends Eta {
+  readonly dom = dom;
+}
+
 /** The one Eta instance: auto-escaping on, templates compiled once (`npm run dev` restarts on changes). */
-const eta = new Eta({ views: viewsDir, autoEscape: true, cache: true });
+const eta = new Views({ views: viewsDir, autoEscape: true, cache: true, functionHeader: "const dom = this.dom;" });
 
 // Eta works out a template's file path on every render and include (a JSON key and three path
 // operations each, fifty times and more per room page); the answer never changes, so keep it.

@@ -1,6 +1,7 @@
 import { linkifyit } from "linkify-it";
-import type { Attachment } from "../domain/attachments.js";
-import type { Message } from "../domain/messages.js";
+import { messageAbilities } from "../domain/access.js";
+import type { Attachment } from "../domain/sql/attachments.js";
+import type { Message } from "../domain/sql/messages.js";
 import { render } from "./engine.js";
 import { memo } from "./memo.js";
 
@@ -56,7 +57,7 @@ export interface AttachmentView {
   /** What the image is, for screen readers; "Image, no description" when the author gave none. */
   alt: string;
   described: boolean;
-  /** For the author of an image with no description: the way to add one. */
+  /** For whoever may describe an image with no description (its author): the way to add one. */
   describeUrl: string | null;
   thumbUrl: string | null;
   posterUrl: string | null;
@@ -73,7 +74,7 @@ function fitInline(width: number | null, height: number | null): { width: number
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-export function presentAttachment(a: Attachment, byViewer = false): AttachmentView {
+export function presentAttachment(a: Attachment, mayDescribe = false): AttachmentView {
   const url = `/files/${a.id}`;
   const image = a.kind === "image";
   return {
@@ -84,7 +85,7 @@ export function presentAttachment(a: Attachment, byViewer = false): AttachmentVi
     fileName: a.fileName,
     alt: a.alt ?? "Image, no description",
     described: a.alt !== null,
-    describeUrl: byViewer && image && a.alt === null ? `/attachments/${a.id}/description` : null,
+    describeUrl: mayDescribe && image && a.alt === null ? `/attachments/${a.id}/description` : null,
     thumbUrl: image ? `${url}/thumb` : null,
     posterUrl: a.hasPoster ? `${url}/poster` : null,
     // Set on the element so that the page does not jump when the file arrives.
@@ -103,6 +104,7 @@ export interface MessageView extends TimeLabels {
 
 /** `viewerId`: who the render is for, when it matters (the author is invited to describe images). */
 export function presentMessage(m: Message, viewerId?: number): MessageView {
+  const can = messageAbilities({ isAuthor: viewerId === m.author.id });
   return {
     id: m.id,
     roomId: m.roomId,
@@ -110,7 +112,7 @@ export function presentMessage(m: Message, viewerId?: number): MessageView {
     authorUsername: m.author.username,
     ...timeLabels(m.createdAt),
     parts: bodyParts(m.body),
-    attachments: m.attachments.map((a) => presentAttachment(a, viewerId === m.author.id)),
+    attachments: m.attachments.map((a) => presentAttachment(a, can.describe)),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Receipt } from "../domain/reading.js";
 import { render } from "./engine.js";
 import { outOfBand, timeLabels, type TimeLabels } from "./message.js";
+import { at, idOf } from "./dom.js";
+import { joinNames } from "./rooms.js";
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -38,7 +40,12 @@ export function receiptsByMessage(all: Receipt[], viewerId: number): Map<number,
 /** Moves one reader's receipt: removed wherever it was, added under the message it now sits at. */
 export function renderReceiptMove(r: Receipt): string {
   return (
-    `<span id="receipt-${r.userId}" hx-swap-oob="delete"></span>` +
-    outOfBand("beforeend", `#receipts-${r.at}`, render("partials/receipt", presentReceipt(r)))
+    `<span id="${idOf.receipt(r.userId)}" hx-swap-oob="delete"></span>` +
+    outOfBand("beforeend", at(idOf.receipts(r.at)), render("partials/receipt", presentReceipt(r)))
   );
+}
+
+/** "Seen by …" on a message: who has read it, by name (see seenBy). */
+export function seenByText(names: string[]): string {
+  return names.length ? `Seen by ${joinNames(names)}` : "No one else has seen this yet.";
 }

@@ -1,5 +1,6 @@
 import { render } from "./engine.js";
 import { outOfBand } from "./message.js";
+import { at, id } from "./dom.js";
 
 /**
  * What `viewerId` reads in a room's typing line: never their own name. "Alice is typing…",
@@ -15,5 +16,5 @@ export function typingText(viewerId: number, typists: number[], names: Map<numbe
 
 /** Replaces the words inside the room's status region, which stays in place so it can be announced. */
 export function renderTypingPush(text: string): string {
-  return outOfBand("innerHTML", "#typing", render("partials/typing", { text }));
+  return outOfBand("innerHTML", at(id.typing), render("partials/typing", { text }));
 }

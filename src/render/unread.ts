@@ -2,17 +2,18 @@ import type { SidebarRoom } from "../domain/rooms.js";
 import { render } from "./engine.js";
 import { outOfBand } from "./message.js";
 import type { RoomView } from "./rooms.js";
+import { at, id, idOf } from "./dom.js";
 
 /**
  * A room's sidebar row and the page's unread total. The row is swapped in place, or, when it has
  * just become the most recently active unread room of a sidebar sorted by activity, moved to the top.
  */
-const listOf = (room: SidebarRoom) => (room.kind === "room" ? "#room-list" : "#conversation-list");
+const listOf = (room: SidebarRoom) => at(room.kind === "room" ? id.roomList : id.conversationList);
 
 export function renderUnreadPush(room: RoomView<SidebarRoom>, current: boolean, total: number, toTop: boolean): string {
   const list = listOf(room);
   const row = toTop
-    ? `<li id="room-row-${room.id}" hx-swap-oob="delete"></li>` +
+    ? `<li id="${idOf.roomRow(room.id)}" hx-swap-oob="delete"></li>` +
       outOfBand("afterbegin", list, render("partials/room-row", { room, current }))
     : render("partials/room-row", { room, current, oob: true });
   return row + render("partials/unread-total", { total, oob: true });

@@ -4,6 +4,7 @@ import { InvalidInputError } from "../domain/errors.js";
 import { idParam } from "../http/params.js";
 import { presentAttachment } from "../render/message.js";
 import { userOf, type Web } from "./context.js";
+import { at, idOf } from "../render/dom.js";
 
 /** "Add a description": the author of an image gives it alt text after sending it. */
 export function descriptionsRouter(web: Web): Router {
@@ -25,7 +26,7 @@ export function descriptionsRouter(web: Web): Router {
   router.post("/attachments/:id/description", async (req, res) => {
     try {
       const image = await describeImage(web.deps, userOf(res).id, idParam(req.params.id), req.body);
-      res.redirect(303, `/rooms/${image.roomId}#message-${image.attachment.messageId}`);
+      res.redirect(303, `/rooms/${image.roomId}${at(idOf.message(image.attachment.messageId))}`);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
       await form(req, res, req.body as { alt?: unknown }, err.errors.alt ?? err.message, err.status);

@@ -77,12 +77,15 @@ for (const kind of databaseKinds()) {
 
     test("a message is committed before anyone is told of it", async () => {
       // On Postgres this lookup runs on another pooled connection, which sees only committed rows.
-      const seenAtEvent = new Promise<number>((resolve) => {
-        const stop = server.deps.events.subscribe(async (event) => {
+      const seenAtEvent = new Promise<number>((resolve, reject) => {
+        const stop = server.deps.events.subscribe((event) => {
           if (event.kind !== "message.created") return;
           stop();
-          const rows = await server.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.id, event.messageId));
-          resolve(rows.length);
+          server.deps.db
+            .select({ id: messages.id })
+            .from(messages)
+            .where(eq(messages.id, event.messageId))
+            .then((rows) => resolve(rows.length), reject);
         });
       });
       await alice.openRoom(roomId);

@@ -84,10 +84,10 @@ for (const { signal, to, group } of ways) {
       let output = "";
       const listening = new Promise<void>((resolve, reject) => {
         npm.stdout.on("data", (chunk: Buffer) => {
-          output += chunk;
+          output += chunk.toString();
           if (output.includes("Parley is listening")) resolve();
         });
-        npm.stderr.on("data", (chunk: Buffer) => (output += chunk));
+        npm.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
         npm.once("exit", () => reject(new Error(`npm start ended early:\n${output}`)));
       });
       await listening;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { may, type RoomAccess } from "../../src/domain/policy.js";
+import { may, mayOnMessage, messageAbilities, roomAbilities, type RoomAccess } from "../../src/domain/access.js";
 
 const access = (isPrivate: boolean, isMember: boolean, kind: RoomAccess["room"]["kind"] = "room"): RoomAccess => ({
   room: { id: 1, isPrivate, isDefault: false, kind },
@@ -38,4 +38,16 @@ test("conversations are read and written by their people, and nobody leaves, joi
     assert.equal(may("addMember", access(true, true, kind)), false, kind);
     assert.equal(may("join", access(false, false, kind)), false, kind);
   }
+});
+
+test("only the author of a message describes its images", () => {
+  assert.equal(mayOnMessage("describe", { isAuthor: true }), true);
+  assert.equal(mayOnMessage("describe", { isAuthor: false }), false);
+});
+
+test("abilities are the rules' answers for one viewer, every action named", () => {
+  assert.deepEqual(roomAbilities(access(true, true)), { read: true, post: true, leave: true, join: false, addMember: true });
+  assert.deepEqual(roomAbilities(access(false, false)), { read: false, post: false, leave: false, join: true, addMember: false });
+  assert.deepEqual(roomAbilities(access(true, true, "group")), { read: true, post: true, leave: false, join: false, addMember: false });
+  assert.deepEqual(messageAbilities({ isAuthor: false }), { describe: false });
 });

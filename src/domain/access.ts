@@ -1,0 +1,125 @@
+import { and, eq, sql } from "drizzle-orm";
+import { prepared } from "../db/prepared.js";
+import { memberships, rooms } from "../db/schema.js";
+import type { Deps } from "./deps.js";
+import { NotFoundError } from "./errors.js";
+import { roomColumns, type Participant } from "./sql/rooms.js";
+
+/**
+ * Who may do what, with rooms and with messages: one line per rule. Every domain read and write
+ * goes through `authorize` (or `authorizeMessage`), and presenters show what the viewer may do
+ * from the same rules (`roomAbilities`, `messageAbilities`), so a rule is changed here and nowhere else.
+ */
+
+/** A room is a named room; a conversation is "direct" (two people) or a "group". */
+export type RoomKind = "room" | "direct" | "group";
+
+/** A room as every query loads it (`roomColumns`). */
+export interface Room {
+  id: number;
+  /** A room's own name; empty for conversations, which are titled by their participants. */
+  name: string;
+  topic: string;
+  isPrivate: boolean;
+  isDefault: boolean;
+  kind: RoomKind;
+  /** A conversation's members (everyone, the viewer too), by name; empty for rooms. */
+  participants: Participant[];
+}
+
+export interface RoomAccess {
+  room: Pick<Room, "id" | "isPrivate" | "isDefault" | "kind">;
+  isMember: boolean;
+}
+
+/** Someone's relation to a message of a room they may read. */
+export interface MessageAccess {
+  isAuthor: boolean;
+}
+
+const roomRules = {
+  read: (a: RoomAccess) => a.isMember,
+  post: (a: RoomAccess) => a.isMember,
+  // A conversation is its set of people: nobody leaves or joins it, so opening the set finds it again.
+  leave: (a: RoomAccess) => a.isMember && a.room.kind === "room",
+  join: (a: RoomAccess) => !a.isMember && !a.room.isPrivate && a.room.kind === "room",
+  addMember: (a: RoomAccess) => a.isMember && a.room.isPrivate && a.room.kind === "room",
+} satisfies Record<string, (a: RoomAccess) => boolean>;
+
+// Within a room the person may read.
+const messageRules = {
+  // What an image shows is said by whoever sent it.
+  describe: (a: MessageAccess) => a.isAuthor,
+} satisfies Record<string, (a: MessageAccess) => boolean>;
+
+export type RoomAction = keyof typeof roomRules;
+export type MessageAction = keyof typeof messageRules;
+
+export function may(action: RoomAction, access: RoomAccess | null): boolean {
+  return access !== null && roomRules[action](access);
+}
+
+export function mayOnMessage(action: MessageAction, access: MessageAccess): boolean {
+  return messageRules[action](access);
+}
+
+export type RoomAbilities = Record<RoomAction, boolean>;
+export type MessageAbilities = Record<MessageAction, boolean>;
+
+const everyRule = <A extends string, T>(rules: Record<A, (a: T) => boolean>, access: T) =>
+  Object.fromEntries(Object.entries<(a: T) => boolean>(rules).map(([action, rule]) => [action, rule(access)])) as Record<A, boolean>;
+
+/** Everything the viewer may do with a room, for presenters (`can.leave`, `can.addMember`, …). */
+export function roomAbilities(access: RoomAccess): RoomAbilities {
+  return everyRule(roomRules, access);
+}
+
+/** Everything the viewer may do with a message, for presenters (`can.describe`). */
+export function messageAbilities(access: MessageAccess): MessageAbilities {
+  return everyRule(messageRules, access);
+}
+
+declare const granted: unique symbol;
+/**
+ * A room together with proof that `authorize` allowed an action on it, and whether the person is
+ * a member (what the other rules need, for `roomAbilities`). Functions that take a `Granted<"read">`
+ * cannot be called without that check, and need not repeat its query.
+ */
+export type Granted<A extends RoomAction> = Room & { readonly isMember: boolean; readonly [granted]: A };
+
+const roomWithMembership = prepared((db) =>
+  db
+    .select({ ...roomColumns, memberId: memberships.userId })
+    .from(rooms)
+    .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, sql.placeholder("userId"))))
+    .where(eq(rooms.id, sql.placeholder("roomId")))
+    .prepare("room_with_membership"),
+);
+
+/** Loads a room with the user's relation to it, and checks the action; anything refused is "not found". */
+export async function authorize<A extends RoomAction>(
+  { db }: Deps,
+  userId: number,
+  roomId: number,
+  action: A,
+): Promise<Granted<A>> {
+  const [row] = await roomWithMembership(db).execute({ userId, roomId });
+  const access: RoomAccess | null = row ? { room: row, isMember: row.memberId !== null } : null;
+  if (!row || !may(action, access)) throw new NotFoundError("Room not found");
+  const { memberId, ...room } = row;
+  return { ...room, isMember: memberId !== null } as Granted<A>;
+}
+
+/**
+ * Checks an action on a message (by its room and author) and that the person may read its room;
+ * anything refused is "not found". Returns the room.
+ */
+export async function authorizeMessage(
+  deps: Deps,
+  userId: number,
+  message: { roomId: number; authorId: number },
+  action: MessageAction,
+): Promise<Granted<"read">> {
+  if (!mayOnMessage(action, { isAuthor: message.authorId === userId })) throw new NotFoundError("Message not found");
+  return authorize(deps, userId, message.roomId, "read");
+}

@@ -1,0 +1,87 @@
+import { PAGE_SIZE } from "../domain/history.js";
+
+/**
+ * The DOM contract: the ids, out-of-band targets, custom events and sizes that templates, pushes and
+ * the page's script must agree on. Templates read it as `dom`; the script imports the same values
+ * from /js/dom.js (src/render/dom-module.ts), so no name is spelled twice. Ids that only tie a label
+ * to its field inside one template are not part of it.
+ */
+export const id = {
+  main: "main",
+  // The room's timeline (partials/room-timeline): the loaders, history pages and the live list.
+  timeline: "timeline",
+  scroller: "scroller",
+  history: "history",
+  messages: "messages",
+  historyOlder: "history-older",
+  historyStart: "history-start",
+  historyNewer: "history-newer",
+  firstUnread: "first-unread",
+  jumpNewest: "jump-newest",
+  readSignal: "read-signal",
+  typing: "typing",
+  // The sidebar.
+  unreadTotal: "unread-total",
+  roomList: "room-list",
+  conversationList: "conversation-list",
+  // The people page.
+  peopleCount: "people-count",
+  peopleResults: "people-results",
+  peopleError: "people-error",
+  // The composer (partials/composer) and what the script adds to it.
+  composer: "composer",
+  composerBody: "composer-body",
+  composerHint: "composer-hint",
+  composerError: "composer-error",
+  composerFiles: "composer-files",
+  composerPreviews: "composer-previews",
+  connectionStatus: "connection-status",
+  uploadStatus: "upload-status",
+  uploadProgress: "upload-progress",
+  uploadCancel: "upload-cancel",
+} as const;
+
+/** Ids made of a prefix and a number or key: `${prefix[kind]}${n}`. */
+export const prefix = {
+  message: "message-",
+  receipts: "receipts-",
+  receipt: "receipt-",
+  attachments: "attachments-",
+  roomRow: "room-row-",
+  day: "day-",
+} as const;
+
+export const idOf = {
+  message: (messageId: number) => `${prefix.message}${messageId}`,
+  /** The line of receipts under a message. */
+  receipts: (messageId: number) => `${prefix.receipts}${messageId}`,
+  /** One reader's receipt, wherever it sits. */
+  receipt: (userId: number) => `${prefix.receipt}${userId}`,
+  attachments: (messageId: number) => `${prefix.attachments}${messageId}`,
+  roomRow: (roomId: number) => `${prefix.roomRow}${roomId}`,
+  /** A day divider, by its UTC date (YYYY-MM-DD). */
+  day: (date: string) => `${prefix.day}${date}`,
+};
+
+/** A CSS selector (an out-of-band target, a link's fragment) for an id. */
+export const at = (elementId: string) => `#${elementId}`;
+
+export const event = {
+  /** Sent on the read-signal form to report the newest message seen. */
+  read: "parley:read",
+} as const;
+
+/** Stand-ins in the loaders the script is handed (src/render/dom-module.ts), filled in when it uses one. */
+export const slot = { room: "{room}", message: "{message}" } as const;
+
+export const size = {
+  /** Messages in a page of history: a full page back means there may be more. */
+  historyPage: PAGE_SIZE,
+} as const;
+
+/** The contract without its functions: what the page's script is handed (src/render/dom-module.ts). */
+export const contract = { id, prefix, event, size, slot };
+
+/** The contract as templates see it: `dom` in every template (src/render/engine.ts). */
+export const dom = { ...contract, idOf, at };
+export type Dom = typeof dom;
