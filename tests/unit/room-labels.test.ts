@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Db } from "../../src/db/client.js";
 import { Presence } from "../../src/domain/presence.js";
-import type { Room } from "../../src/domain/rooms.js";
+import type { Room } from "../../src/domain/access.js";
 import { joinNames, presentRoom, roomLabel } from "../../src/render/rooms.js";
 
 const person = (id: number, displayName: string, lastSeenAt: Date | null = null) => ({ id, displayName, lastSeenAt });

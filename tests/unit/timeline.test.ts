@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Message } from "../../src/domain/messages.js";
-import { dayLabel, renderLive, timeline } from "../../src/render/timeline.js";
+import type { Message } from "../../src/domain/sql/messages.js";
+import { dayLabel, renderLivePush, timeline } from "../../src/render/timeline.js";
 
 const NOW = new Date("2026-03-04T12:00:00Z");
 const MINUTE = 60_000;
@@ -73,7 +73,7 @@ test("days read Today, Yesterday, a weekday and date, and with the year when it 
 
 test("a live push renders the divider where a message opens a day, and only there", () => {
   const previous = { authorId: people.bob, createdAt: new Date("2026-03-03T22:00:00Z") };
-  const html = renderLive([message("alice", "2026-03-04T08:00:00Z"), message("alice", "2026-03-04T08:01:00Z")], previous);
+  const html = renderLivePush([message("alice", "2026-03-04T08:00:00Z"), message("alice", "2026-03-04T08:01:00Z")], previous);
   assert.equal([...html.matchAll(/class="day-divider"/g)].length, 1);
   assert.match(html, /id="day-2026-03-04"/);
   assert.equal([...html.matchAll(/<li id="message-\d+"/g)].length, 2);
