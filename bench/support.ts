@@ -70,11 +70,12 @@ export async function startParley(env: Record<string, string>): Promise<{ url: s
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(child.exitCode === null ? "Parley did not start within a minute" : `Parley exited with ${child.exitCode} before it listened`);
+  throw new Error(
+    child.exitCode === null ? "Parley did not start within a minute" : `Parley exited with ${child.exitCode} before it listened`,
+  );
 }
 
-export const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** Runs `measure` on embedded PGlite and, when DATABASE_URL is set, on a fresh Postgres database. */
 export async function onEachDatabase<T>(measure: (label: string, env: Record<string, string>) => Promise<T>): Promise<T[]> {
@@ -129,7 +130,13 @@ export async function startParleyOnDatabase(url: string) {
   const close = () => rm(filesDir, { recursive: true, force: true });
   try {
     // A seeded database already has its administrator, whom no bench signs in as: readers sign up freely.
-    const parley = await startParley({ DATABASE_URL: url, DATA_DIR: "memory://", FILES_DIR: filesDir, RATE_LIMIT_AUTH_PER_15_MIN: "1000", REGISTRATION: "open" });
+    const parley = await startParley({
+      DATABASE_URL: url,
+      DATA_DIR: "memory://",
+      FILES_DIR: filesDir,
+      RATE_LIMIT_AUTH_PER_15_MIN: "1000",
+      REGISTRATION: "open",
+    });
     return {
       ...parley,
       async close() {

@@ -16,7 +16,10 @@ const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: "m
 await migrate(database);
 const { db } = database;
 // One author for every post: with no sessions, the poster names them.
-const [author] = await db.insert(users).values({ username: `baseline${Date.now()}`, displayName: "Baseline", passwordHash: "-" }).returning({ id: users.id });
+const [author] = await db
+  .insert(users)
+  .values({ username: `baseline${Date.now()}`, displayName: "Baseline", passwordHash: "-" })
+  .returning({ id: users.id });
 const app = express();
 app.use(express.json({ limit: "64kb" }));
 const server = createServer(app);
@@ -29,7 +32,10 @@ io.on("connection", (socket) => {
 
 // The benchmark's setup: as many rooms as it asks for.
 app.post("/rooms", async (req, res) => {
-  const [room] = await db.insert(rooms).values({ name: (req.body as { name: string }).name }).returning({ id: rooms.id });
+  const [room] = await db
+    .insert(rooms)
+    .values({ name: (req.body as { name: string }).name })
+    .returning({ id: rooms.id });
   res.json(room);
 });
 

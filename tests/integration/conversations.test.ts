@@ -23,7 +23,9 @@ for (const kind of databaseKinds()) {
 
     /** Someone's id, as Alice's People page has it. */
     async function idOf(name: string): Promise<number> {
-      const found = [...(await alice.get("/people")).html.matchAll(/<label for="person-(\d+)" class="flex-1">([^<]+) <span/g)].find((m) => m[2] === name);
+      const found = [...(await alice.get("/people")).html.matchAll(/<label for="person-(\d+)" class="flex-1">([^<]+) <span/g)].find(
+        (m) => m[2] === name,
+      );
       return Number(found![1]);
     }
 
@@ -54,28 +56,76 @@ for (const kind of databaseKinds()) {
       assert.match(fragment.html, /<div hx-swap-oob="innerHTML:#people-count">1 person found<\/div>/);
       assert.doesNotMatch(fragment.html, /<html/, "htmx gets the results alone");
       const ticked = await alice.get(`/people?q=b&people=${id.Carol}`, { "hx-request": "true" });
-      assert.match(ticked.html, new RegExp(`<input id="person-${id.Carol}" type="checkbox" name="people" value="${id.Carol}" class="h-4 w-4" checked>`), "a ticked person stays ticked while searching");
+      assert.match(
+        ticked.html,
+        new RegExp(`<input id="person-${id.Carol}" type="checkbox" name="people" value="${id.Carol}" class="h-4 w-4" checked>`),
+        "a ticked person stays ticked while searching",
+      );
     });
 
     test("opening the same set of people again goes back to the same conversation, whoever opens it", async () => {
       const direct = await open(alice, { with: String(id.Bob) });
       assert.equal(await open(alice, { with: String(id.Bob) }), direct);
       assert.equal(await open(bob, { with: String(id.Alice) }), direct, "Bob finds the one Alice started");
-      assert.equal(await open(alice, new URLSearchParams([["people", String(id.Bob)]])), direct, "ticking one person is the same as Message");
+      assert.equal(
+        await open(alice, new URLSearchParams([["people", String(id.Bob)]])),
+        direct,
+        "ticking one person is the same as Message",
+      );
 
-      const group = await open(alice, new URLSearchParams([["people", String(id.Bob)], ["people", String(id.Carol)]]));
+      const group = await open(
+        alice,
+        new URLSearchParams([
+          ["people", String(id.Bob)],
+          ["people", String(id.Carol)],
+        ]),
+      );
       assert.notEqual(group, direct);
-      assert.equal(await open(carol, new URLSearchParams([["people", String(id.Bob)], ["people", String(id.Alice)]])), group);
-      assert.equal(await open(bob, new URLSearchParams([["people", String(id.Carol)], ["people", String(id.Alice)], ["people", String(id.Bob)]])), group, "choosing oneself changes nothing");
+      assert.equal(
+        await open(
+          carol,
+          new URLSearchParams([
+            ["people", String(id.Bob)],
+            ["people", String(id.Alice)],
+          ]),
+        ),
+        group,
+      );
+      assert.equal(
+        await open(
+          bob,
+          new URLSearchParams([
+            ["people", String(id.Carol)],
+            ["people", String(id.Alice)],
+            ["people", String(id.Bob)],
+          ]),
+        ),
+        group,
+        "choosing oneself changes nothing",
+      );
     });
 
     test("conversations sit in their own sidebar section, titled by the others in them, a direct one with its partner's presence", async () => {
       const direct = await open(alice, { with: String(id.Bob) });
-      const group = await open(alice, new URLSearchParams([["people", String(id.Bob)], ["people", String(id.Carol)]]));
+      const group = await open(
+        alice,
+        new URLSearchParams([
+          ["people", String(id.Bob)],
+          ["people", String(id.Carol)],
+        ]),
+      );
       const page = await bob.get("/people");
       const conversations = sidebarList(page.html, "conversation-list");
-      assert.match(conversations, new RegExp(`<li id="room-row-${direct}"><a href="/rooms/${direct}" class="sidebar-link"><span class="presence" data-presence="${id.Alice}" title="offline">.*?</span> Alice</a></li>`));
-      assert.match(conversations, new RegExp(`<li id="room-row-${group}"><a href="/rooms/${group}" class="sidebar-link">Alice and Carol</a></li>`));
+      assert.match(
+        conversations,
+        new RegExp(
+          `<li id="room-row-${direct}"><a href="/rooms/${direct}" class="sidebar-link"><span class="presence" data-presence="${id.Alice}" title="offline">.*?</span> Alice</a></li>`,
+        ),
+      );
+      assert.match(
+        conversations,
+        new RegExp(`<li id="room-row-${group}"><a href="/rooms/${group}" class="sidebar-link">Alice and Carol</a></li>`),
+      );
       assert.doesNotMatch(sidebarList(page.html, "room-list"), new RegExp(`room-row-(${direct}|${group})"`));
 
       const room = await alice.openRoom(direct);
@@ -124,7 +174,12 @@ for (const kind of databaseKinds()) {
       await carol.openRoom(direct);
       await carol.post(`/rooms/${direct}/messages`, { body: "hello Dave" }, { "hx-request": "true" });
       const [push] = await daveTab.waitFor(1, 2000, (p) => p.includes(`room-row-${direct}`));
-      assert.match(push!, new RegExp(`<div hx-swap-oob="afterbegin:#conversation-list"><li id="room-row-${direct}">.*data-presence="${id.Carol}".*</span> Carol <span class="unread-count">1`));
+      assert.match(
+        push!,
+        new RegExp(
+          `<div hx-swap-oob="afterbegin:#conversation-list"><li id="room-row-${direct}">.*data-presence="${id.Carol}".*</span> Carol <span class="unread-count">1`,
+        ),
+      );
       daveTab.close();
     });
 
@@ -164,7 +219,9 @@ for (const kind of databaseKinds()) {
       const [seen] = await aliceRoom.waitFor(1, 2000, receiptOf(id.Dave!));
       assert.match(
         seen!,
-        new RegExp(`beforeend:#receipts-${ids[1]}"><span id="receipt-${id.Dave}" class="receipt is-direct" title="Seen by Dave, [^"]+ UTC">Seen <time data-local-time datetime="[^"]+">\\d\\d:\\d\\d UTC</time></span>`),
+        new RegExp(
+          `beforeend:#receipts-${ids[1]}"><span id="receipt-${id.Dave}" class="receipt is-direct" title="Seen by Dave, [^"]+ UTC">Seen <time data-local-time datetime="[^"]+">\\d\\d:\\d\\d UTC</time></span>`,
+        ),
       );
       // Dave answers: his receipt stays under Alice's message rather than moving to his own.
       await dave.openRoom(direct);
@@ -172,12 +229,21 @@ for (const kind of databaseKinds()) {
       const moves = await aliceRoom.waitFor(2, 2000, receiptOf(id.Dave!));
       assert.match(moves[1]!, new RegExp(`beforeend:#receipts-${ids[1]}"`));
       const page = await alice.openRoom(direct);
-      assert.match(page.html, new RegExp(`<p id="receipts-${ids[1]}" class="receipts" aria-live="off"><span id="receipt-${id.Dave}" class="receipt is-direct"`));
+      assert.match(
+        page.html,
+        new RegExp(`<p id="receipts-${ids[1]}" class="receipts" aria-live="off"><span id="receipt-${id.Dave}" class="receipt is-direct"`),
+      );
       assert.deepEqual(daveRoom.received.filter(receiptOf(id.Dave!)), [], "Dave never sees his own");
     });
 
     test("'Seen by …' lists who has read a message, on request, respecting who shares receipts", async () => {
-      const group = await open(alice, new URLSearchParams([["people", String(id.Bob)], ["people", String(id.Carol)]]));
+      const group = await open(
+        alice,
+        new URLSearchParams([
+          ["people", String(id.Bob)],
+          ["people", String(id.Carol)],
+        ]),
+      );
       await alice.openRoom(group);
       await alice.post(`/rooms/${group}/messages`, { body: "who reads this?" });
       const messageId = Number(/<li id="message-(\d+)"[^]*who reads this/.exec((await alice.openRoom(group)).html)![1]);

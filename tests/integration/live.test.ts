@@ -51,7 +51,10 @@ for (const kind of databaseKinds()) {
         assert.equal(pushes.length, 2);
         assert.equal(new Set(messageIds(pushes)).size, 2);
         // The room's first message opens its day: the divider is the first thing in its <li>.
-        assert.match(pushes[0]!, /^<div hx-swap-oob="beforeend:#messages"><li id="message-\d+" class="message group[^"]*">\s*<h2 id="day-[\d-]+" class="day-divider">/);
+        assert.match(
+          pushes[0]!,
+          /^<div hx-swap-oob="beforeend:#messages"><li id="message-\d+" class="message group[^"]*">\s*<h2 id="day-[\d-]+" class="day-divider">/,
+        );
         assert.match(pushes[0]!, /hi &lt;everyone&gt;/);
       }
       // One rendering: Bob's frame is the author's plus Alice's receipt, which rides along for the others.
@@ -71,7 +74,10 @@ for (const kind of databaseKinds()) {
       const page = await bob.openRoom(roomId);
       // Receipts are their own live state: Alice's now sits under her message on the page.
       const withoutReceipts = page.html.replace(/(<p id="receipts-\d+" class="receipts" aria-live="off">)[\s\S]*?(<\/p>)/g, "$1$2");
-      assert.match(page.html, /<p id="receipts-\d+" class="receipts" aria-live="off"><span id="receipt-\d+" class="receipt" title="Seen by Alice">/);
+      assert.match(
+        page.html,
+        /<p id="receipts-\d+" class="receipts" aria-live="off"><span id="receipt-\d+" class="receipt" title="Seen by Alice">/,
+      );
       assert.ok(withoutReceipts.includes(li), "the page contains the pushed <li> verbatim");
     });
 
@@ -110,7 +116,9 @@ for (const kind of databaseKinds()) {
       // A message in a room Bob is still in reaches his open page after anything the first could have sent him.
       await alice.post("/rooms/1/messages", { body: "still a member here" });
       await bobElsewhere.waitFor(1, 2000, (push) => isMessage(push) && push.includes("still a member here"));
-      const aboutTheRoom = bobElsewhere.received.filter((push) => push.includes("after bob left") || push.includes(`id="room-row-${room}"`));
+      const aboutTheRoom = bobElsewhere.received.filter(
+        (push) => push.includes("after bob left") || push.includes(`id="room-row-${room}"`),
+      );
       assert.deepEqual(aboutTheRoom, [], "nothing about the room he left");
     });
 

@@ -36,7 +36,7 @@ function descendants(root: number): number[] {
     if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
   }
   const found: number[] = [];
-  for (let queue = [root]; queue.length > 0; ) {
+  for (let queue = [root]; queue.length > 0;) {
     const next = children.get(queue.shift()!) ?? [];
     found.push(...next);
     queue.push(...next);
@@ -71,46 +71,65 @@ const ways = [
 ] as const;
 
 for (const { signal, to, group } of ways) {
-  test(`npm start stops Parley gracefully on ${signal} to ${to}, leaving nothing behind`, {
-    skip: process.platform !== "linux" && "reads /proc",
-    timeout: STARTED_WITHIN_MS + 30_000,
-  }, async () => {
-    const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port), DATA_DIR: "memory://", FILES_DIR: filesDir, LOG_LEVEL: "info" };
-    delete env.DATABASE_URL;
-    const npm = spawn("npm", built ? ["start", "--ignore-scripts"] : ["start"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    try {
-      let output = "";
-      const listening = new Promise<void>((resolve, reject) => {
-        npm.stdout.on("data", (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes("Parley is listening")) resolve();
-        });
-        npm.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-        npm.once("exit", () => reject(new Error(`npm start ended early:\n${output}`)));
+  test(
+    `npm start stops Parley gracefully on ${signal} to ${to}, leaving nothing behind`,
+    {
+      skip: process.platform !== "linux" && "reads /proc",
+      timeout: STARTED_WITHIN_MS + 30_000,
+    },
+    async () => {
+      const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
+      const port = await freePort();
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATA_DIR: "memory://",
+        FILES_DIR: filesDir,
+        LOG_LEVEL: "info",
+      };
+      delete env.DATABASE_URL;
+      const npm = spawn("npm", built ? ["start", "--ignore-scripts"] : ["start"], {
+        env,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
       });
-      await listening;
-      built = true;
-      assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
-      const started = descendants(npm.pid!);
-      assert.ok(started.length > 0, "npm started Parley as a child");
-
-      const exited = once(npm, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
-      process.kill(group ? -npm.pid! : npm.pid!, signal);
-      const [code] = await exited;
-
-      assert.match(output, /"msg":"shutting down"/, "Parley ran its graceful stop");
-      assert.equal(code, 0, `npm's exit code:\n${output}`);
-      assert.ok(await refusesConnections(port), "nothing listens on the port any more");
-      assert.deepEqual(started.filter((pid) => stat(pid)?.running), [], "no process npm started is left");
-    } finally {
       try {
-        process.kill(-npm.pid!, "SIGKILL");
-      } catch {
-        // Already gone, as it should be.
+        let output = "";
+        const listening = new Promise<void>((resolve, reject) => {
+          npm.stdout.on("data", (chunk: Buffer) => {
+            output += chunk.toString();
+            if (output.includes("Parley is listening")) resolve();
+          });
+          npm.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+          npm.once("exit", () => reject(new Error(`npm start ended early:\n${output}`)));
+        });
+        await listening;
+        built = true;
+        assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+        const started = descendants(npm.pid!);
+        assert.ok(started.length > 0, "npm started Parley as a child");
+
+        const exited = once(npm, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+        process.kill(group ? -npm.pid! : npm.pid!, signal);
+        const [code] = await exited;
+
+        assert.match(output, /"msg":"shutting down"/, "Parley ran its graceful stop");
+        assert.equal(code, 0, `npm's exit code:\n${output}`);
+        assert.ok(await refusesConnections(port), "nothing listens on the port any more");
+        assert.deepEqual(
+          started.filter((pid) => stat(pid)?.running),
+          [],
+          "no process npm started is left",
+        );
+      } finally {
+        try {
+          process.kill(-npm.pid!, "SIGKILL");
+        } catch {
+          // Already gone, as it should be.
+        }
+        await rm(filesDir, { recursive: true, force: true });
       }
-      await rm(filesDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 }

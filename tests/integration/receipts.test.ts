@@ -9,7 +9,11 @@ const receiptOf = (userId: number) => (push: string) => push.includes(`<span id=
 const typing = (s: LiveSocket) => s.ws.send(JSON.stringify({ signal: "typing" }));
 const isTyping = (push: string) => push.includes('hx-swap-oob="innerHTML:#typing"');
 const chipsAt = (html: string, messageId: number) =>
-  [...(new RegExp(`<p id="receipts-${messageId}" class="receipts" aria-live="off">(.*?)</p>`).exec(html)?.[1] ?? "").matchAll(/title="Seen by ([^"]+)"/g)].map((m) => m[1]);
+  [
+    ...(new RegExp(`<p id="receipts-${messageId}" class="receipts" aria-live="off">(.*?)</p>`).exec(html)?.[1] ?? "").matchAll(
+      /title="Seen by ([^"]+)"/g,
+    ),
+  ].map((m) => m[1]);
 
 for (const kind of databaseKinds()) {
   describe(`read receipts on ${kind}`, () => {
@@ -76,7 +80,10 @@ for (const kind of databaseKinds()) {
       await alice.post(`/rooms/${roomId}/messages`, { body: "my own" }, { "hx-request": "true" });
       const [move] = await carolRoom.waitFor(1, 2000, receiptOf(aliceId));
       const newest = Number(/id="message-(\d+)"/.exec(carolRoom.received.find((p) => p.includes("my own"))!)![1]);
-      assert.match(move!, new RegExp(`beforeend:#receipts-${newest}"><span id="receipt-${aliceId}" class="receipt" title="Seen by Alice">`));
+      assert.match(
+        move!,
+        new RegExp(`beforeend:#receipts-${newest}"><span id="receipt-${aliceId}" class="receipt" title="Seen by Alice">`),
+      );
       // Carol typing reaches Alice's page after anything the post sent her.
       typing(carolRoom);
       await aliceRoom.next(isTyping);

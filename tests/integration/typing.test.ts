@@ -28,7 +28,11 @@ for (const kind of databaseKinds()) {
     before(async () => {
       server = await startTestServer(kind, { TYPING_EXPIRY_MS: String(EXPIRY_MS) });
       [alice, bob, carol, dave, eve] = (await people(server.url, "alice", "bob", "carol", "dave", "eve")) as [
-        Visitor, Visitor, Visitor, Visitor, Visitor,
+        Visitor,
+        Visitor,
+        Visitor,
+        Visitor,
+        Visitor,
       ];
       roomId = await newRoom("Typing");
     });

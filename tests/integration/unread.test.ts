@@ -68,7 +68,12 @@ for (const kind of databaseKinds()) {
 
       const page = await bob.get("/rooms");
       assert.match(page.html, /<title>\(3\) Public rooms · Parley<\/title>/);
-      assert.match(page.html, new RegExp(`<li id="room-row-${roomId}"><a [^>]*class="sidebar-link has-unread">.*<span class="unread-count">3<span class="sr-only"> unread`));
+      assert.match(
+        page.html,
+        new RegExp(
+          `<li id="room-row-${roomId}"><a [^>]*class="sidebar-link has-unread">.*<span class="unread-count">3<span class="sr-only"> unread`,
+        ),
+      );
       for (const s of [elsewhere, otherTab, eveTab, aliceTab]) s.close();
     });
 
@@ -127,7 +132,12 @@ for (const kind of databaseKinds()) {
       const res = await bob.post(`/rooms/${roomId}/read`);
       assert.equal(res.location, `/rooms/${roomId}`);
       const page = await bob.get("/rooms");
-      assert.match(page.html, new RegExp(`<li id="room-row-${roomId}"><a href="/rooms/${roomId}" class="sidebar-link"><span aria-hidden="true">#</span> Counting</a></li>`));
+      assert.match(
+        page.html,
+        new RegExp(
+          `<li id="room-row-${roomId}"><a href="/rooms/${roomId}" class="sidebar-link"><span aria-hidden="true">#</span> Counting</a></li>`,
+        ),
+      );
       assert.match(page.html, /<title>\(1\) Public rooms · Parley<\/title>/, "general's message is still unread");
       await eve.get("/rooms");
       assert.equal((await eve.post(`/rooms/${roomId}/read`)).status, 404, "only members");
@@ -136,7 +146,10 @@ for (const kind of databaseKinds()) {
     test("counting unread is a range scan of messages_room_id_idx per membership, never a scan of the table", async () => {
       // A busy server: 40,000 messages in 20 rooms, Bob in five of them with his pointer near the end.
       const { db } = server.deps;
-      const busy = await db.insert(rooms).values(Array.from({ length: 20 }, (_, i) => ({ name: `busy ${i}` }))).returning({ id: rooms.id });
+      const busy = await db
+        .insert(rooms)
+        .values(Array.from({ length: 20 }, (_, i) => ({ name: `busy ${i}` })))
+        .returning({ id: rooms.id });
       const busyIds = sql.raw(`array[${busy.map((r) => r.id).join(",")}]`);
       await db.execute(sql`insert into messages (room_id, author_id, body)
         select (${busyIds})[1 + n % ${busy.length}], (select id from users where username = 'alice'), 'filler ' || n from generate_series(1, 40000) n`);

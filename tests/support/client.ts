@@ -230,7 +230,11 @@ export class LiveSocket {
   /** Waits until `count` pushes (those `matching`, if given) have arrived, or fails after `ms`. */
   async waitFor(count: number, ms = 2000, matching: (push: string) => boolean = () => true): Promise<string[]> {
     const seen = () => this.received.filter(matching);
-    await this.#until(() => seen().length >= count, ms, () => `expected ${count} pushes, got ${seen().length}`);
+    await this.#until(
+      () => seen().length >= count,
+      ms,
+      () => `expected ${count} pushes, got ${seen().length}`,
+    );
     return seen();
   }
 
@@ -242,7 +246,11 @@ export class LiveSocket {
   async next(matching: (push: string) => boolean = () => true, ms = 2000): Promise<string> {
     const from = this.received.length;
     const found = () => this.received.slice(from).find(matching);
-    await this.#until(() => found() !== undefined, ms, () => `no push arrived within ${ms} ms`);
+    await this.#until(
+      () => found() !== undefined,
+      ms,
+      () => `no push arrived within ${ms} ms`,
+    );
     return found()!;
   }
 

@@ -19,7 +19,8 @@ function madeFrom(): string {
     hash.update(file).update(readFileSync(path.join(migrations, file)));
   }
   hash.update(readFileSync(path.join(root, "src/db/migrate.ts")));
-  for (const name of ["@electric-sql/pglite", "drizzle-orm"]) hash.update(readFileSync(path.join(root, "node_modules", name, "package.json")));
+  for (const name of ["@electric-sql/pglite", "drizzle-orm"])
+    hash.update(readFileSync(path.join(root, "node_modules", name, "package.json")));
   return hash.digest("hex").slice(0, 16);
 }
 

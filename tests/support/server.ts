@@ -29,7 +29,11 @@ export interface TestServerOptions {
 }
 
 /** A real Parley on a random port, on a new in-memory PGlite or a new Postgres database. */
-export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
   return start(kind, postgres?.url, env, options, postgres?.drop);
 }
@@ -66,7 +70,8 @@ async function start(
     await drop?.();
     await rm(filesDir, { recursive: true, force: true });
   };
-  const pgliteDump = config.DATABASE_URL === undefined && config.DATA_DIR.startsWith("memory://") && !empty ? await migratedPglite() : undefined;
+  const pgliteDump =
+    config.DATABASE_URL === undefined && config.DATA_DIR.startsWith("memory://") && !empty ? await migratedPglite() : undefined;
   const running = await startServer(config, createLogger(config, logTo), { pgliteDump }).catch(async (err: unknown) => {
     await cleanUp();
     throw err;

@@ -39,7 +39,11 @@ test("a direct conversation carries the other person's presence; rooms and group
   const presence = new Presence({} as Db, { publish() {}, subscribe: () => () => {} }, 1000);
   const seen = new Date(Date.now() - 5 * 60_000);
   const direct = room("direct", [alice!, person(2, "Bob", seen)]);
-  assert.deepEqual(presentRoom(direct, alice!.id, presence).partner, { userId: 2, online: false, label: "offline, last seen 5 minutes ago" });
+  assert.deepEqual(presentRoom(direct, alice!.id, presence).partner, {
+    userId: 2,
+    online: false,
+    label: "offline, last seen 5 minutes ago",
+  });
   presence.connected(2);
   const view = presentRoom(direct, alice!.id, presence);
   assert.deepEqual(view.partner, { userId: 2, online: true, label: "online" });

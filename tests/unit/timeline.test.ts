@@ -34,31 +34,48 @@ test("the first message opens its day; the same author within five minutes conti
     undefined,
     NOW,
   );
-  assert.deepEqual(shape(items), [
-    { day: "day-2026-03-04", continued: false },
-    { day: undefined, continued: true },
-    { day: undefined, continued: true },
-    { day: undefined, continued: false },
-    { day: undefined, continued: false },
-  ], "5 minutes after the message before (not the group's first) ends a group; so does another author");
+  assert.deepEqual(
+    shape(items),
+    [
+      { day: "day-2026-03-04", continued: false },
+      { day: undefined, continued: true },
+      { day: undefined, continued: true },
+      { day: undefined, continued: false },
+      { day: undefined, continued: false },
+    ],
+    "5 minutes after the message before (not the group's first) ends a group; so does another author",
+  );
   assert.deepEqual(items[0]!.day, { id: "day-2026-03-04", iso: "2026-03-04", label: "Today" });
 });
 
 test("five minutes apart exactly is a new group", () => {
   const items = timeline([message("bob", "2026-03-04T10:00:00Z"), message("bob", "2026-03-04T10:05:00Z")], null, undefined, NOW);
-  assert.deepEqual(shape(items), [{ day: "day-2026-03-04", continued: false }, { day: undefined, continued: false }]);
+  assert.deepEqual(shape(items), [
+    { day: "day-2026-03-04", continued: false },
+    { day: undefined, continued: false },
+  ]);
 });
 
 test("a new UTC day gets its divider and starts a group, however close the messages", () => {
   const items = timeline([message("alice", "2026-03-02T23:59:00Z"), message("alice", "2026-03-03T00:01:00Z")], null, undefined, NOW);
-  assert.deepEqual(shape(items), [{ day: "day-2026-03-02", continued: false }, { day: "day-2026-03-03", continued: false }]);
-  assert.deepEqual(items.map((item) => item.day?.label), ["Monday 2 March", "Yesterday"]);
+  assert.deepEqual(shape(items), [
+    { day: "day-2026-03-02", continued: false },
+    { day: "day-2026-03-03", continued: false },
+  ]);
+  assert.deepEqual(
+    items.map((item) => item.day?.label),
+    ["Monday 2 March", "Yesterday"],
+  );
 });
 
 test("`previous` carries the day and the group across a page boundary and into live messages", () => {
   const previous = { authorId: people.alice, createdAt: new Date("2026-03-04T09:00:00Z") };
-  assert.deepEqual(shape(timeline([message("alice", "2026-03-04T09:01:00Z")], previous, undefined, NOW)), [{ day: undefined, continued: true }]);
-  assert.deepEqual(shape(timeline([message("bob", "2026-03-04T09:01:00Z")], previous, undefined, NOW)), [{ day: undefined, continued: false }]);
+  assert.deepEqual(shape(timeline([message("alice", "2026-03-04T09:01:00Z")], previous, undefined, NOW)), [
+    { day: undefined, continued: true },
+  ]);
+  assert.deepEqual(shape(timeline([message("bob", "2026-03-04T09:01:00Z")], previous, undefined, NOW)), [
+    { day: undefined, continued: false },
+  ]);
   assert.deepEqual(shape(timeline([message("alice", "2026-03-05T00:00:00Z")], previous, undefined, NOW)), [
     { day: "day-2026-03-05", continued: false },
   ]);
