@@ -57,7 +57,7 @@ export class Signals {
     }
     const read = (messageId: number) =>
       markRead(this.#deps, client.userId, roomId, messageId).catch((err: unknown) => this.#log.error({ err }, "read signal failed"));
-    if (admission === "admit") read(signal.data.messageId);
+    if (admission === "admit") void read(signal.data.messageId);
     else this.#limiter.deferRead(client, signal.data.messageId, read);
   }
 }
