@@ -25,6 +25,7 @@ import { descriptionsRouter } from "./web/descriptions.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { unreadRouter } from "./web/unread.js";
+import { domModule } from "./render/dom-module.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -93,6 +94,10 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   for (const [url, file] of Object.entries(vendor)) {
     app.get(url, (_req, res) => res.sendFile(file, { maxAge: "1d" }));
   }
+  // The DOM contract for the page's script, cached like the script itself.
+  app.get("/js/dom.js", (_req, res) => {
+    res.type("text/javascript").set("Cache-Control", "public, max-age=3600").send(domModule());
+  });
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 
   app.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 50 }));

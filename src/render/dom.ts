@@ -2,8 +2,8 @@ import { PAGE_SIZE } from "../domain/history.js";
 
 /**
  * The DOM contract: the ids, out-of-band targets, custom events and sizes that templates, pushes and
- * the page's script must agree on. Templates read it as `it.dom`; the script reads the same object
- * from `<body data-dom>` (see `pageContract`), so no name is spelled twice. Ids that only tie a label
+ * the page's script must agree on. Templates read it as `dom`; the script imports the same values
+ * from /js/dom.js (src/render/dom-module.ts), so no name is spelled twice. Ids that only tie a label
  * to its field inside one template are not part of it.
  */
 export const id = {
@@ -71,18 +71,17 @@ export const event = {
   read: "parley:read",
 } as const;
 
+/** Stand-ins in the loaders the script is handed (src/render/dom-module.ts), filled in when it uses one. */
+export const slot = { room: "{room}", message: "{message}" } as const;
+
 export const size = {
   /** Messages in a page of history: a full page back means there may be more. */
   historyPage: PAGE_SIZE,
 } as const;
 
-/**
- * What `<body data-dom>` carries for the script: the contract without its functions. Written raw in
- * a single-quoted attribute (it is ours, not user text), so it must hold nothing to escape.
- */
-const contract = JSON.stringify({ id, prefix, event, size });
-if (/['&<>]/.test(contract)) throw new Error("the DOM contract must need no escaping in an attribute");
+/** The contract without its functions: what the page's script is handed (src/render/dom-module.ts). */
+export const contract = { id, prefix, event, size, slot };
 
 /** The contract as templates see it: `dom` in every template (src/render/engine.ts). */
-export const dom = { id, prefix, idOf, at, event, size, contract };
+export const dom = { ...contract, idOf, at };
 export type Dom = typeof dom;

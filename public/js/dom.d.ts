@@ -1,0 +1,18 @@
+// The DOM contract's shape. Its values live in src/render/dom.ts only: the server serves them as
+// /js/dom.js (src/render/dom-module.ts), and this names the fields the script may use.
+export declare const dom: {
+  id: Record<
+    | "main" | "timeline" | "scroller" | "history" | "messages" | "historyOlder" | "historyStart" | "historyNewer"
+    | "firstUnread" | "jumpNewest" | "readSignal" | "typing" | "unreadTotal" | "roomList" | "conversationList"
+    | "peopleCount" | "peopleResults" | "peopleError" | "composer" | "composerBody" | "composerHint"
+    | "composerError" | "composerFiles" | "composerPreviews" | "connectionStatus" | "uploadStatus"
+    | "uploadProgress" | "uploadCancel",
+    string
+  >;
+  prefix: Record<"message" | "receipts" | "receipt" | "attachments" | "roomRow" | "day", string>;
+  event: Record<"read", string>;
+  size: Record<"historyPage", number>;
+  slot: Record<"room" | "message", string>;
+  /** The history loaders as partials/history-edge renders them, with `slot`s to fill in. */
+  loaders: Record<"older" | "newer", string>;
+};
