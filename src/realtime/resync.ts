@@ -5,13 +5,12 @@ import type { Deps } from "../domain/deps.js";
 import { missedSince } from "../domain/history.js";
 import { receipts } from "../domain/reading.js";
 import { membersOf, roomsOf } from "../domain/rooms.js";
-import { outOfBand } from "../render/message.js";
 import { renderPresencePush } from "../render/presence.js";
 import { renderReceiptMove } from "../render/receipts.js";
 import { presentTimeline, renderTimelineReset } from "../render/room-timeline.js";
 import { presentRoom } from "../render/rooms.js";
 import { renderSidebarPush, presentSidebar } from "../render/sidebar.js";
-import { renderLive } from "../render/timeline.js";
+import { renderLivePush } from "../render/timeline.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
 
 /**
@@ -60,7 +59,7 @@ async function renderRoomState(deps: Deps, viewerId: number, granted: Granted<"r
     const room = presentRoom(granted, viewerId, deps.presence);
     messages = renderTimelineReset(await presentTimeline(deps, granted, room, viewerId, { latest: true }));
   } else if (missed?.messages.length) {
-    messages = outOfBand("beforeend", "#messages", renderLive(missed.messages, missed.previous, viewerId));
+    messages = renderLivePush(missed.messages, missed.previous, viewerId);
   }
   const names = new Map(members.map((m) => [m.id, m.displayName]));
   return (

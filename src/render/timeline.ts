@@ -1,8 +1,8 @@
 import type { Previous } from "../domain/history.js";
 import type { Message } from "../domain/sql/messages.js";
 import { render } from "./engine.js";
-import { presentMessage, type MessageView } from "./message.js";
-import { idOf } from "./dom.js";
+import { outOfBand, presentMessage, type MessageView } from "./message.js";
+import { at, id, idOf } from "./dom.js";
 
 /** Messages by the same author within this long of each other are shown as one group. */
 const GROUP_MS = 5 * 60_000;
@@ -46,7 +46,7 @@ export function timeline(messages: Message[], previous: Previous | null, viewerI
   return items;
 }
 
-/** Messages as they are pushed live: with a day divider where one starts a new day. */
-export function renderLive(messages: Message[], previous: Previous | null, viewerId?: number): string {
-  return render("partials/timeline", { items: timeline(messages, previous, viewerId) });
+/** Messages as they are pushed live: added at the end of the timeline, with a day divider where one starts a new day. */
+export function renderLivePush(messages: Message[], previous: Previous | null, viewerId?: number): string {
+  return outOfBand("beforeend", at(id.messages), render("partials/timeline", { items: timeline(messages, previous, viewerId) }));
 }

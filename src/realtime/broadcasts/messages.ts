@@ -1,0 +1,131 @@
+import type { DomainEvent } from "../../domain/events.js";
+import { messageForDelivery, messagesForDelivery, type Delivery } from "../../domain/messages.js";
+import type { Message } from "../../domain/sql/messages.js";
+import { differsForAuthor, renderAttachmentsPush } from "../../render/message.js";
+import { renderReceiptMove } from "../../render/receipts.js";
+import { renderLivePush } from "../../render/timeline.js";
+import type { Fanout } from "../fanout.js";
+import type { Push } from "../transport.js";
+import { loadUnreadRows, sendRowsAfterMessage, type UnreadRows } from "./reading.js";
+import { sendReceipt } from "./receipts.js";
+
+/** Messages a delivery reads at once; a longer burst is read by the events that follow. */
+const DELIVERY_BATCH = 50;
+const REMEMBERED_DELIVERIES = 500;
+const DELIVERY_MEMORY_MS = 60_000;
+
+type MessageEvent = Extract<DomainEvent, { kind: "message.created" | "message.updated" }>;
+
+/** New and changed messages, to the room's open pages, each room's in the order they committed. */
+export class MessageBroadcasts {
+  readonly #ctx: Fanout;
+  /** The tail of each room's queue of deliveries (see #inRoomOrder). */
+  readonly #roomDeliveries = new Map<number, Promise<void>>();
+  /** Per room lately active: the newest message delivered and the ids delivered (#deliverNew). */
+  readonly #delivered = new Map<number, { newest: number; ids: Set<number>; at: number }>();
+
+  constructor(ctx: Fanout) {
+    this.#ctx = ctx;
+  }
+
+  created(event: MessageEvent): Promise<void> {
+    return this.#inRoomOrder(event.roomId, () => this.#deliverNew(event.roomId, event.messageId));
+  }
+
+  updated(event: MessageEvent): Promise<void> {
+    return this.#inRoomOrder(event.roomId, () => this.#deliverUpdate(event.roomId, event.messageId));
+  }
+
+  /** A room quiet this long has no post whose news is still on its way: its record can go. */
+  forgetQuiet(now = Date.now()): void {
+    const quiet = now - DELIVERY_MEMORY_MS;
+    for (const [roomId, room] of this.#delivered) if (room.at < quiet) this.#delivered.delete(roomId);
+  }
+
+  /**
+   * Runs a room's deliveries one after another, in the order their events came. Messages commit in
+   * id order within a room (see postMessage), so every socket receives them in id order and a page
+   * that has message N has all before it: catching up "after N" leaves no gap.
+   */
+  #inRoomOrder(roomId: number, deliver: () => Promise<void>): Promise<void> {
+    const delivered = (this.#roomDeliveries.get(roomId) ?? Promise.resolve()).then(deliver);
+    const settled = delivered.catch(() => {});
+    this.#roomDeliveries.set(roomId, settled);
+    void settled.then(() => {
+      if (this.#roomDeliveries.get(roomId) === settled) this.#roomDeliveries.delete(roomId);
+    });
+    return delivered;
+  }
+
+  /**
+   * Delivers what the room has committed since its last delivery, oldest first, rather than only
+   * the event's message: two posts can be told in the other order than they committed (their
+   * answers race back from the database), and reading by id puts them in order. A message that went
+   * out with an earlier batch is not sent again.
+   */
+  async #deliverNew(roomId: number, messageId: number): Promise<void> {
+    let room = this.#delivered.get(roomId);
+    if (room?.ids.has(messageId)) return;
+    const from = Math.min(room?.newest ?? messageId - 1, messageId - 1);
+    const batch = await messagesForDelivery(this.#ctx.deps, roomId, from, DELIVERY_BATCH);
+    if (!room) this.#delivered.set(roomId, (room = { newest: from, ids: new Set(), at: 0 }));
+    room.at = Date.now();
+    const fresh = batch.filter((message) => !room.ids.has(message.id));
+    for (const { id } of fresh) {
+      room.ids.add(id);
+      if (room.ids.size > REMEMBERED_DELIVERIES) room.ids.delete(room.ids.values().next().value!);
+      room.newest = Math.max(room.newest, id);
+    }
+    // The batch's unread counts load at once; then its messages go out in order, in one turn. What
+    // follows them (re-sorted sections, a direct receipt) need not hold up the room's next batch.
+    const rows = await Promise.all(fresh.map((m) => loadUnreadRows(this.#ctx, m.room, [...m.members])));
+    const followUps = fresh.map((message, i) => deliverMessage(this.#ctx, message, rows[i]!));
+    void Promise.all(followUps).catch((err: unknown) => this.#ctx.log.error({ err, roomId }, "realtime delivery failed"));
+  }
+
+  async #deliverUpdate(roomId: number, messageId: number): Promise<void> {
+    const watching = this.#ctx.registry.inRoom(roomId);
+    if (watching.size === 0) return;
+    const message = await messageForDelivery(this.#ctx.deps, roomId, messageId);
+    if (message) this.#ctx.transport.send(watching, byAuthorship(message, (viewerId) => renderAttachmentsPush(message, viewerId)), message.members);
+  }
+}
+
+/**
+ * Writes a message to the room's sockets and, in the same turn, its sidebar `rows` to its members'
+ * pages; resolves once a direct conversation's receipt, which takes a query, has followed.
+ */
+export async function deliverMessage(ctx: Fanout, message: Delivery, rows: UnreadRows): Promise<void> {
+  const { roomId, id: messageId } = message;
+  const authorId = message.author.id;
+  // The author's pointer moved to their message with it: their receipt follows, for the others,
+  // in the same frame as the message. In a direct conversation it sits at the other person's
+  // newest message, which takes a query, so it follows on its own.
+  let receipt = "";
+  let directReceipt: Promise<void> | undefined;
+  if (message.author.sharesReceipts && message.room.kind === "direct") {
+    directReceipt = sendReceipt(ctx, roomId, authorId);
+  } else if (message.author.sharesReceipts) {
+    const { displayName } = message.author;
+    receipt = renderReceiptMove({ userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false });
+  }
+  // Membership as of the message's own query: a socket whose user has left gets nothing.
+  const watching = ctx.registry.inRoom(roomId);
+  if (watching.size > 0) {
+    const live = (viewerId?: number) => renderLivePush([message], message.previous, viewerId);
+    ctx.transport.send(watching, byAuthorship(message, live, receipt), message.members);
+  }
+  sendRowsAfterMessage(ctx, rows, authorId);
+  await directReceipt;
+}
+
+/**
+ * One render for everyone, or, when the message reads differently to its author (or carries
+ * something only the others get, `forOthers`), one for them and one for everyone else.
+ */
+export function byAuthorship(message: Message, html: (viewerId?: number) => string, forOthers = ""): Push {
+  const forAll = html() + forOthers;
+  if (!differsForAuthor(message) && forOthers === "") return forAll;
+  const forAuthor = html(differsForAuthor(message) ? message.author.id : undefined);
+  return ({ userId }) => (userId === message.author.id ? forAuthor : forAll);
+}
