@@ -19,8 +19,8 @@ const pool = new pg.Pool({ connectionString: url });
 const parley = await startParleyOnDatabase(url);
 let removeReader = async () => {};
 try {
-  const { rows: counted } = await pool.query("select count(*)::int as n from messages where room_id = $1", [BUSY_ROOM]);
-  const inRoom = counted[0].n as number;
+  const { rows: counted } = await pool.query<{ n: number }>("select count(*)::int as n from messages where room_id = $1", [BUSY_ROOM]);
+  const inRoom = counted[0]!.n;
   // Three pages of 50 that do not overlap, the middle one at most 10,000 back.
   if (inRoom < 200) throw new Error(`the busy room has ${inRoom} messages: run npm run bench:seed first`);
   const depth = Math.min(10_000, Math.floor(inRoom / 2));
@@ -30,7 +30,7 @@ try {
 
   // The page each depth asks for: "before" the message just newer than the page.
   const idAt = async (order: "asc" | "desc", offset: number) =>
-    (await pool.query(`select id from messages where room_id = $1 order by id ${order} offset $2 limit 1`, [BUSY_ROOM, offset])).rows[0].id as number;
+    (await pool.query<{ id: number }>(`select id from messages where room_id = $1 order by id ${order} offset $2 limit 1`, [BUSY_ROOM, offset])).rows[0]!.id;
   const depths = [
     { label: "newest page", before: (await idAt("desc", 0)) + 1 },
     { label: `${depth.toLocaleString("en")} messages back`, before: await idAt("desc", depth) },
@@ -61,9 +61,9 @@ try {
     loads.push(result.requests.average);
   }
 
-  const { rows: total } = await pool.query("select count(*)::int as n from messages");
+  const { rows: total } = await pool.query<{ n: number }>("select count(*)::int as n from messages");
   const newestP50 = percentile(samples[0]!.sort((a, b) => a - b), 50);
-  console.log(`\nHistory pages of the busy room: ${inRoom.toLocaleString("en")} of ${total[0].n.toLocaleString("en")} messages, PostgreSQL (${displayUrl(benchDatabaseUrl)}), ${os.cpus().length} cores, node ${process.version}`);
+  console.log(`\nHistory pages of the busy room: ${inRoom.toLocaleString("en")} of ${total[0]!.n.toLocaleString("en")} messages, PostgreSQL (${displayUrl(benchDatabaseUrl)}), ${os.cpus().length} cores, node ${process.version}`);
   console.log(`${requests} timed requests per depth (after 50 warm-up), then ${seconds} s of autocannon with 10 connections per depth`);
   console.log("| page | p50 ms | p99 ms | p50 ÷ newest | requests/s under load |\n| --- | --- | --- | --- | --- |");
   for (const [k, d] of depths.entries()) {

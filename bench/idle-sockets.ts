@@ -281,6 +281,6 @@ try {
   if (failure || check.received !== held) process.exitCode = 1;
 } finally {
   for (const g of generators) if (g.connected) g.disconnect();
-  await Promise.all(generators.map((g) => (g.exitCode === null ? new Promise((r) => g.once("exit", r)) : null)));
+  await Promise.all(generators.filter((g) => g.exitCode === null).map((g) => new Promise((r) => g.once("exit", r))));
   await parley.close();
 }

@@ -47,7 +47,7 @@ async function open(messages: number, url: string, cleanups: Array<() => Promise
   const reader = await benchReader(parley.url, pool);
   cleanups.push(() => reader.remove());
   // The busy room first: signing up joined it.
-  const { rows: rooms } = await pool.query(
+  const { rows: rooms } = await pool.query<{ id: number; thirdNewest: number | null }>(
     `select r.id, (select id from messages m where m.room_id = r.id order by id desc offset 2 limit 1) as "thirdNewest"
      from rooms r order by r.id <> $1, r.id limit $2`,
     [BUSY_ROOM, SIDEBAR_ROOMS],

@@ -64,8 +64,8 @@ export async function ensureSeeded(url: string, total: number): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query("select count(*)::int as n from messages");
-    if (rows[0].n === total) return;
+    const { rows } = await client.query<{ n: number }>("select count(*)::int as n from messages");
+    if (rows[0]!.n === total) return;
   } finally {
     await client.end();
   }

@@ -1,9 +1,11 @@
 // Shared by the benchmarks: a Parley in its own process, on a free port, until stopped.
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { openDatabase } from "../src/db/client.js";
 import { migrate } from "../src/db/migrate.js";
@@ -20,7 +22,30 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startParley(env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+/**
+ * BENCH_PGLITE_TEMPLATE: a migrated PGlite data directory as a tarball (`dumpDataDir`). The smoke
+ * runs set it (tests/support/pglite.ts), and the embedded databases the benchmarks start on then
+ * begin as a copy of it instead of running initdb, which takes seconds of CPU per server. Unset,
+ * every server creates its database as a first start does.
+ */
+const pgliteTemplate = process.env.BENCH_PGLITE_TEMPLATE || undefined;
+
+/** The template as `openDatabase` loads it into memory (see `pgliteTemplate`), if there is one. */
+export async function pgliteDump(): Promise<Blob | undefined> {
+  return pgliteTemplate === undefined ? undefined : new Blob([await readFile(pgliteTemplate)]);
+}
+
+/** Unpacks the template (see `pgliteTemplate`) where Parley keeps an embedded database in DATA_DIR, unless one is there. */
+async function fromTemplate(env: Record<string, string>): Promise<void> {
+  if (!pgliteTemplate || env.DATABASE_URL || !env.DATA_DIR || env.DATA_DIR.startsWith("memory://")) return;
+  const dir = path.resolve(env.DATA_DIR, "pglite");
+  if (existsSync(dir)) return;
+  await mkdir(dir, { recursive: true });
+  await promisify(execFile)("tar", ["-xf", pgliteTemplate, "-C", dir]);
+}
+
+export async function startParley(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  await fromTemplate(env);
   const port = await freePort();
   // The benchmark's own DATABASE_URL names the server to make test databases on, not Parley's database.
   const { DATABASE_URL: _, ...inherited } = process.env;
@@ -35,7 +60,8 @@ export async function startParley(env: Record<string, string>): Promise<{ url: s
     child.kill("SIGTERM");
     if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
   };
-  for (let i = 0; i < 200; i++) {
+  // A minute: starting takes a few seconds, but many more on a machine busy with other work.
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return { url, pid: child.pid!, stop };
     } catch {
@@ -44,7 +70,7 @@ export async function startParley(env: Record<string, string>): Promise<{ url: s
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error("Parley did not start");
+  throw new Error(child.exitCode === null ? "Parley did not start within a minute" : `Parley exited with ${child.exitCode} before it listened`);
 }
 
 export const percentile = (sorted: number[], p: number) =>
@@ -121,13 +147,13 @@ export async function startParleyOnDatabase(url: string) {
  * A fresh person on a bench database, a member of its default room from signing up. `remove`
  * deletes them again, so that members do not pile up in the busy room run after run.
  */
-export async function benchReader(parleyUrl: string, pool: pg.Pool): Promise<{ visitor: Visitor; remove(): Promise<void> }> {
+export async function benchReader(parleyUrl: string, pool: pg.Pool): Promise<{ visitor: Visitor; remove: () => Promise<void> }> {
   const visitor = new Visitor(parleyUrl);
   const username = `reader${Date.now()}`;
   const signedUp = await visitor.signUp(username);
   if (signedUp.status !== 303) throw new Error(`sign-up: status ${signedUp.status}`);
-  const { rows } = await pool.query("select id from users where username = $1", [username]);
-  const id = Number(rows[0].id);
+  const { rows } = await pool.query<{ id: number }>("select id from users where username = $1", [username]);
+  const id = Number(rows[0]!.id);
   return {
     visitor,
     async remove() {

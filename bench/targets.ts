@@ -199,9 +199,9 @@ async function startBaseline(name: string, databaseUrl: string | undefined) {
   };
   /** The baseline's one author (the ceiling has none). */
   const ready = await new Promise<{ authorId?: number }>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       const line = /listening (\{.*\})/.exec(chunk.toString());
-      if (line) resolve(JSON.parse(line[1]!));
+      if (line) resolve(JSON.parse(line[1]!) as { authorId?: number });
     });
     child.once("exit", () => reject(new Error(`${name} stopped before listening`)));
   });

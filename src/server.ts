@@ -11,6 +11,7 @@ import { OrphanSweeper } from "./domain/orphans.js";
 import { Presence } from "./domain/presence.js";
 import { Typing } from "./domain/typing.js";
 import { LocalFileStore } from "./files/store.js";
+import { trustProxyOf } from "./http/origin.js";
 import { Videos } from "./media/videos.js";
 import { Hub } from "./realtime/hub.js";
 import { attachWebSockets } from "./realtime/sockets.js";
@@ -27,9 +28,18 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the database, then serves HTTP and WebSockets until `stop()`. */
-export async function startServer(config: Config, logger: Logger): Promise<Running> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, timeouts: databaseTimeouts(config) });
+/**
+ * Opens and migrates the database, then serves HTTP and WebSockets until `stop()`. `pgliteDump`: an
+ * embedded database to start from (tests hand in one already migrated, which is quicker to load
+ * than a new one is to create); it is migrated all the same.
+ */
+export async function startServer(config: Config, logger: Logger, { pgliteDump }: { pgliteDump?: Blob } = {}): Promise<Running> {
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    timeouts: databaseTimeouts(config),
+    pgliteDump,
+  });
   try {
     await migrate(database);
   } catch (err) {
@@ -63,7 +73,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     hub,
     session: sessions.middleware,
     publicOrigin: config.PUBLIC_ORIGIN,
-    trustProxy: app.get("trust proxy fn"),
+    trustProxy: trustProxyOf(app),
     pingIntervalMs: config.WS_PING_INTERVAL_MS,
     maxSocketsPerUser: config.WS_MAX_SOCKETS_PER_USER,
     log: logger,

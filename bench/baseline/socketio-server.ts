@@ -2,15 +2,17 @@
 // takes a posted message, drizzle persists it to the same PostgreSQL schema as Parley's, and
 // Socket.IO broadcasts it to the room as JSON, which the seed's clients would then render. No
 // sessions, no authorization, no HTML: it is meant to be small and honest, not a strawman.
-// Run by the benchmarks (bench/targets.ts): PORT, DATABASE_URL. Prints "listening" when ready.
+// Run by the benchmarks (bench/targets.ts): PORT, DATABASE_URL (BENCH_PGLITE_TEMPLATE: see bench/support.ts).
+// Prints "listening" when ready.
 import { createServer } from "node:http";
 import express from "express";
 import { Server } from "socket.io";
 import { openDatabase } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
 import { messages, rooms, users } from "../../src/db/schema.js";
+import { pgliteDump } from "../support.js";
 
-const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: "memory://" });
+const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: "memory://", pgliteDump: await pgliteDump() });
 await migrate(database);
 const { db } = database;
 // One author for every post: with no sessions, the poster names them.
@@ -41,6 +43,6 @@ app.post("/rooms/:id/messages", async (req, res) => {
 
 server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log(`listening ${JSON.stringify({ authorId: author!.id })}`));
 process.on("SIGTERM", () => {
-  io.close();
+  void io.close();
   server.close(() => void database.close().then(() => process.exit(0)));
 });

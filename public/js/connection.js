@@ -18,7 +18,7 @@ export function listen() {
   // after it and the current state of everything else (src/realtime/resync.ts). A page reading an
   // older stretch names none: it catches up when the reader gets back to the newest. Installed before
   // htmx starts (module scripts run before DOMContentLoaded), so the first connection goes through it.
-  const openSocket = htmx.createWebSocket;
+  const openSocket = htmx.createWebSocket.bind(htmx);
   htmx.createWebSocket = (url) => {
     const address = new URL(url);
     if (address.searchParams.has("room")) {

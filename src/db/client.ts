@@ -28,8 +28,16 @@ export interface Database {
 
 export class DatabaseUnavailableError extends Error {}
 
-export async function openDatabase(opts: { url?: string; dataDir: string; timeouts?: DatabaseTimeouts }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.timeouts ?? defaultTimeouts) : openPglite(opts.dataDir);
+export interface OpenOptions {
+  url?: string;
+  dataDir: string;
+  timeouts?: DatabaseTimeouts;
+  /** A PGlite data directory (`dumpDataDir()`) to start an in-memory database from, instead of an empty one. */
+  pgliteDump?: Blob;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.timeouts ?? defaultTimeouts) : openPglite(opts.dataDir, opts.pgliteDump);
 }
 
 async function openPostgres(url: string, timeouts: DatabaseTimeouts): Promise<Database> {
@@ -56,11 +64,11 @@ async function openPostgres(url: string, timeouts: DatabaseTimeouts): Promise<Da
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, dump: Blob | undefined): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   const dir = inMemory ? dataDir : path.resolve(dataDir, "pglite");
   if (!inMemory) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  const client = await PGlite.create(dir, { loadDataDir: dump });
   return {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     kind: "pglite",

@@ -61,7 +61,7 @@ class DroppingPool extends pg.Pool {
 const watched = new WeakSet<pg.PoolClient>();
 
 function droppedOnTimeout(client: pg.PoolClient): pg.PoolClient {
-  const release = client.release;
+  const release = client.release.bind(client);
   let released = false;
   // pg gives each loan a fresh release function, so this one is only for the current loan.
   client.release = (err?: Error | boolean) => {
@@ -71,7 +71,7 @@ function droppedOnTimeout(client: pg.PoolClient): pg.PoolClient {
   };
   if (!watched.has(client)) {
     watched.add(client);
-    const query = client.query;
+    const query = client.query.bind(client);
     client.query = function (this: pg.PoolClient, ...args: unknown[]) {
       const result: unknown = Reflect.apply(query, this, args);
       if (result instanceof Promise) {

@@ -159,7 +159,7 @@ function deliveryQuery(db: Db) {
       room: roomColumns,
       members: sql<number[]>`array(select m.user_id from ${memberships} m where m.room_id = ${messages.roomId})`,
       previousAuthorId: sql<number | null>`${before("author_id")}`.mapWith((v) => (v === null ? null : Number(v))),
-      previousAt: sql<Date | null>`${before("created_at")}`.mapWith((v) => (v === null ? null : new Date(v))),
+      previousAt: sql<Date | null>`${before("created_at")}`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))),
       // Most messages have no files: knowing it here spares every delivery a query.
       hasAttachments: sql<boolean>`exists (select 1 from ${attachments} where ${attachments.messageId} = ${messages.id})`,
     })

@@ -38,7 +38,7 @@ export async function sweepOrphans({ db, files }: Pick<Deps, "db" | "files">, no
     const kept = await referenced(db, batch);
     for (const hash of batch) if (!kept.has(hash) && (await files.reclaim(hash, before))) removed++;
   };
-  let batch: string[] = [];
+  const batch: string[] = [];
   for await (const hash of files.storedBefore(before)) {
     batch.push(hash);
     if (batch.length === BATCH) await sweep(batch.splice(0));

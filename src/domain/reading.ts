@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, isNull, lt, ne, notInArray, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lt, notInArray, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { alias, type PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";

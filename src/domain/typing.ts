@@ -18,7 +18,7 @@ export class Typing {
   /** A "typing" signal from a member's room page; the caller has checked membership. */
   signal(roomId: number, userId: number): void {
     let typists = this.#rooms.get(roomId);
-    if (!typists) this.#rooms.set(roomId, (typists = new Map()));
+    if (!typists) this.#rooms.set(roomId, (typists = new Map<number, NodeJS.Timeout>()));
     const previous = typists.get(userId);
     if (previous) clearTimeout(previous);
     const timer = setTimeout(() => this.stopped(roomId, userId), this.#expiryMs);

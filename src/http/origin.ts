@@ -1,8 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
+import type { Application } from "express";
 
 /** Express's compiled `trust proxy` setting: may the hop at `address` speak for the client? */
 export type TrustProxy = (address: string, hop: number) => boolean;
+
+/** The app's compiled `trust proxy` setting (Express's settings are untyped). */
+export const trustProxyOf = (app: Application): TrustProxy => app.get("trust proxy fn") as TrustProxy;
 
 /**
  * The origin a request was sent to: its scheme (from a trusted proxy's X-Forwarded-Proto, as

@@ -65,7 +65,8 @@ export class Hub {
     // A protocol error (an oversized or malformed frame) would otherwise be an unhandled 'error'
     // event, which ends the process. ws has already sent the close code and closes this socket.
     client.ws.on("error", (err) => log.warn({ err, userId: client.userId }, "websocket protocol error"));
-    client.ws.on("message", (data) => this.#signals.receive(client, String(data)));
+    // ws hands a frame over as one Buffer (its default binaryType, "nodebuffer").
+    client.ws.on("message", (data) => this.#signals.receive(client, (data as Buffer).toString()));
     answersPings(client);
     this.#signals.opened(client);
     deps.presence.connected(client.userId);

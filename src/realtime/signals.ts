@@ -55,8 +55,9 @@ export class Signals {
       if (admission === "admit") this.#deps.typing.signal(roomId, client.userId);
       return;
     }
-    const read = (messageId: number) =>
+    const read = (messageId: number): void => {
       markRead(this.#deps, client.userId, roomId, messageId).catch((err: unknown) => this.#log.error({ err }, "read signal failed"));
+    };
     if (admission === "admit") read(signal.data.messageId);
     else this.#limiter.deferRead(client, signal.data.messageId, read);
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
+import { promisify } from "node:util";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { WebSocketServer, type ServerOptions } from "ws";
@@ -26,9 +27,7 @@ function refuse(socket: Duplex, status: number): void {
 }
 
 function runSession(session: RequestHandler, req: IncomingMessage): Promise<void> {
-  return new Promise((resolve, reject) =>
-    session(req as never, {} as never, (err?: unknown) => (err ? reject(err) : resolve())),
-  );
+  return promisify(session)(req as never, {} as never);
 }
 
 /** `after=0` (an empty room) or a message id; anything else means "no messages to catch up on". */

@@ -2,6 +2,7 @@ import type { Receipt } from "../domain/reading.js";
 import { render } from "./engine.js";
 import { outOfBand, timeLabels, type TimeLabels } from "./message.js";
 import { at, idOf } from "./dom.js";
+import { joinNames } from "./rooms.js";
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -42,4 +43,9 @@ export function renderReceiptMove(r: Receipt): string {
     `<span id="${idOf.receipt(r.userId)}" hx-swap-oob="delete"></span>` +
     outOfBand("beforeend", at(idOf.receipts(r.at)), render("partials/receipt", presentReceipt(r)))
   );
+}
+
+/** "Seen by …" on a message: who has read it, by name (see seenBy). */
+export function seenByText(names: string[]): string {
+  return names.length ? `Seen by ${joinNames(names)}` : "No one else has seen this yet.";
 }

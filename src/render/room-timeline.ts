@@ -76,3 +76,14 @@ export async function presentTimeline(
 export function renderTimelineReset(timeline: RoomTimeline): string {
   return render("partials/room-timeline", { ...timeline, quiet: true, oob: true });
 }
+
+/**
+ * A page of history as a fragment, for htmx: its items go where the loader's hx-target says; the
+ * loader itself is replaced out of band by the next one (an older page: the next older loader or the
+ * start of the room; a newer page: the next newer loader), or removed when there is nothing newer.
+ */
+export function renderHistoryPage(page: HistoryPage, direction: "older" | "newer", room: RoomView, viewerId: number): string {
+  const { top, bottom } = edgesOf(page, room);
+  const edge = direction === "older" ? top : (bottom ?? { edge: "end", roomId: room.id, room });
+  return render("partials/timeline", { items: timeline(page.messages, page.previous, viewerId) }) + render("partials/history-edge", { ...edge, oob: true });
+}

@@ -1,5 +1,6 @@
-import type { Room } from "../domain/access.js";
+import { roomAbilities, type RoomAbilities, type Room } from "../domain/access.js";
 import type { Presence } from "../domain/presence.js";
+import type { PublicRoom } from "../domain/rooms.js";
 import { presentPresence, type PresenceView } from "./presence.js";
 
 const list = new Intl.ListFormat("en", { style: "long", type: "conjunction" });
@@ -18,15 +19,32 @@ export function roomLabel(room: Room, viewerId: number): string {
 
 export type RoomView<R extends Room = Room> = R & {
   label: string;
+  /**
+   * Direct or group: titled by its people rather than a name (no "#"), listed under Conversations,
+   * and private by nature, so it never says so.
+   */
+  isConversation: boolean;
+  /** A private room says so beside its name. */
+  labelledPrivate: boolean;
   /** In a direct conversation, the other person's presence, for the dot beside their name. */
   partner?: PresenceView;
 };
 
 export function presentRoom<R extends Room>(room: R, viewerId: number, presence: Presence): RoomView<R> {
   const partner = room.kind === "direct" ? room.participants.find((p) => p.id !== viewerId) : undefined;
+  const isConversation = room.kind !== "room";
   return {
     ...room,
     label: roomLabel(room, viewerId),
+    isConversation,
+    labelledPrivate: room.isPrivate && !isConversation,
     ...(partner && { partner: presentPresence(presence.state(partner.id, partner.lastSeenAt)) }),
   };
+}
+
+/** A room of the "browse rooms" page, with what the viewer may do there (open it, or join). */
+export type PublicRoomView = PublicRoom & { can: RoomAbilities };
+
+export function presentPublicRoom(room: PublicRoom): PublicRoomView {
+  return { ...room, can: roomAbilities({ room, isMember: room.isMember }) };
 }

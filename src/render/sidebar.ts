@@ -15,11 +15,11 @@ export interface SidebarView {
 /** A person's rooms and conversations as their sidebar lists them, and their unread total. */
 export function presentSidebar(mine: SidebarRoom[], user: Pick<User, "id" | "sidebarOrder">, presence: Presence): SidebarView {
   const sidebar = mine.map((room) => presentRoom(room, user.id, presence));
-  const conversations = sidebar.filter((room) => room.kind !== "room");
+  const conversations = sidebar.filter((room) => room.isConversation);
   // Conversations have no name of their own to sort by in the query: their label is per viewer.
   if (user.sidebarOrder === "alphabetical") conversations.sort((a, b) => a.label.localeCompare(b.label, "en"));
   return {
-    rooms: sidebar.filter((room) => room.kind === "room"),
+    rooms: sidebar.filter((room) => !room.isConversation),
     conversations,
     unreadTotal: mine.reduce((sum, room) => sum + room.unread, 0),
   };

@@ -5,6 +5,7 @@ import { InvitationNeededError, isJoinCode, signUpIsOpen } from "../domain/invit
 import { SESSION_COOKIE } from "./session.js";
 import { safeNext } from "./auth.js";
 import { currentUser, type Web } from "./context.js";
+import { joinPath } from "./paths.js";
 
 /** Destroys the session, or swaps it for a new one; a signed-in session's sockets are closed. */
 async function endSession(web: Web, req: Request, how: "destroy" | "regenerate"): Promise<void> {
@@ -30,8 +31,6 @@ const invitationPages = {
     message: "This join link is wrong or has been replaced by a new one. Ask the administrator for the current link.",
   },
 };
-
-export const joinPath = (code: string) => `/join/${encodeURIComponent(code)}`;
 
 function formValues(body: unknown, fields: string[]): Record<string, string> {
   const source = (body ?? {}) as Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { Router } from "express";
 import { joinCodeFor, regenerateJoinCode } from "../domain/invitations.js";
-import { requestOrigin } from "../http/origin.js";
-import { joinPath } from "./accounts.js";
+import { requestOrigin, trustProxyOf } from "../http/origin.js";
 import { userOf, type Web } from "./context.js";
+import { joinPath } from "./paths.js";
 
 /** The administration page: the join link, and a new one on request. Administrators only (404). */
 export function adminRouter(web: Web): Router {
@@ -10,7 +10,7 @@ export function adminRouter(web: Web): Router {
 
   router.get("/admin", async (req, res) => {
     const code = await joinCodeFor(web.deps, userOf(res));
-    const origin = web.config.PUBLIC_ORIGIN ?? requestOrigin(req, req.app.get("trust proxy fn"));
+    const origin = web.config.PUBLIC_ORIGIN ?? requestOrigin(req, trustProxyOf(req.app));
     await web.page(req, res, "pages/admin", {
       title: "Administration",
       currentPage: "admin",

@@ -7,11 +7,11 @@ import { render } from "../render/engine.js";
 import { presentSidebar } from "../render/sidebar.js";
 import type { Csrf } from "./csrf.js";
 
+/** What every page's data has (the layout and the sidebar read these); the rest is the template's own. */
 export interface PageData {
   title: string;
   currentRoomId?: number;
   currentPage?: string;
-  [key: string]: unknown;
 }
 
 /** What every router gets: the domain's dependencies, the configuration, and the page renderer. */
@@ -19,7 +19,7 @@ export interface Web {
   deps: Deps;
   config: Config;
   csrf: Csrf;
-  page(req: Request, res: Response, template: string, data: PageData, status?: number): Promise<void>;
+  page<D extends PageData>(req: Request, res: Response, template: string, data: D, status?: number): Promise<void>;
 }
 
 export function currentUser(res: Response): User | undefined {

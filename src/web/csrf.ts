@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { isSameSite } from "../http/origin.js";
+import { isSameSite, trustProxyOf } from "../http/origin.js";
 
 export const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -84,7 +84,7 @@ export class Csrf {
   protection(publicOrigin: string | undefined) {
     return (req: Request, _res: Response, next: NextFunction) => {
       if (safeMethods.has(req.method)) return next();
-      if (!isSameSite(req, publicOrigin, req.app.get("trust proxy fn"))) return next(new CsrfError());
+      if (!isSameSite(req, publicOrigin, trustProxyOf(req.app))) return next(new CsrfError());
       if (isMultipartMessagePost(req)) return next();
       if (!this.matches(req)) return next(new CsrfError());
       next();

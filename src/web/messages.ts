@@ -4,10 +4,11 @@ import { InvalidInputError, UploadError } from "../domain/errors.js";
 import { clientIdInput, postMessage } from "../domain/messages.js";
 import { authorize } from "../domain/access.js";
 import { render } from "../render/engine.js";
+import { presentComposer } from "../render/room-page.js";
 import { presentRoom } from "../render/rooms.js";
-import { idParam } from "../http/params.js";
+import { idParam, pageRequest } from "../http/params.js";
 import { isHtmx, userOf, type Web } from "./context.js";
-import { roomPage } from "./rooms.js";
+import { sendRoomPage } from "./room-page.js";
 import { receiveUploads, removeUploads, uploadLimits, uploadsOf } from "./uploads.js";
 
 export function messagesRouter(web: Web, limit: RequestHandler): Router {
@@ -21,13 +22,14 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
     const error = (err instanceof InvalidInputError && (err.errors.body ?? err.errors.alt)) || err.message;
     // The message was not stored: sent again, it is still the same message.
     const kept = clientIdInput.safeParse(posted);
-    const clientId = kept.success ? kept.data : randomUUID();
-    if (!isHtmx(req)) return roomPage(web, req, res, roomId, { body, error, clientId }, err.status);
+    const draft = { body, error, clientId: kept.success ? kept.data : randomUUID() };
+    if (!isHtmx(req)) return sendRoomPage(web, req, res, pageRequest(req), { draft }, err.status);
     const room = presentRoom(await authorize(web.deps, user.id, roomId, "post"), user.id, web.deps.presence);
+    const composer = presentComposer(room, uploadLimits(web.config), draft);
     res
       .status(err.status)
       .type("html")
-      .send(render("partials/composer", { room, csrfToken: web.csrf.token(req, res), clientId, body, error, uploadLimits: uploadLimits(web.config) }));
+      .send(render("partials/composer", { ...composer, csrfToken: web.csrf.token(req, res) }));
   }
 
   // With htmx the new message arrives over the WebSocket like everyone else's, so the sender sees it

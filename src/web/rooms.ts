@@ -1,76 +1,17 @@
-import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { authorize } from "../domain/access.js";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
-import { historyPage, type PageRequest } from "../domain/history.js";
-import {
-  addMember,
-  createRoom,
-  homeRoomOf,
-  joinRoom,
-  leaveRoom,
-  membersOf,
-  publicRooms,
-} from "../domain/rooms.js";
+import { historyPage } from "../domain/history.js";
+import { addMember, createRoom, homeRoomOf, joinRoom, leaveRoom, publicRooms } from "../domain/rooms.js";
 import { markRoomRead, markUnreadFrom, seenBy } from "../domain/reading.js";
-import { presentPresence } from "../render/presence.js";
-import { edgesOf, presentTimeline } from "../render/room-timeline.js";
-import { joinNames, presentRoom } from "../render/rooms.js";
-import { timeline } from "../render/timeline.js";
 import { render } from "../render/engine.js";
-import { typingText } from "../render/typing.js";
-import type { Request, Response } from "express";
-import { idParam } from "../http/params.js";
+import { seenByText } from "../render/receipts.js";
+import { renderHistoryPage } from "../render/room-timeline.js";
+import { presentPublicRoom, presentRoom } from "../render/rooms.js";
+import { idParam, pageRequest } from "../http/params.js";
 import { safeNext } from "./auth.js";
-import { uploadLimits } from "./uploads.js";
 import { isHtmx, userOf, type Web } from "./context.js";
-
-/** Which page of history a request asks for: `?before=ID`, `?after=ID`, or the newest. */
-function pageRequest(req: Request): PageRequest {
-  const query = req.query as Record<string, unknown>;
-  if (typeof query.before === "string") return { before: idParam(query.before) };
-  if (typeof query.after === "string") return { after: idParam(query.after) };
-  return { latest: true };
-}
-
-/**
- * Renders a room page: the newest messages, a page of history (`?before`, `?after`), or the stretch
- * around one message (a permalink, `around`). The composer and the add-member form can carry input
- * back with an error.
- */
-export async function roomPage(
-  web: Web,
-  req: Request,
-  res: Response,
-  roomId: number,
-  extra: Record<string, unknown> = {},
-  status = 200,
-  request: PageRequest = pageRequest(req),
-): Promise<void> {
-  const user = userOf(res);
-  const granted = await authorize(web.deps, user.id, roomId, "read");
-  const room = presentRoom(granted, user.id, web.deps.presence);
-  const [messages, members] = await Promise.all([
-    presentTimeline(web.deps, granted, room, user.id, request),
-    membersOf(web.deps, granted),
-  ]);
-  await web.page(
-    req,
-    res,
-    "pages/room",
-    {
-      title: room.label,
-      currentRoomId: room.id,
-      members: members.map((m) => ({ ...m, presence: presentPresence(web.deps.presence.state(m.id, m.lastSeenAt)) })),
-      typing: typingText(user.id, web.deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
-      ...messages,
-      uploadLimits: uploadLimits(web.config),
-      clientId: randomUUID(),
-      ...extra,
-    },
-    status,
-  );
-}
+import { sendRoomPage } from "./room-page.js";
 
 export function roomsRouter(web: Web): Router {
   const router = Router();
@@ -81,7 +22,7 @@ export function roomsRouter(web: Web): Router {
   });
 
   router.get("/rooms", async (req, res) => {
-    const rooms = await publicRooms(web.deps, userOf(res).id);
+    const rooms = (await publicRooms(web.deps, userOf(res).id)).map(presentPublicRoom);
     await web.page(req, res, "pages/rooms", { title: "Public rooms", currentPage: "browse", rooms });
   });
 
@@ -108,7 +49,7 @@ export function roomsRouter(web: Web): Router {
   });
 
   router.get("/rooms/:id", async (req, res) => {
-    await roomPage(web, req, res, idParam(req.params.id));
+    await sendRoomPage(web, req, res, pageRequest(req));
   });
 
   router.post("/rooms/:id/join", async (req, res) => {
@@ -160,20 +101,13 @@ export function roomsRouter(web: Web): Router {
     }
     const user = userOf(res);
     const granted = await authorize(web.deps, user.id, roomId, "read");
-    const room = presentRoom(granted, user.id, web.deps.presence);
     const page = await historyPage(web.deps, granted, request);
-    const { top, bottom } = edgesOf(page, room);
-    // The items go where the loader's hx-target says; the loader itself is replaced out of band by
-    // the next one (or the start of the room), or removed when there is nothing newer.
-    const edge = "before" in request ? top : (bottom ?? { edge: "end", roomId, room });
-    res
-      .type("html")
-      .send(render("partials/timeline", { items: timeline(page.messages, page.previous, user.id) }) + render("partials/history-edge", { ...edge, oob: true }));
+    res.type("html").send(renderHistoryPage(page, "before" in request ? "older" : "newer", presentRoom(granted, user.id, web.deps.presence), user.id));
   });
 
   // A message's permalink: the room around it, the message highlighted and focused.
   router.get("/rooms/:id/messages/:messageId", async (req, res) => {
-    await roomPage(web, req, res, idParam(req.params.id), {}, 200, { around: idParam(req.params.messageId) });
+    await sendRoomPage(web, req, res, { around: idParam(req.params.messageId) });
   });
 
   // "Seen by …" on a message: a fragment for htmx, a page without script.
@@ -182,7 +116,7 @@ export function roomsRouter(web: Web): Router {
     const room = await authorize(web.deps, user.id, idParam(req.params.id), "read");
     const names = await seenBy(web.deps, user.id, room, idParam(req.params.messageId));
     if (names === null) throw new NotFoundError("Message not found");
-    const seen = { text: names.length ? `Seen by ${joinNames(names)}` : "No one else has seen this yet." };
+    const seen = { text: seenByText(names) };
     if (isHtmx(req)) {
       res.type("html").send(render("partials/seen-by", seen));
       return;
@@ -203,8 +137,8 @@ export function roomsRouter(web: Web): Router {
       res.redirect(303, `/rooms/${roomId}`);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
-      const memberValues = { username: (req.body as Record<string, unknown>).username };
-      await roomPage(web, req, res, roomId, { memberValues, memberError: err.errors.username }, err.status);
+      const memberForm = { username: (req.body as Record<string, unknown>).username, error: err.errors.username };
+      await sendRoomPage(web, req, res, pageRequest(req), { memberForm }, err.status);
     }
   });
 

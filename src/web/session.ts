@@ -35,7 +35,7 @@ class KeepingPgStore extends PgStore {
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
     const kept = this.#kept.get(sid);
-    if (kept && kept.expires > Date.now()) return callback(null, JSON.parse(kept.json));
+    if (kept && kept.expires > Date.now()) return callback(null, JSON.parse(kept.json) as session.SessionData);
     const writes = this.#writes;
     super.get(sid, (err?: unknown, sess?: session.SessionData | null) => {
       if (!err && sess && writes === this.#writes) this.#keep(sid, sess);
@@ -93,7 +93,8 @@ export function createSessions(pool: QueryPool, secret: string, keepMs: number):
       cookie: { httpOnly: true, sameSite: "lax", secure: "auto", maxAge: THIRTY_DAYS },
     }),
     close: async () => {
-      await store.close();
+      // connect-pg-simple's close() is async; its types say it returns nothing.
+      await Promise.resolve(store.close());
     },
   };
 }

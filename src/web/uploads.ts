@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import { Transform } from "node:stream";
+import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import multer, { type StorageEngine } from "multer";
@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import type { Upload } from "../domain/attachments.js";
 import { UploadError } from "../domain/errors.js";
 import { authorize } from "../domain/access.js";
+import type { UploadLimits } from "../render/room-page.js";
 import { hasNul } from "../domain/validate.js";
 import type { FileStore } from "../files/store.js";
 import { idParam } from "../http/params.js";
@@ -93,31 +94,29 @@ class StreamingStorage implements StorageEngine {
       for (const chunk of head) guard.push(chunk);
       head = [];
     };
+    // A Transform does not wait for a returned promise: each callback's work ends in done(), failed or not.
+    const settle = (work: () => Promise<void>, done: TransformCallback): void => {
+      work().then(() => done(), (err: unknown) => done(err as Error));
+    };
     const guard = new Transform({
-      async transform(chunk: Buffer, _encoding, done) {
-        try {
+      transform(chunk: Buffer, _encoding, done) {
+        settle(async () => {
           size += chunk.length;
           if (detected === undefined) {
             head.push(chunk);
-            if (size < DETECTION_BYTES) return done();
+            if (size < DETECTION_BYTES) return;
             await identify(this);
           } else {
             this.push(chunk);
           }
           const limit = detected!.kind === "image" ? limits.image : limits.video;
           if (size > limit) throw new UploadError(413, name, `is larger than the ${limit / MB} MB allowed for ${detected!.kind}s`);
-          done();
-        } catch (err) {
-          done(err as Error);
-        }
+        }, done);
       },
-      async flush(done) {
-        try {
+      flush(done) {
+        settle(async () => {
           if (detected === undefined) await identify(this);
-          done();
-        } catch (err) {
-          done(err as Error);
-        }
+        }, done);
       },
     });
     const out = createWriteStream(temp);
@@ -144,7 +143,7 @@ class StreamingStorage implements StorageEngine {
 }
 
 /** What the composer tells the browser, so that it can refuse a file before sending it. */
-export function uploadLimits(config: Config) {
+export function uploadLimits(config: Config): UploadLimits {
   return { imageMb: config.UPLOAD_MAX_IMAGE_MB, videoMb: config.UPLOAD_MAX_VIDEO_MB, files: config.UPLOAD_MAX_FILES };
 }
 

@@ -27,7 +27,7 @@ export interface BrowserGlobals {
     createElement(tag: string): PageElement;
     addEventListener(type: string, listener: (event: PageEvent) => void): void;
   };
-  getComputedStyle(element: PageElement): { outlineStyle: string; outlineWidth: string };
+  getComputedStyle: (element: PageElement) => { outlineStyle: string; outlineWidth: string };
   matchMedia(query: string): { matches: boolean };
   htmx?: { config: Record<string, unknown> };
   /** What our own init scripts and tests leave on `window`. */

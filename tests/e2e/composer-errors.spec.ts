@@ -30,7 +30,7 @@ test("a send that fails keeps the text and says why next to the field; the next 
   // The server refuses it (too long, counted after trimming): htmx swaps in the composer with the server's error.
   await page.unroute("**/messages");
   // maxlength would stop a person typing more; remove it to see what the server says.
-  await composer.evaluate((el) => el.removeAttribute("maxlength"));
+  await composer.evaluate((el) => (el as unknown as { removeAttribute(name: string): void }).removeAttribute("maxlength"));
   await composer.fill("z".repeat(4001));
   await composer.press("Enter");
   const swapped = page.getByRole("textbox", { name: `Message #${roomName}`, exact: true });

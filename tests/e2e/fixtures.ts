@@ -9,7 +9,7 @@ export { expect };
 export const PASSWORD = "correct horse battery";
 
 /** Each worker runs one real Parley on in-memory PGlite; tests share it, so names must be unique. */
-export const test = base.extend<{}, { server: TestServer }>({
+export const test = base.extend<Record<never, never>, { server: TestServer }>({
   server: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {

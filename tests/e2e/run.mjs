@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const chromium = process.env.PLAYWRIGHT_CHROMIUM_PATH || "/usr/bin/chromium";
 
+/** @param {string} file */
 function executable(file) {
   try {
     accessSync(file, constants.X_OK);

@@ -59,7 +59,7 @@ for (const kind of databaseKinds()) {
     const logs: Array<{ level: number; msg: string }> = [];
     const sink = new Writable({
       write(chunk, _encoding, done) {
-        logs.push(JSON.parse(String(chunk)));
+        logs.push(JSON.parse(String(chunk)) as { level: number; msg: string });
         done();
       },
     });

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { promisify } from "node:util";
 import { scenarios, smokeEnv } from "../../bench/scenarios.js";
 import { postgresUrl } from "../support/databases.js";
+import { migratedPgliteFile } from "../support/pglite.js";
 
 const run = promisify(execFile);
 
@@ -12,7 +13,8 @@ const run = promisify(execFile);
 // The scripts and their smoke arguments are those of `npm run bench -- --quick` (bench/scenarios.ts).
 // Those on a seeded PostgreSQL database get databases of their own on the test server, never the
 // real bench databases (no server: skipped); bench/seed.ts fills the one bench/history.ts reads.
-const env = postgresUrl ? smokeEnv(postgresUrl) : {};
+// Their embedded databases start as a copy of the tests' migrated one (see bench/support.ts).
+const env = { BENCH_PGLITE_TEMPLATE: await migratedPgliteFile(), ...(postgresUrl ? smokeEnv(postgresUrl) : {}) };
 const needsPostgres = !postgresUrl && "needs PostgreSQL: set DATABASE_URL or TEST_DATABASE_URL";
 const table = /^\| --- \|/m;
 const smokes = scenarios.map((s) => ({ script: s.script, args: s.smoke, skip: s.seeded && needsPostgres, prints: table }));

@@ -69,8 +69,8 @@ describe("start-up against a PostgreSQL that never answers", () => {
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     const [code] = (await once(child, "exit")) as [number | null];
     clearTimeout(killer);

@@ -173,7 +173,7 @@ for (const kind of databaseKinds()) {
         const query = keysetPage(server.deps.db, roomId, before);
         assert.doesNotMatch(query.toSQL().sql, /offset/i);
         const plan = await server.deps.db.execute(sql`explain ${query}`);
-        plans.push((plan as unknown as { rows: Array<Record<string, string>> }).rows.map((r) => Object.values(r)[0]).join("\n"));
+        plans.push((plan as { rows: Array<Record<string, string>> }).rows.map((r) => Object.values(r)[0]).join("\n"));
       }
       for (const text of plans) {
         assert.match(text, /Index Scan Backward using messages_room_id_idx on messages/, text);

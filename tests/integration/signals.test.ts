@@ -4,7 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { memberships, messages, users } from "../../src/db/schema.js";
 import { people, socketPool, type LiveSocket, type Visitor } from "../support/client.js";
 import { databaseKinds, type DatabaseKind } from "../support/databases.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { startTestServer } from "../support/server.js";
 
 const read = (messageId: number) => JSON.stringify({ signal: "read", messageId });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,7 +37,7 @@ async function signalsServer(kind: DatabaseKind, count: number, env: Record<stri
     ids,
     async updates(): Promise<number> {
       const result = await db.execute(sql`select count(*)::int as n from pointer_updates`);
-      return (result as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
+      return (result as { rows: Array<{ n: number }> }).rows[0]!.n;
     },
     /** Fails as soon as more than `most` UPDATEs have happened, watching for `ms`; returns the count. */
     async atMostUpdates(most: number, ms: number): Promise<number> {

@@ -25,7 +25,7 @@ for (const kind of databaseKinds()) {
       [alice, bob] = (await people(server.url, "alice", "bob")) as [Visitor, Visitor];
       for (const name of ["apples", "bananas", "cherries"]) {
         rooms[name] = await alice.createRoom(name);
-        await bob.joinRoom(rooms[name]!);
+        await bob.joinRoom(rooms[name]);
       }
       await bob.get("/rooms");
       await bob.post("/rooms/1/leave");

@@ -21,7 +21,7 @@ for (const kind of databaseKinds()) {
 
     before(async () => {
       server = await startTestServer(kind, { TYPING_EXPIRY_MS: String(EXPIRY_MS) });
-      [alice, bob, carol, dave, eve] = (await people(server.url, "alice", "bob", "carol", "dave", "eve")) as Visitor[] as [
+      [alice, bob, carol, dave, eve] = (await people(server.url, "alice", "bob", "carol", "dave", "eve")) as [
         Visitor, Visitor, Visitor, Visitor, Visitor,
       ];
       roomId = await alice.createRoom("Typing");

@@ -146,7 +146,7 @@ for (const kind of databaseKinds()) {
       const plans = [];
       for (const query of [sidebarQuery(db, "activity", bobRow!.id), unreadCountsQuery(db, roomId, [bobRow!.id])]) {
         const plan = await db.execute(sql`explain ${query}`);
-        plans.push((plan as unknown as { rows: Array<Record<string, string>> }).rows.map((r) => Object.values(r)[0]).join("\n"));
+        plans.push((plan as { rows: Array<Record<string, string>> }).rows.map((r) => Object.values(r)[0]).join("\n"));
       }
       for (const text of plans) {
         assert.match(text, /Index (Only )?Scan on messages_room_id_idx|Scan using messages_room_id_idx on messages u/, text);

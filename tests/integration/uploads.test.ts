@@ -9,7 +9,7 @@ import sharp from "sharp";
 import { attachments, messages } from "../../src/db/schema.js";
 import { people, socketPool, Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
-import { hasFfmpeg, makeAnimatedGif, makeImage, makeJpegWithGps, makeNoisyPng, makeVideo } from "../support/media.js";
+import { hasFfmpeg, makeAnimatedGif, makeImage, makeJpegWithGps, makeVideo } from "../support/media.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 interface FilePart {

@@ -168,7 +168,7 @@ export class Visitor {
 export function socketPool() {
   const all: LiveSocket[] = [];
   return {
-    async open(visitor: Visitor, page?: number | "people"): Promise<LiveSocket> {
+    open: async (visitor: Visitor, page?: number | "people"): Promise<LiveSocket> => {
       const socket = visitor.socket(page);
       all.push(socket);
       await socket.opened;
@@ -219,8 +219,10 @@ export class LiveSocket {
     this.closed = new Promise((resolve) => this.ws.once("close", (code) => resolve(code)));
     this.opened.catch(() => {});
     this.ws.on("message", (data) => {
-      if (this.state === undefined) this.state = data.toString();
-      else this.received.push(data.toString());
+      // ws hands a frame over as one Buffer (its default binaryType, "nodebuffer").
+      const text = (data as Buffer).toString();
+      if (this.state === undefined) this.state = text;
+      else this.received.push(text);
       for (const wake of this.#waiters.splice(0)) wake();
     });
   }

@@ -11,7 +11,7 @@ export function databaseKinds(): DatabaseKind[] {
 }
 
 /** A new, empty database on the test server, dropped by `drop()`. */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!postgresUrl) throw new Error("No TEST_DATABASE_URL or DATABASE_URL");
   const name = `parley_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: postgresUrl });

@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type Running } from "../../src/server.js";
 import { freshPostgresDatabase, type DatabaseKind } from "./databases.js";
+import { migratedPglite } from "./pglite.js";
 
 export interface TestServer extends Running {
   kind: DatabaseKind;
@@ -20,9 +21,14 @@ export interface TestServerOptions {
   logTo?: DestinationStream;
   /** The URL it reaches the database at, given the real one (a proxy's, say). */
   route?: (url: string) => string;
+  /**
+   * On PGlite, start from an empty database and run every migration, as a first start does;
+   * otherwise it loads one migrated already (see migratedPglite). Postgres databases are always empty.
+   */
+  empty?: boolean;
 }
 
-/** A real Parley on a random port, on a fresh in-memory PGlite or a fresh Postgres database. */
+/** A real Parley on a random port, on a new in-memory PGlite or a new Postgres database. */
 export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const postgres = kind === "postgres" ? await freshPostgresDatabase() : undefined;
   return start(kind, postgres?.url, env, options, postgres?.drop);
@@ -41,7 +47,7 @@ async function start(
   kind: DatabaseKind,
   databaseUrl: string | undefined,
   env: Record<string, string>,
-  { logTo, route = (url) => url }: TestServerOptions,
+  { logTo, route = (url) => url, empty = false }: TestServerOptions,
   drop?: () => Promise<void>,
 ): Promise<TestServer> {
   const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
@@ -60,7 +66,8 @@ async function start(
     await drop?.();
     await rm(filesDir, { recursive: true, force: true });
   };
-  const running = await startServer(config, createLogger(config, logTo)).catch(async (err: unknown) => {
+  const pgliteDump = config.DATABASE_URL === undefined && config.DATA_DIR.startsWith("memory://") && !empty ? await migratedPglite() : undefined;
+  const running = await startServer(config, createLogger(config, logTo), { pgliteDump }).catch(async (err: unknown) => {
     await cleanUp();
     throw err;
   });

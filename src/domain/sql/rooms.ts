@@ -18,7 +18,7 @@ const participants = sql<ParticipantRow[] | null>`case when ${rooms.kind} <> 'ro
     order by lower(u.display_name), u.id)
   from ${memberships} m join ${users} u on u.id = m.user_id where m.room_id = ${rooms}.id) end`.mapWith(
   (value: ParticipantRow[] | string | null): Participant[] => {
-    const rows: ParticipantRow[] = typeof value === "string" ? JSON.parse(value) : (value ?? []);
+    const rows = typeof value === "string" ? (JSON.parse(value) as ParticipantRow[]) : (value ?? []);
     return rows.map((p) => ({ ...p, lastSeenAt: p.lastSeenAt === null ? null : new Date(p.lastSeenAt) }));
   },
 );
