@@ -40,7 +40,8 @@ export function encodeFor(form, withFiles) {
 function fileProblem(form, file) {
   const video = file.type.startsWith("video/");
   const limitMb = Number(video ? form.dataset.maxVideoMb : form.dataset.maxImageMb);
-  if (file.size > limitMb * 1024 * 1024) return `“${file.name}” is larger than the ${limitMb} MB allowed for ${video ? "videos" : "images"}.`;
+  if (file.size > limitMb * 1024 * 1024)
+    return `“${file.name}” is larger than the ${limitMb} MB allowed for ${video ? "videos" : "images"}.`;
   return null;
 }
 
@@ -64,9 +65,7 @@ function addFiles(form, files) {
 function showPreviews(form) {
   const list = form.querySelector(at(dom.id.composerPreviews));
   if (!list) return;
-  const descriptions = new Map(
-    [...list.querySelectorAll("li")].map((li) => [li.dataset.key, li.querySelector("input")?.value ?? ""]),
-  );
+  const descriptions = new Map([...list.querySelectorAll("li")].map((li) => [li.dataset.key, li.querySelector("input")?.value ?? ""]));
   for (const url of previewUrls.values()) URL.revokeObjectURL(url);
   previewUrls.clear();
   list.replaceChildren();
@@ -91,7 +90,10 @@ function showPreviews(form) {
     remove.textContent = "Remove";
     remove.setAttribute("aria-label", `Remove ${file.name}`);
     remove.addEventListener("click", () => {
-      setFiles(form, chosenFiles(form).filter((_, i) => i !== index));
+      setFiles(
+        form,
+        chosenFiles(form).filter((_, i) => i !== index),
+      );
       filesInput(form)?.focus();
     });
     // One "alt" per file, in order, so the server can pair them; a video's stays empty.

@@ -10,7 +10,9 @@ function showStatus(text) {
 }
 
 export function listen() {
-  document.addEventListener("htmx:wsClose", () => showStatus("Reconnecting… Messages from others will appear when the connection is back."));
+  document.addEventListener("htmx:wsClose", () =>
+    showStatus("Reconnecting… Messages from others will appear when the connection is back."),
+  );
   document.addEventListener("htmx:wsOpen", () => showStatus(""));
 
   // Every connection, the first and each one after a drop, says where the page stands: a room page

@@ -1,8 +1,9 @@
 // @ts-check
 // The DOM contract (src/render/dom.ts), as the server hands it over in /js/dom.js: every id, event
 // and size the script shares with the templates comes from there, never from a copy here.
-export { dom } from "/js/dom.js";
 import { dom } from "/js/dom.js";
+
+export { dom };
 
 /** @param {string} elementId */
 export const at = (elementId) => `#${elementId}`;

@@ -2,11 +2,34 @@
 // /js/dom.js (src/render/dom-module.ts), and this names the fields the script may use.
 export declare const dom: {
   id: Record<
-    | "main" | "timeline" | "scroller" | "history" | "messages" | "historyOlder" | "historyStart" | "historyNewer"
-    | "firstUnread" | "jumpNewest" | "readSignal" | "typing" | "unreadTotal" | "roomList" | "conversationList"
-    | "peopleCount" | "peopleResults" | "peopleError" | "composer" | "composerBody" | "composerHint"
-    | "composerError" | "composerFiles" | "composerPreviews" | "connectionStatus" | "uploadStatus"
-    | "uploadProgress" | "uploadCancel",
+    | "main"
+    | "timeline"
+    | "scroller"
+    | "history"
+    | "messages"
+    | "historyOlder"
+    | "historyStart"
+    | "historyNewer"
+    | "firstUnread"
+    | "jumpNewest"
+    | "readSignal"
+    | "typing"
+    | "unreadTotal"
+    | "roomList"
+    | "conversationList"
+    | "peopleCount"
+    | "peopleResults"
+    | "peopleError"
+    | "composer"
+    | "composerBody"
+    | "composerHint"
+    | "composerError"
+    | "composerFiles"
+    | "composerPreviews"
+    | "connectionStatus"
+    | "uploadStatus"
+    | "uploadProgress"
+    | "uploadCancel",
     string
   >;
   prefix: Record<"message" | "receipts" | "receipt" | "attachments" | "roomRow" | "day", string>;

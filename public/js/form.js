@@ -42,4 +42,3 @@ export function showComposerError(form, text) {
   error.textContent = text;
   if (field) describedBy(field, dom.id.composerError, true);
 }
-

@@ -23,4 +23,3 @@ interface HtmxDetail {
   headers?: unknown;
 }
 type HtmxEvent = CustomEvent<HtmxDetail>;
-

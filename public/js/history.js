@@ -59,12 +59,13 @@ function settleLists() {
     else seen.add(li.id);
   }
   const list = liveList();
+  if (!list) return;
   let last = 0;
-  for (const li of list ? [...list.querySelectorAll(":scope > li.message")] : []) {
+  for (const li of [...list.querySelectorAll(":scope > li.message")]) {
     const id = messageId(li);
     if (id < last) {
-      const after = [...(list?.querySelectorAll(":scope > li.message") ?? [])].find((other) => messageId(other) > id);
-      if (after) list?.insertBefore(li, after);
+      const after = [...list.querySelectorAll(":scope > li.message")].find((other) => messageId(other) > id);
+      if (after) list.insertBefore(li, after);
     }
     last = Math.max(last, id);
   }

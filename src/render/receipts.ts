@@ -6,7 +6,12 @@ import { joinNames } from "./rooms.js";
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
-  return words.slice(0, 2).map((w) => [...w][0]!.toUpperCase()).join("") || "?";
+  return (
+    words
+      .slice(0, 2)
+      .map((w) => [...w][0]!.toUpperCase())
+      .join("") || "?"
+  );
 }
 
 export interface ReceiptView {

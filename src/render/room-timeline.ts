@@ -85,5 +85,8 @@ export function renderTimelineReset(timeline: RoomTimeline): string {
 export function renderHistoryPage(page: HistoryPage, direction: "older" | "newer", room: RoomView, viewerId: number): string {
   const { top, bottom } = edgesOf(page, room);
   const edge = direction === "older" ? top : (bottom ?? { edge: "end", roomId: room.id, room });
-  return render("partials/timeline", { items: timeline(page.messages, page.previous, viewerId) }) + render("partials/history-edge", { ...edge, oob: true });
+  return (
+    render("partials/timeline", { items: timeline(page.messages, page.previous, viewerId) }) +
+    render("partials/history-edge", { ...edge, oob: true })
+  );
 }

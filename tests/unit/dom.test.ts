@@ -6,7 +6,9 @@ import { render } from "../../src/render/engine.js";
 
 /** /js/dom.js as the browser gets it, imported the way the script imports it. */
 async function served(): Promise<typeof contract & { loaders: Record<"older" | "newer", string> }> {
-  const module = (await import(`data:text/javascript,${encodeURIComponent(domModule())}`)) as { dom: typeof contract & { loaders: Record<"older" | "newer", string> } };
+  const module = (await import(`data:text/javascript,${encodeURIComponent(domModule())}`)) as {
+    dom: typeof contract & { loaders: Record<"older" | "newer", string> };
+  };
   return module.dom;
 }
 
