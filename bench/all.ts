@@ -55,7 +55,9 @@ function runScenario(args: string[], env: NodeJS.ProcessEnv): Promise<{ failure:
       stdout += chunk;
     });
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve({ failure: code === 0 ? null : signal ? `killed by ${signal}` : `exit ${code}`, stdout }));
+    child.once("close", (code, signal) =>
+      resolve({ failure: code === 0 ? null : signal ? `killed by ${signal}` : `exit ${code}`, stdout }),
+    );
   });
 }
 
@@ -122,7 +124,9 @@ const section = [
   `Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown model"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
     `Node ${process.version}, ${version ?? "no PostgreSQL"}, kernel ${os.type()} ${os.release()}.`,
   "",
-  failed.length ? `**Failed** (non-zero exit): ${failed.map((d) => `${d.scenario.name} (${d.failure})`).join(", ")}.` : "Every scenario exited 0.",
+  failed.length
+    ? `**Failed** (non-zero exit): ${failed.map((d) => `${d.scenario.name} (${d.failure})`).join(", ")}.`
+    : "Every scenario exited 0.",
   ...(skipped.length ? ["", `Skipped, as they need PostgreSQL: ${skipped.map((s) => s.name).join(", ")}.`] : []),
   ...done.flatMap((d) => [
     "",

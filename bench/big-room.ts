@@ -100,8 +100,12 @@ for (const server of servers) {
   }
 }
 console.log(JSON.stringify(rows));
-console.log(`\nBig room: ${messageCount} messages 100 ms apart, ${rounds} rounds after a warm-up round, ${database}, ${os.cpus().length} cores, node ${process.version}`);
-console.log("| server | clients | every message to every client exactly once | p50 ms (spread) | p99 ms (spread) | max ms | server CPU ms per message |");
+console.log(
+  `\nBig room: ${messageCount} messages 100 ms apart, ${rounds} rounds after a warm-up round, ${database}, ${os.cpus().length} cores, node ${process.version}`,
+);
+console.log(
+  "| server | clients | every message to every client exactly once | p50 ms (spread) | p99 ms (spread) | max ms | server CPU ms per message |",
+);
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) {
   console.log(
@@ -112,10 +116,14 @@ for (const r of rows) {
 const parleyRows = rows.filter((r) => r.server === "parley");
 const others = rows.filter((r) => r.server !== "parley");
 if (parleyRows.length && others.length) {
-  console.log("\n| clients | compared with | p50 Parley ÷ it | p99 Parley ÷ it | CPU per message Parley ÷ it |\n| --- | --- | --- | --- | --- |");
+  console.log(
+    "\n| clients | compared with | p50 Parley ÷ it | p99 Parley ÷ it | CPU per message Parley ÷ it |\n| --- | --- | --- | --- | --- |",
+  );
   for (const p of parleyRows) {
     for (const other of others.filter((r) => r.clients === p.clients)) {
-      console.log(`| ${p.clients} | ${SERVERS[other.server].short} | ${ratio(p.p50, other.p50)} | ${ratio(p.p99, other.p99)} | ${ratio(p.cpu, other.cpu)} |`);
+      console.log(
+        `| ${p.clients} | ${SERVERS[other.server].short} | ${ratio(p.p50, other.p50)} | ${ratio(p.p99, other.p99)} | ${ratio(p.cpu, other.cpu)} |`,
+      );
     }
   }
 }

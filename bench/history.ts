@@ -30,7 +30,12 @@ try {
 
   // The page each depth asks for: "before" the message just newer than the page.
   const idAt = async (order: "asc" | "desc", offset: number) =>
-    (await pool.query<{ id: number }>(`select id from messages where room_id = $1 order by id ${order} offset $2 limit 1`, [BUSY_ROOM, offset])).rows[0]!.id;
+    (
+      await pool.query<{ id: number }>(`select id from messages where room_id = $1 order by id ${order} offset $2 limit 1`, [
+        BUSY_ROOM,
+        offset,
+      ])
+    ).rows[0]!.id;
   const depths = [
     { label: "newest page", before: (await idAt("desc", 0)) + 1 },
     { label: `${depth.toLocaleString("en")} messages back`, before: await idAt("desc", depth) },
@@ -62,14 +67,21 @@ try {
   }
 
   const { rows: total } = await pool.query<{ n: number }>("select count(*)::int as n from messages");
-  const newestP50 = percentile(samples[0]!.sort((a, b) => a - b), 50);
-  console.log(`\nHistory pages of the busy room: ${inRoom.toLocaleString("en")} of ${total[0]!.n.toLocaleString("en")} messages, PostgreSQL (${displayUrl(benchDatabaseUrl)}), ${os.cpus().length} cores, node ${process.version}`);
+  const newestP50 = percentile(
+    samples[0]!.sort((a, b) => a - b),
+    50,
+  );
+  console.log(
+    `\nHistory pages of the busy room: ${inRoom.toLocaleString("en")} of ${total[0]!.n.toLocaleString("en")} messages, PostgreSQL (${displayUrl(benchDatabaseUrl)}), ${os.cpus().length} cores, node ${process.version}`,
+  );
   console.log(`${requests} timed requests per depth (after 50 warm-up), then ${seconds} s of autocannon with 10 connections per depth`);
   console.log("| page | p50 ms | p99 ms | p50 ÷ newest | requests/s under load |\n| --- | --- | --- | --- | --- |");
   for (const [k, d] of depths.entries()) {
     const sorted = samples[k]!.sort((a, b) => a - b);
     const p50 = percentile(sorted, 50);
-    console.log(`| ${d.label} | ${p50.toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${(p50 / newestP50).toFixed(2)} | ${loads[k]!.toFixed(0)} |`);
+    console.log(
+      `| ${d.label} | ${p50.toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${(p50 / newestP50).toFixed(2)} | ${loads[k]!.toFixed(0)} |`,
+    );
   }
 } finally {
   await removeReader();

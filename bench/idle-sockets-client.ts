@@ -11,15 +11,9 @@ export interface Setup {
   localAddress: string;
 }
 
-export type Command =
-  | { open: number; concurrency: number; deadline: number }
-  | { expect: string }
-  | { tally: true };
+export type Command = { open: number; concurrency: number; deadline: number } | { expect: string } | { tally: true };
 
-export type Reply =
-  | { opened: number; failed: number; error?: string }
-  | { expecting: true }
-  | { open: number; received: number };
+export type Reply = { opened: number; failed: number; error?: string } | { expecting: true } | { open: number; received: number };
 
 const setup = JSON.parse(process.argv[2]!) as Setup;
 const wsUrl = `${setup.url.replace(/^http/, "ws")}/ws?room=${setup.roomId}`;

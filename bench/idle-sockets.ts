@@ -125,7 +125,9 @@ interface Server {
 
 /** The server's RSS after a full garbage collection, through its inspector. */
 async function rssAfterGc(server: Server): Promise<number> {
-  const [target] = (await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const [target] = (await (await fetch(`http://127.0.0.1:${server.inspectorPort}/json/list`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+  }>;
   const ws = new WebSocket(target!.webSocketDebuggerUrl);
   await once(ws, "open");
   ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" }));
@@ -164,7 +166,13 @@ async function rssReadings(server: Server, generatorPids: number[]) {
 }
 
 /** Whether the issue's 50,000 were held, and if not, why. */
-function heldVerdict(held: number, toOpen: number, limit: { soft: number; hard: number }, filesBefore: number, failure: string | null): string {
+function heldVerdict(
+  held: number,
+  toOpen: number,
+  limit: { soft: number; hard: number },
+  filesBefore: number,
+  failure: string | null,
+): string {
   if (failure) return `no: ${failure}`;
   if (toOpen === asked) return held >= TARGET_SOCKETS ? "yes" : `no: ${n(asked)} asked`;
   // Whether the limit could be raised for another run from this shell (the server inherits it).
@@ -223,14 +231,17 @@ try {
   const deadline = Date.now() + OPEN_DEADLINE_MS;
   const share = (g: number) => Math.floor(toOpen / generatorCount) + (g < toOpen % generatorCount ? 1 : 0);
   const opened = await Promise.all(
-    generators.map((g, k) => ask<{ opened: number; failed: number; error?: string }>(g, { open: share(k), concurrency: HANDSHAKES_IN_FLIGHT, deadline })),
+    generators.map((g, k) =>
+      ask<{ opened: number; failed: number; error?: string }>(g, { open: share(k), concurrency: HANDSHAKES_IN_FLIGHT, deadline }),
+    ),
   );
   const openSeconds = (performance.now() - openStart) / 1000;
   const held = opened.reduce((a, o) => a + o.opened, 0);
   const openCpuMsPerSocket = ((await cpuMs(parley.pid)) - cpuBeforeOpening) / Math.max(1, held);
   const failed = opened.reduce((a, o) => a + o.failed, 0);
   const firstError = opened.find((o) => o.error)?.error;
-  const failure = held === toOpen ? null : failed ? `${n(failed)} failed (${firstError})` : `the ${OPEN_DEADLINE_MS / 1000} s opening deadline passed`;
+  const failure =
+    held === toOpen ? null : failed ? `${n(failed)} failed (${firstError})` : `the ${OPEN_DEADLINE_MS / 1000} s opening deadline passed`;
 
   // The opening's last pushes and timers die down before the first window.
   await sleep(Math.min(10, windowSeconds) * 1000);
@@ -240,7 +251,25 @@ try {
   const check = await checkDelivery(poster, roomId, generators);
   const filesWith = await openFiles(parley.pid);
 
-  console.log(JSON.stringify({ asked, toOpen, held, failed, firstError, openSeconds, openCpuMsPerSocket, limit, filesBefore, filesWith, cpuBefore, rssBefore, cpu, rss, check }));
+  console.log(
+    JSON.stringify({
+      asked,
+      toOpen,
+      held,
+      failed,
+      firstError,
+      openSeconds,
+      openCpuMsPerSocket,
+      limit,
+      filesBefore,
+      filesWith,
+      cpuBefore,
+      rssBefore,
+      cpu,
+      rss,
+      check,
+    }),
+  );
 
   const serverRssBefore = median(rssBefore.map((r) => r.server));
   const perSocket = rss.map((r) => (held > 0 ? (r.server - serverRssBefore) / held : 0));
@@ -274,7 +303,9 @@ try {
   }
   console.log("\n| target (issue 6) | measured | met |\n| --- | --- | --- |");
   console.log(`| ${n(TARGET_SOCKETS)} sockets held | ${n(held)} | ${heldVerdict(held, toOpen, limit, filesBefore, failure)} |`);
-  console.log(`| ≤ ${TARGET_KB_PER_SOCKET} KB server RSS per socket | ${kbPerSocket.toFixed(1)} KB at ${n(held)} sockets | ${kbPerSocket <= TARGET_KB_PER_SOCKET ? "yes" : "no"} |`);
+  console.log(
+    `| ≤ ${TARGET_KB_PER_SOCKET} KB server RSS per socket | ${kbPerSocket.toFixed(1)} KB at ${n(held)} sockets | ${kbPerSocket <= TARGET_KB_PER_SOCKET ? "yes" : "no"} |`,
+  );
   console.log(
     `| idle CPU near zero (read as ≤ ${TARGET_IDLE_CPU_MS_PER_S} ms per s, 1% of a core) | ${idle.toFixed(1)} ms per s | ${idle <= TARGET_IDLE_CPU_MS_PER_S ? "yes" : "no"} |`,
   );

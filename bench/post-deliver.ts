@@ -107,7 +107,9 @@ console.log(
   `\nPost and deliver: ${roomCount} rooms of ${MEMBERS} members, ${rate} posts/s offered for ${seconds} s, ${runs} runs after a warm-up ` +
     `(medians, spread in brackets), ${database}, ${os.cpus().length} cores, node ${process.version}`,
 );
-console.log(`| server | every post to all ${MEMBERS} members exactly once | posts/s delivered (spread) | p50 ms (spread) | p99 ms (spread) | server CPU ms per message (spread) |`);
+console.log(
+  `| server | every post to all ${MEMBERS} members exactly once | posts/s delivered (spread) | p50 ms (spread) | p99 ms (spread) | server CPU ms per message (spread) |`,
+);
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const r of rows) {
   console.log(
@@ -119,7 +121,9 @@ for (const r of rows) {
 const parley = rows.find((r) => r.server === "parley");
 const others = rows.filter((r) => r.server !== "parley");
 if (parley && others.length) {
-  console.log("\n| compared with | posts/s Parley ÷ it | p50 Parley ÷ it | p99 Parley ÷ it | CPU per message Parley ÷ it |\n| --- | --- | --- | --- | --- |");
+  console.log(
+    "\n| compared with | posts/s Parley ÷ it | p50 Parley ÷ it | p99 Parley ÷ it | CPU per message Parley ÷ it |\n| --- | --- | --- | --- | --- |",
+  );
   for (const other of others) {
     const of = (f: (r: (typeof rows)[number]) => number[]) => ratio(median(f(parley)), median(f(other)));
     console.log(

@@ -83,7 +83,10 @@ async function load(target: Target, durationS: number) {
 
 const cleanups: Array<() => Promise<void>> = [];
 try {
-  const targets = [await open(Number(values.small), smallUrl.toString(), cleanups), await open(Number(values.large), benchDatabaseUrl, cleanups)];
+  const targets = [
+    await open(Number(values.small), smallUrl.toString(), cleanups),
+    await open(Number(values.large), benchDatabaseUrl, cleanups),
+  ];
   for (const target of targets) await load(target, Math.min(3, seconds));
   const results = targets.map(() => [] as Array<Awaited<ReturnType<typeof load>>>);
   for (let k = 0; k < runs; k++) for (const [i, target] of targets.entries()) results[i]!.push(await load(target, seconds));
@@ -91,7 +94,13 @@ try {
 
   const summaries = results.map((rs) => {
     const of = (f: (r: (typeof rs)[number]) => number) => rs.map(f);
-    return { allOk: rs.every((r) => r.allOk), rps: of((r) => r.requestsPerSecond), p50: of((r) => r.p50), p99: of((r) => r.p99), cpu: of((r) => r.cpuPerPage) };
+    return {
+      allOk: rs.every((r) => r.allOk),
+      rps: of((r) => r.requestsPerSecond),
+      p50: of((r) => r.p50),
+      p99: of((r) => r.p99),
+      cpu: of((r) => r.cpuPerPage),
+    };
   });
   const size = (i: number) => targets[i]!.messages.toLocaleString("en");
   console.log(
@@ -99,7 +108,9 @@ try {
       `${seconds} s of autocannon with ${connections} connections, ${runs} runs after a warm-up, PostgreSQL, ${os.cpus().length} cores, node ${process.version}`,
   );
   for (const [i, t] of targets.entries()) console.log(`- ${size(i)} messages: ${displayUrl(t.url)}, Parley pid ${t.pid}`);
-  console.log("| messages in the database | all 2xx | requests/s (spread) | p50 ms (spread) | p99 ms (spread) | server CPU ms per page (spread) |");
+  console.log(
+    "| messages in the database | all 2xx | requests/s (spread) | p50 ms (spread) | p99 ms (spread) | server CPU ms per page (spread) |",
+  );
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const [i, s] of summaries.entries()) {
     console.log(
@@ -108,7 +119,9 @@ try {
     );
   }
   const ratio = (f: (s: (typeof summaries)[number]) => number[]) => (median(f(summaries[1]!)) / median(f(summaries[0]!))).toFixed(2);
-  console.log(`| ${size(1)} ÷ ${size(0)} |  | ${ratio((s) => s.rps)} | ${ratio((s) => s.p50)} | ${ratio((s) => s.p99)} | ${ratio((s) => s.cpu)} |`);
+  console.log(
+    `| ${size(1)} ÷ ${size(0)} |  | ${ratio((s) => s.rps)} | ${ratio((s) => s.p50)} | ${ratio((s) => s.p99)} | ${ratio((s) => s.cpu)} |`,
+  );
   if (!results.flat().every((r) => r.allOk)) process.exitCode = 1;
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup();

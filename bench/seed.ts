@@ -10,4 +10,6 @@ const { values } = parseArgs({ options: { messages: { type: "string", default: "
 const seeded = await seedMessages(benchDatabaseUrl, Number(values.messages));
 console.log(`\nSeeded ${displayUrl(benchDatabaseUrl)}`);
 console.log("| messages | in the busy room | messages table with indexes | seconds |\n| --- | --- | --- | --- |");
-console.log(`| ${seeded.messages.toLocaleString("en")} | ${seeded.inBusyRoom.toLocaleString("en")} | ${seeded.size} | ${seeded.seconds.toFixed(1)} |`);
+console.log(
+  `| ${seeded.messages.toLocaleString("en")} | ${seeded.inBusyRoom.toLocaleString("en")} | ${seeded.size} | ${seeded.seconds.toFixed(1)} |`,
+);

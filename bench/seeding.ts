@@ -27,7 +27,9 @@ export async function seedMessages(url: string, total: number): Promise<Seeded> 
     await pool.query(`insert into users (username, display_name, password_hash)
       select 'seed' || n, 'Seed person ' || n, 'not a password hash' from generate_series(1, 200) n`);
     await pool.query(`insert into rooms (name, is_default) select 'bench room ' || n, n = 1 from generate_series(1, 100) n`);
-    await pool.query(`insert into memberships (room_id, user_id) select r.id, u.id from rooms r cross join users u where (u.id + r.id) % 10 = 0`);
+    await pool.query(
+      `insert into memberships (room_id, user_id) select r.id, u.id from rooms r cross join users u where (u.id + r.id) % 10 = 0`,
+    );
     const lorem =
       "Morning all. Did anyone see the build go red last night? I think it was the flaky upload test again, " +
       "but the logs say the database was restarting at the same time. Let's pair on it after lunch and write " +

@@ -71,7 +71,12 @@ async function measure(label: string, env: Record<string, string>) {
     }
     const row = (name: "many" | "few", rows: number, conversations: number) => {
       const sorted = samples[name].sort((a, b) => a - b);
-      return { database: label, sidebar: `${rows} rooms, ${conversations} conversations`, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+      return {
+        database: label,
+        sidebar: `${rows} rooms, ${conversations} conversations`,
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+      };
     };
     const result = [row("many", roomCount + 1, conversationCount), row("few", 6, 0)];
     console.log(JSON.stringify(result));
@@ -82,7 +87,9 @@ async function measure(label: string, env: Record<string, string>) {
 }
 
 const results = (await onEachDatabase(measure)).flat();
-console.log(`\nGET /settings (a light page: its cost is mostly the sidebar), ${requests} requests each, ms (${os.cpus().length} cores, node ${process.version})`);
+console.log(
+  `\nGET /settings (a light page: its cost is mostly the sidebar), ${requests} requests each, ms (${os.cpus().length} cores, node ${process.version})`,
+);
 console.log("| database | sidebar | p50 ms | p99 ms | p50 ratio to the small sidebar |\n| --- | --- | --- | --- | --- |");
 for (let i = 0; i < results.length; i += 2) {
   const [many, few] = [results[i]!, results[i + 1]!];

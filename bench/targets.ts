@@ -179,9 +179,12 @@ function jsonTarget(server: BaselineServer, connect: (roomId: number) => Client)
       const res = await postJson("/rooms", { name: "bench room" });
       if (!res.ok) throw new Error(`creating a room: status ${res.status}`);
       const { id } = (await res.json()) as { id: number };
-      return roomOf(Array.from({ length: clients }, () => connect(id)), async (body) => {
-        await (await postJson(`/rooms/${id}/messages`, { body, authorId: server.authorId })).arrayBuffer();
-      });
+      return roomOf(
+        Array.from({ length: clients }, () => connect(id)),
+        async (body) => {
+          await (await postJson(`/rooms/${id}/messages`, { body, authorId: server.authorId })).arrayBuffer();
+        },
+      );
     },
   };
 }

@@ -25,7 +25,9 @@ async function rssKb(pid: number): Promise<{ rss: number; hwm: number }> {
 
 /** A 4000×3000 JPEG of noise, different each time: harder to encode than a photo, so a fair worst case. */
 async function photo(seed: number): Promise<Buffer> {
-  return sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#000", noise: { type: "gaussian", mean: 120 + seed, sigma: 40 } } })
+  return sharp({
+    create: { width: 4000, height: 3000, channels: 3, background: "#000", noise: { type: "gaussian", mean: 120 + seed, sigma: 40 } },
+  })
     .jpeg({ quality: 90 })
     .toBuffer();
 }
@@ -46,12 +48,19 @@ function streamVideo(url: string, roomId: number, v: Visitor, size: number): Pro
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   // An ISO BMFF "ftyp" box, which is how MP4 files begin; the rest is filler the server need not understand.
-  const ftyp = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, 0, 0, 0, 0, 0x6d, 0x70, 0x34, 0x32, 0x69, 0x73, 0x6f, 0x6d]);
+  const ftyp = Buffer.from([
+    0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, 0, 0, 0, 0, 0x6d, 0x70, 0x34, 0x32, 0x69, 0x73, 0x6f, 0x6d,
+  ]);
   const chunk = Buffer.alloc(1024 * 1024, 0x5a);
   return new Promise((resolve, reject) => {
     const req = request(`${url}/rooms/${roomId}/messages`, {
       method: "POST",
-      headers: { cookie: v.cookie, origin: v.origin, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": head.length + size + tail.length },
+      headers: {
+        cookie: v.cookie,
+        origin: v.origin,
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-length": head.length + size + tail.length,
+      },
     });
     req.on("response", (res) => {
       res.resume();
@@ -61,7 +70,10 @@ function streamVideo(url: string, roomId: number, v: Visitor, size: number): Pro
     let sent = 0;
     const pump = () => {
       while (sent < size) {
-        const piece = sent === 0 ? Buffer.concat([head, ftyp, chunk.subarray(0, Math.min(chunk.length, size) - ftyp.length)]) : chunk.subarray(0, Math.min(chunk.length, size - sent));
+        const piece =
+          sent === 0
+            ? Buffer.concat([head, ftyp, chunk.subarray(0, Math.min(chunk.length, size) - ftyp.length)])
+            : chunk.subarray(0, Math.min(chunk.length, size - sent));
         sent += sent === 0 ? piece.length - head.length : piece.length;
         if (!req.write(piece)) return void req.once("drain", pump);
       }
@@ -75,7 +87,13 @@ const filesDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-files-"));
 // The "video" is filler after an MP4 header, which ffmpeg would refuse as not playable: what is
 // measured is receiving it, so Parley runs as it does without ffmpeg (the upload kept as it came).
 const withoutFfmpeg = { FFMPEG_PATH: "/nonexistent/ffmpeg", FFPROBE_PATH: "/nonexistent/ffprobe" };
-const { url, pid, stop } = await startParley({ DATA_DIR: "memory://", FILES_DIR: filesDir, RATE_LIMIT_MESSAGES_PER_MIN: "100000", RATE_LIMIT_AUTH_PER_15_MIN: "1000", ...withoutFfmpeg });
+const { url, pid, stop } = await startParley({
+  DATA_DIR: "memory://",
+  FILES_DIR: filesDir,
+  RATE_LIMIT_MESSAGES_PER_MIN: "100000",
+  RATE_LIMIT_AUTH_PER_15_MIN: "1000",
+  ...withoutFfmpeg,
+});
 try {
   const alice = new Visitor(url);
   await alice.signUp("alice");
@@ -98,7 +116,14 @@ try {
 
   const before = await rssKb(pid);
   let peak = before.rss;
-  const sampler = setInterval(() => void rssKb(pid).then((m) => (peak = Math.max(peak, m.rss)), () => {}), 10);
+  const sampler = setInterval(
+    () =>
+      void rssKb(pid).then(
+        (m) => (peak = Math.max(peak, m.rss)),
+        () => {},
+      ),
+    10,
+  );
   const started = performance.now();
   const status = await streamVideo(url, roomId, alice, videoBytes);
   const videoMs = performance.now() - started;
@@ -108,17 +133,25 @@ try {
 
   console.log(`\nUploads (${os.cpus().length} cores, node ${process.version}), embedded PGlite, server in its own process`);
   console.log("| measure | result |\n| --- | --- |");
-  console.log(`| 12 MP JPEG (${(size / 1024 / 1024).toFixed(1)} MB), POST → 303, ${photos} uploads | median ${percentile(times, 50).toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms |`);
+  console.log(
+    `| 12 MP JPEG (${(size / 1024 / 1024).toFixed(1)} MB), POST → 303, ${photos} uploads | median ${percentile(times, 50).toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms |`,
+  );
   console.log(`| ${videoBytes / 1024 / 1024} MB video, POST → 303 | ${videoMs.toFixed(0)} ms |`);
   console.log(`| server RSS at start (PGlite in process, one small upload done) | ${(atStart.rss / 1024).toFixed(0)} MB |`);
   console.log(`| server RSS before the video | ${(before.rss / 1024).toFixed(0)} MB |`);
-  console.log(`| server RSS peak while receiving it (sampled every 10 ms) | ${(peak / 1024).toFixed(0)} MB (+${((peak - before.rss) / 1024).toFixed(0)} MB) |`);
-  console.log(`| server VmHWM (lifetime peak) before / after | ${(before.hwm / 1024).toFixed(0)} MB / ${(after.hwm / 1024).toFixed(0)} MB |`);
+  console.log(
+    `| server RSS peak while receiving it (sampled every 10 ms) | ${(peak / 1024).toFixed(0)} MB (+${((peak - before.rss) / 1024).toFixed(0)} MB) |`,
+  );
+  console.log(
+    `| server VmHWM (lifetime peak) before / after | ${(before.hwm / 1024).toFixed(0)} MB / ${(after.hwm / 1024).toFixed(0)} MB |`,
+  );
 } finally {
   await stop();
   await rm(filesDir, { recursive: true, force: true });
 }
 
 async function makeSmall(): Promise<Buffer> {
-  return sharp({ create: { width: 100, height: 100, channels: 3, background: "#888" } }).jpeg().toBuffer();
+  return sharp({ create: { width: 100, height: 100, channels: 3, background: "#888" } })
+    .jpeg()
+    .toBuffer();
 }

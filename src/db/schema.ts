@@ -28,7 +28,9 @@ export const users = pgTable(
     isAdmin: boolean("is_admin").notNull().default(false),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }),
     /** "activity": rooms with unread messages first, most recent first; "alphabetical": by name. */
-    sidebarOrder: text("sidebar_order", { enum: ["activity", "alphabetical"] }).notNull().default("activity"),
+    sidebarOrder: text("sidebar_order", { enum: ["activity", "alphabetical"] })
+      .notNull()
+      .default("activity"),
     shareReadReceipts: boolean("share_read_receipts").notNull().default(true),
     createdAt: createdAt(),
   },
@@ -44,15 +46,21 @@ export const rooms = pgTable(
     isPrivate: boolean("is_private").notNull().default(false),
     isDefault: boolean("is_default").notNull().default(false),
     /** "room": named, joined or invited to; "direct" (two people) and "group": a conversation among a fixed set. */
-    kind: text("kind", { enum: ["room", "direct", "group"] }).notNull().default("room"),
+    kind: text("kind", { enum: ["room", "direct", "group"] })
+      .notNull()
+      .default("room"),
     /** A conversation's members' ids, sorted and comma-joined: opening the same set finds the same conversation. */
     participantsKey: text("participants_key"),
     createdBy: bigint("created_by", { mode: "number" }).references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("rooms_one_default_key").on(t.isDefault).where(sql`${t.isDefault}`),
-    index("rooms_public_name_idx").on(sql`lower(${t.name})`).where(sql`not ${t.isPrivate}`),
+    uniqueIndex("rooms_one_default_key")
+      .on(t.isDefault)
+      .where(sql`${t.isDefault}`),
+    index("rooms_public_name_idx")
+      .on(sql`lower(${t.name})`)
+      .where(sql`not ${t.isPrivate}`),
     uniqueIndex("rooms_participants_key").on(t.participantsKey),
   ],
 );

@@ -97,12 +97,7 @@ const roomWithMembership = prepared((db) =>
 );
 
 /** Loads a room with the user's relation to it, and checks the action; anything refused is "not found". */
-export async function authorize<A extends RoomAction>(
-  { db }: Deps,
-  userId: number,
-  roomId: number,
-  action: A,
-): Promise<Granted<A>> {
+export async function authorize<A extends RoomAction>({ db }: Deps, userId: number, roomId: number, action: A): Promise<Granted<A>> {
   const [row] = await roomWithMembership(db).execute({ userId, roomId });
   const access: RoomAccess | null = row ? { room: row, isMember: row.memberId !== null } : null;
   if (!row || !may(action, access)) throw new NotFoundError("Room not found");

@@ -116,9 +116,7 @@ export async function signUp({ db }: Deps, input: unknown, admission: Admission)
         .values({ ...DEFAULT_ROOM, isDefault: true, createdBy: user!.id })
         .returning({ id: rooms.id })
     )[0];
-    await tx
-      .insert(memberships)
-      .values({ roomId: defaultRoom!.id, userId: user!.id, lastReadMessageId: latestMessageOf(defaultRoom!.id) });
+    await tx.insert(memberships).values({ roomId: defaultRoom!.id, userId: user!.id, lastReadMessageId: latestMessageOf(defaultRoom!.id) });
     return user!;
   });
 }
@@ -158,7 +156,13 @@ export async function displayNames({ db }: Deps, ids: number[]): Promise<Map<num
 }
 
 // Every request of a logged-in person runs this.
-const userById = prepared((db) => db.select(userColumns).from(users).where(eq(users.id, sql.placeholder("id"))).prepare("user_by_id"));
+const userById = prepared((db) =>
+  db
+    .select(userColumns)
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .prepare("user_by_id"),
+);
 
 export async function findUser({ db }: Deps, id: number): Promise<User | null> {
   const [user] = await userById(db).execute({ id });

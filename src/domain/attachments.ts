@@ -41,7 +41,8 @@ export async function prepareAttachments(
         const image = await processImage(deps.files, upload.tempPath).catch((err: unknown) => {
           if (!(err instanceof UnreadableImageError)) throw err;
           // A HEIC photo is a real image in a format this build cannot decode: unsupported, not broken.
-          if (upload.detected.mime.startsWith("image/hei")) throw new UploadError(415, upload.fileName, "is a HEIC photo, which this server cannot read; send it as JPEG");
+          if (upload.detected.mime.startsWith("image/hei"))
+            throw new UploadError(415, upload.fileName, "is a HEIC photo, which this server cannot read; send it as JPEG");
           throw new UploadError(422, upload.fileName, err.message);
         });
         rows.push({

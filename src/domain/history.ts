@@ -59,7 +59,9 @@ const pageBefore = prepared((db) =>
 
 /** Up to `limit` messages before `before` (or the newest), oldest first, with the one before them. */
 async function olderThan(deps: Deps, roomId: number, before: number | null, limit: number) {
-  const rows = await (before === null ? newestPage(deps.db).execute({ roomId, limit: limit + 1 }) : pageBefore(deps.db).execute({ roomId, before, limit: limit + 1 }));
+  const rows = await (before === null
+    ? newestPage(deps.db).execute({ roomId, limit: limit + 1 })
+    : pageBefore(deps.db).execute({ roomId, before, limit: limit + 1 }));
   return { shown: rows.slice(0, limit).reverse(), previous: previousOf(rows[limit]), hasOlder: rows.length > limit };
 }
 

@@ -34,7 +34,12 @@ const postInput = z.object({
 // With files the text is an optional caption, and each image may come with a description.
 const captionInput = z.object({
   body: normalised.pipe(z.string().max(MAX_BODY, tooLong)).default(""),
-  alt: z.union([z.string().max(1000, "A description can be at most 1000 characters."), z.array(z.string().max(1000, "A description can be at most 1000 characters."))]).optional(),
+  alt: z
+    .union([
+      z.string().max(1000, "A description can be at most 1000 characters."),
+      z.array(z.string().max(1000, "A description can be at most 1000 characters.")),
+    ])
+    .optional(),
   clientId: clientIdInput.optional(),
 });
 
@@ -47,13 +52,7 @@ const captionInput = z.object({
  * the page resent it) is the message already stored, whose id comes back; nothing is stored, no file
  * processed and nothing published again. Two sends racing each other meet at the unique index.
  */
-export async function postMessage(
-  deps: Deps,
-  userId: number,
-  roomId: number,
-  input: unknown,
-  uploads: Upload[] = [],
-): Promise<number> {
+export async function postMessage(deps: Deps, userId: number, roomId: number, input: unknown, uploads: Upload[] = []): Promise<number> {
   await authorize(deps, userId, roomId, "post");
   const { body, alt, clientId = null } = parseInput(uploads.length ? captionInput : postInput, input);
   let inserted: Inserted;

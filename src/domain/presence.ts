@@ -90,7 +90,10 @@ export class Presence {
 
   async #wentOffline(userId: number): Promise<void> {
     if (this.#stopped || this.isOnline(userId)) return;
-    await this.#db.update(users).set({ lastSeenAt: sql`now()` }).where(eq(users.id, userId));
+    await this.#db
+      .update(users)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(users.id, userId));
     this.#events.publish({ kind: "presence.changed", userId });
   }
 }

@@ -65,7 +65,13 @@ export async function markRead(deps: Deps, userId: number, roomId: number, messa
 /** "Mark as unread from here": the pointer goes back to just before this message of the room. */
 export async function markUnreadFrom(deps: Deps, userId: number, roomId: number, messageId: number): Promise<void> {
   await authorize(deps, userId, roomId, "read");
-  const moved = await movePointers(deps, userId, { lastReadMessageId: messageId - 1 }, eq(memberships.roomId, roomId), messageInRoom(messageId, roomId));
+  const moved = await movePointers(
+    deps,
+    userId,
+    { lastReadMessageId: messageId - 1 },
+    eq(memberships.roomId, roomId),
+    messageInRoom(messageId, roomId),
+  );
   if (moved === 0) throw new NotFoundError("Message not found");
 }
 
@@ -79,7 +85,9 @@ export async function markRoomRead(deps: Deps, userId: number, roomId: number): 
   if (latest?.id) await markRead(deps, userId, roomId, Number(latest.id));
 }
 
-const latestOfMembershipRoom = sql<number | null>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${memberships.roomId})`;
+const latestOfMembershipRoom = sql<
+  number | null
+>`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${memberships.roomId})`;
 
 /** "Mark all as read": every pointer to its room's newest message, one update; tells each room moved. */
 export async function markAllRead(deps: Deps, userId: number): Promise<void> {
@@ -126,7 +134,9 @@ export interface Receipt {
  * receipt sits. One query; `onlyUserId` narrows it to one reader (for a live move).
  */
 export async function receipts({ db }: Deps, roomId: number, onlyUserId?: number): Promise<Receipt[]> {
-  const rows = await (onlyUserId === undefined ? receiptsInRoom(db).execute({ roomId }) : receiptOfOne(db).execute({ roomId, userId: onlyUserId }));
+  const rows = await (onlyUserId === undefined
+    ? receiptsInRoom(db).execute({ roomId })
+    : receiptOfOne(db).execute({ roomId, userId: onlyUserId }));
   return rows.flatMap((r) => (r.at === null ? [] : [{ ...r, at: Number(r.at) }]));
 }
 
@@ -205,23 +215,27 @@ export async function readPointer({ db }: Deps, userId: number, roomId: number):
  * One query, for fanning out a new message or a moved pointer.
  */
 // Runs for every delivered message; the people come as one array, so that one statement serves any number.
-const unreadCounts = prepared((db) => unreadCountsQuery(db, sql.placeholder("roomId"), sql.placeholder("userIds")).prepare("unread_counts"));
+const unreadCounts = prepared((db) =>
+  unreadCountsQuery(db, sql.placeholder("roomId"), sql.placeholder("userIds")).prepare("unread_counts"),
+);
 
 /** The query behind `unreadFor`; exported for the test of its plan. */
 export function unreadCountsQuery(db: Db, roomId: number | Placeholder, userIds: number[] | Placeholder) {
-  return db
-    .select({
-      userId: memberships.userId,
-      inRoom: sql<number>`coalesce(sum(${unreadCount}) filter (where ${memberships.roomId} = ${roomId}), 0)`.mapWith(Number),
-      total: sql<number>`sum(${unreadCount})`.mapWith(Number),
-      order: users.sidebarOrder,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(unreadOfMembership, sql`true`)
-    // An array as one parameter: drizzle spreads a bare array into a list.
-    .where(sql`${memberships.userId} = any(${Array.isArray(userIds) ? sql.param(userIds) : userIds}::int[])`)
-    .groupBy(memberships.userId, users.sidebarOrder);
+  return (
+    db
+      .select({
+        userId: memberships.userId,
+        inRoom: sql<number>`coalesce(sum(${unreadCount}) filter (where ${memberships.roomId} = ${roomId}), 0)`.mapWith(Number),
+        total: sql<number>`sum(${unreadCount})`.mapWith(Number),
+        order: users.sidebarOrder,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .innerJoin(unreadOfMembership, sql`true`)
+      // An array as one parameter: drizzle spreads a bare array into a list.
+      .where(sql`${memberships.userId} = any(${Array.isArray(userIds) ? sql.param(userIds) : userIds}::int[])`)
+      .groupBy(memberships.userId, users.sidebarOrder)
+  );
 }
 
 export async function unreadFor(

@@ -108,7 +108,10 @@ export async function publicRooms({ db }: Deps, userId: number): Promise<PublicR
 export async function joinRoom(deps: Deps, userId: number, roomId: number): Promise<Room> {
   const room = await authorize(deps, userId, roomId, "join");
   // A newcomer starts with the room's history read: they owe it nothing.
-  await deps.db.insert(memberships).values({ roomId, userId, lastReadMessageId: latestMessageOf(roomId) }).onConflictDoNothing();
+  await deps.db
+    .insert(memberships)
+    .values({ roomId, userId, lastReadMessageId: latestMessageOf(roomId) })
+    .onConflictDoNothing();
   return room;
 }
 
@@ -150,7 +153,13 @@ export async function membersOf({ db }: Deps, room: Granted<"read">): Promise<Me
 }
 
 /** A room by id, for rendering pushes; the caller decides who may see them. */
-const roomById = prepared((db) => db.select(roomColumns).from(rooms).where(eq(rooms.id, sql.placeholder("roomId"))).prepare("room_by_id"));
+const roomById = prepared((db) =>
+  db
+    .select(roomColumns)
+    .from(rooms)
+    .where(eq(rooms.id, sql.placeholder("roomId")))
+    .prepare("room_by_id"),
+);
 
 export async function roomForDelivery({ db }: Deps, roomId: number): Promise<Room | null> {
   const [room] = await roomById(db).execute({ roomId });
@@ -158,7 +167,11 @@ export async function roomForDelivery({ db }: Deps, roomId: number): Promise<Roo
 }
 
 const memberIdsOf = prepared((db) =>
-  db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.roomId, sql.placeholder("roomId"))).prepare("member_ids_of"),
+  db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(eq(memberships.roomId, sql.placeholder("roomId")))
+    .prepare("member_ids_of"),
 );
 
 /** Ids of a room's members, for fanning out events without asking per socket. */

@@ -95,7 +95,9 @@ export class LocalFileStore implements FileStore {
 
   async *storedBefore(before: Date): AsyncIterable<string> {
     for (const shard of await readdir(this.#root)) {
-      const names = await readdir(path.join(this.#root, shard)).catch((err: unknown) => (isCode(err, "ENOENT") || isCode(err, "ENOTDIR") ? [] : Promise.reject(err)));
+      const names = await readdir(path.join(this.#root, shard)).catch((err: unknown) =>
+        isCode(err, "ENOENT") || isCode(err, "ENOTDIR") ? [] : Promise.reject(err),
+      );
       for (const name of names) {
         const file = path.join(this.#root, shard, name);
         const s = await stat(file).catch(() => null);

@@ -65,7 +65,27 @@ export class Videos {
     try {
       await run(
         this.#ffmpeg,
-        ["-v", "error", "-f", container.demuxer, "-i", file, "-map", "0:V", "-map", "0:a?", "-c", "copy", "-map_metadata", "-1", "-map_chapters", "-1", ...container.muxer, "-y", out],
+        [
+          "-v",
+          "error",
+          "-f",
+          container.demuxer,
+          "-i",
+          file,
+          "-map",
+          "0:V",
+          "-map",
+          "0:a?",
+          "-c",
+          "copy",
+          "-map_metadata",
+          "-1",
+          "-map_chapters",
+          "-1",
+          ...container.muxer,
+          "-y",
+          out,
+        ],
         { timeout: 120_000 },
       );
       return { path: out, byteSize: (await stat(out)).size };

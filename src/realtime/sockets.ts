@@ -65,7 +65,12 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
   // Pages send only small signals (some 50 bytes, one frame each): anything bigger or in pieces is
   // refused with a close code, on that socket alone (the hub handles its 'error').
   // ws (^8.23) takes closeTimeout; @types/ws 8.18.2, the newest, does not declare it yet.
-  const options: ServerOptions & { closeTimeout: number } = { noServer: true, maxPayload: 4 * 1024, maxFragments: 16, closeTimeout: CLOSE_GRACE_MS };
+  const options: ServerOptions & { closeTimeout: number } = {
+    noServer: true,
+    maxPayload: 4 * 1024,
+    maxFragments: 16,
+    closeTimeout: CLOSE_GRACE_MS,
+  };
   const wss = new WebSocketServer(options);
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {

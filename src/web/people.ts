@@ -34,7 +34,10 @@ export function peopleRouter(web: Web): Router {
       searchError,
     };
     if (isHtmx(req) && req.method === "GET") {
-      res.status(status).type("html").send(render("partials/people-results", { ...results, oob: true }));
+      res
+        .status(status)
+        .type("html")
+        .send(render("partials/people-results", { ...results, oob: true }));
       return;
     }
     const q = typeof req.query.q === "string" ? req.query.q : "";
@@ -55,4 +58,3 @@ export function peopleRouter(web: Web): Router {
 
   return router;
 }
-

@@ -102,7 +102,9 @@ export function roomsRouter(web: Web): Router {
     const user = userOf(res);
     const granted = await authorize(web.deps, user.id, roomId, "read");
     const page = await historyPage(web.deps, granted, request);
-    res.type("html").send(renderHistoryPage(page, "before" in request ? "older" : "newer", presentRoom(granted, user.id, web.deps.presence), user.id));
+    res
+      .type("html")
+      .send(renderHistoryPage(page, "before" in request ? "older" : "newer", presentRoom(granted, user.id, web.deps.presence), user.id));
   });
 
   // A message's permalink: the room around it, the message highlighted and focused.

@@ -90,13 +90,17 @@ class StreamingStorage implements StorageEngine {
     let detected: Detected | null | undefined;
     const identify = async (guard: Transform) => {
       detected = await detect(Buffer.concat(head));
-      if (!detected) throw new UploadError(415, name, "is not a supported image or video (JPEG, PNG, GIF, WebP, AVIF, HEIC, MP4, WebM or MOV)");
+      if (!detected)
+        throw new UploadError(415, name, "is not a supported image or video (JPEG, PNG, GIF, WebP, AVIF, HEIC, MP4, WebM or MOV)");
       for (const chunk of head) guard.push(chunk);
       head = [];
     };
     // A Transform does not wait for a returned promise: each callback's work ends in done(), failed or not.
     const settle = (work: () => Promise<void>, done: TransformCallback): void => {
-      work().then(() => done(), (err: unknown) => done(err as Error));
+      work().then(
+        () => done(),
+        (err: unknown) => done(err as Error),
+      );
     };
     const guard = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -171,7 +175,13 @@ export function uploadsOf(req: Request): Upload[] {
 export function receiveUploads(web: Web): RequestHandler {
   const { config } = web;
   const limits = { image: config.UPLOAD_MAX_IMAGE_MB * MB, video: config.UPLOAD_MAX_VIDEO_MB * MB };
-  const form: FormLimits = { files: config.UPLOAD_MAX_FILES, fields: 50, fieldSize: 64 * 1024, fieldNameSize: 100, parts: 2 * config.UPLOAD_MAX_FILES + 50 };
+  const form: FormLimits = {
+    files: config.UPLOAD_MAX_FILES,
+    fields: 50,
+    fieldSize: 64 * 1024,
+    fieldNameSize: 100,
+    parts: 2 * config.UPLOAD_MAX_FILES + 50,
+  };
   const parse = multer({ storage: new StreamingStorage(web.deps.files, limits), limits: form }).array("files", config.UPLOAD_MAX_FILES);
   const largestBody = config.UPLOAD_MAX_FILES * Math.max(limits.image, limits.video) + MB;
 

@@ -54,7 +54,9 @@ test.beforeAll(async ({ server }) => {
   expect((await friend.post(`/rooms/${publicRoom}/messages`, { body: "Hi, glad to be here." })).status).toBe(303);
 
   // A direct conversation where the friend has answered, so has seen the owner's message.
-  const friendId = new RegExp(`<label for="person-(\\d+)" class="flex-1">${displayNameOf(friendName)} `).exec((await owner.get("/people")).html)![1]!;
+  const friendId = new RegExp(`<label for="person-(\\d+)" class="flex-1">${displayNameOf(friendName)} `).exec(
+    (await owner.get("/people")).html,
+  )![1]!;
   conversation = Number(/\/rooms\/(\d+)$/.exec((await owner.post("/conversations", { with: friendId })).location!)![1]);
   await owner.openRoom(conversation);
   // Two pictures, one described and one not (which invites its author to describe it).
@@ -65,7 +67,11 @@ test.beforeAll(async ({ server }) => {
   form.append("alt", "An orange rectangle");
   form.append("files", new Blob([await makeImage("jpeg", 200, 300)]), "undescribed.jpg");
   form.append("alt", "");
-  const uploaded = await owner.request(`/rooms/${conversation}/messages`, { method: "POST", headers: { origin: owner.origin }, body: form });
+  const uploaded = await owner.request(`/rooms/${conversation}/messages`, {
+    method: "POST",
+    headers: { origin: owner.origin },
+    body: form,
+  });
   expect(uploaded.status).toBe(303);
   await owner.post(`/rooms/${conversation}/messages`, { body: "Just between us" });
 
@@ -84,7 +90,9 @@ for (const colorScheme of ["light", "dark"] as const) {
       const carried = loggedIn === "admin" ? adminCookies : loggedIn ? cookies : [];
       await context.addCookies(carried.map((c) => ({ ...c, url: server.url })));
       const page = await context.newPage();
-      expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).matchMedia("(prefers-color-scheme: dark)").matches)).toBe(colorScheme === "dark");
+      expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).matchMedia("(prefers-color-scheme: dark)").matches)).toBe(
+        colorScheme === "dark",
+      );
       return page;
     }
 
@@ -146,7 +154,12 @@ for (const colorScheme of ["light", "dark"] as const) {
       const page = await visit(browser, server, true);
       await page.goto(`/rooms/${publicRoom}`);
       // The friend's message may still be unread, which adds the "New messages" divider item.
-      await expect(page.getByRole("log").getByRole("listitem").filter({ hasNotText: /^New messages$/ })).toHaveCount(4);
+      await expect(
+        page
+          .getByRole("log")
+          .getByRole("listitem")
+          .filter({ hasNotText: /^New messages$/ }),
+      ).toHaveCount(4);
       await expect(page.getByText("Enter sends, Shift+Enter starts a new line.")).toBeVisible();
       await expectNoAxeViolations(page);
       // A blank message comes back from the server (through htmx) as the composer with an error.
@@ -214,7 +227,12 @@ for (const colorScheme of ["light", "dark"] as const) {
     test("a message's permalink, highlighted, with the start of the room above", async ({ browser, server }) => {
       const page = await visit(browser, server, true);
       await page.goto(`/rooms/${publicRoom}`);
-      await page.getByRole("log").getByRole("listitem").filter({ hasText: "Hello!" }).getByRole("link", { name: /link to this message/ }).click();
+      await page
+        .getByRole("log")
+        .getByRole("listitem")
+        .filter({ hasText: "Hello!" })
+        .getByRole("link", { name: /link to this message/ })
+        .click();
       await expect(page.locator("li.message.is-target")).toBeFocused();
       await expect(page.getByText(/^This is the start of/)).toBeVisible();
       await expectNoAxeViolations(page);

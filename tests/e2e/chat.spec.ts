@@ -1,15 +1,5 @@
 import type { BrowserGlobals } from "./browser.js";
-import {
-  createRoom,
-  displayNameOf,
-  expect,
-  person,
-  signUp,
-  test,
-  unique,
-  waitForLiveConnection,
-  watchLiveConnection,
-} from "./fixtures.js";
+import { createRoom, displayNameOf, expect, person, signUp, test, unique, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
 
 test("two people in their own browsers chat live, each message shown once", async ({ browser, server }) => {
   const aliceName = unique("alice");

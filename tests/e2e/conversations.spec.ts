@@ -72,5 +72,10 @@ test("three people: presence, typing and 'Seen' in a direct conversation, and a 
   // Alice leaves: after the grace period Bob sees her offline, in words.
   await alice.context().close();
   await expect(bobsRow).toHaveAccessibleName(`offline, last seen just now ${Alice}`);
-  await expect(bob.getByRole("complementary").getByRole("listitem").filter({ hasText: `@${aliceName}` })).toContainText("offline, last seen just now");
+  await expect(
+    bob
+      .getByRole("complementary")
+      .getByRole("listitem")
+      .filter({ hasText: `@${aliceName}` }),
+  ).toContainText("offline, last seen just now");
 });

@@ -133,7 +133,9 @@ export async function collectCspViolations(page: Page): Promise<string[]> {
   await page.addInitScript(() => {
     const w = globalThis as unknown as BrowserGlobals;
     w.document.addEventListener("securitypolicyviolation", (event) => {
-      void w.__parleyCspViolation?.(`securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`);
+      void w.__parleyCspViolation?.(
+        `securitypolicyviolation: ${event.violatedDirective} blocked ${event.blockedURI || "(inline)"} at ${event.sourceFile}:${event.lineNumber}`,
+      );
     });
   });
   return violations;

@@ -20,7 +20,10 @@ const messagesShown = (page: Page) => page.locator("#history > li.message, #mess
 const idsShown = (page: Page) =>
   messagesShown(page).evaluateAll((lis) => lis.map((li) => Number((li as unknown as { id: string }).id.slice("message-".length))));
 
-test("what happens before a page's socket connects shows once it does: a message, typing, presence, a receipt, unread counts", async ({ browser, server }) => {
+test("what happens before a page's socket connects shows once it does: a message, typing, presence, a receipt, unread counts", async ({
+  browser,
+  server,
+}) => {
   const [aliceName, bobName, carolName] = [unique("alice"), unique("bob"), unique("carol")];
   const [alice, carol] = [new Visitor(server.url), new Visitor(server.url)];
   await alice.signUp(aliceName);
@@ -41,7 +44,10 @@ test("what happens before a page's socket connects shows once it does: a message
   const release = await holdSockets(page);
   await page.goto(`/rooms/${roomId}`);
   await expect(messagesShown(page)).toHaveCount(1);
-  const carolDot = page.getByRole("complementary").getByRole("listitem").filter({ hasText: displayNameOf(carolName) });
+  const carolDot = page
+    .getByRole("complementary")
+    .getByRole("listitem")
+    .filter({ hasText: displayNameOf(carolName) });
   await expect(carolDot).toContainText("offline");
   const elsewhereLink = page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: /elsewhere/ });
   await expect(elsewhereLink).not.toContainText("unread");
@@ -59,7 +65,11 @@ test("what happens before a page's socket connects shows once it does: a message
   await expect(messagesShown(page).filter({ hasText: "posted before your socket connected" })).toHaveCount(1);
   await expect(page.locator("#typing")).toHaveText(`${displayNameOf(carolName)} is typing…`);
   await expect(carolDot).toContainText("online");
-  await expect(messagesShown(page).last().getByText(`Seen by ${displayNameOf(aliceName)}`)).toBeAttached();
+  await expect(
+    messagesShown(page)
+      .last()
+      .getByText(`Seen by ${displayNameOf(aliceName)}`),
+  ).toBeAttached();
   await expect(elsewhereLink).toContainText("1 unread");
   expect(await idsShown(page)).toHaveLength(2);
   carolSocket.close();

@@ -20,11 +20,15 @@ async function roomWithHistory(server: TestServer, count: number) {
   const reader = new Visitor(server.url);
   await reader.signUp(readerName);
   await reader.joinRoom(roomId);
-  const [{ id: authorId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, ownerName))) as [{ id: number }];
+  const [{ id: authorId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, ownerName))) as [
+    { id: number },
+  ];
   const start = Date.now() - count * 60_000;
   await server.deps.db
     .insert(messages)
-    .values(Array.from({ length: count }, (_, i) => ({ roomId, authorId, body: `history ${i + 1}`, createdAt: new Date(start + i * 60_000) })));
+    .values(
+      Array.from({ length: count }, (_, i) => ({ roomId, authorId, body: `history ${i + 1}`, createdAt: new Date(start + i * 60_000) })),
+    );
   // The reader has read it all, so no "New messages" line moves things about.
   await reader.openRoom(roomId);
   await reader.post(`/rooms/${roomId}/read`);
@@ -51,7 +55,9 @@ test("scrolling up loads three pages of history above without moving what is on 
       return [anchor.id, anchor.getBoundingClientRect().top] as const;
     });
     await expect(messagesShown(page)).toHaveCount(Math.min(180, before + 50));
-    const moved = await page.locator(`[id="${anchorId}"]`).evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top);
+    const moved = await page
+      .locator(`[id="${anchorId}"]`)
+      .evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top);
     expect(Math.abs(moved - anchorTop), `page ${loaded}: the anchor stays where it was`).toBeLessThan(2);
   }
   await expect(page.getByText(/^This is the start of/)).toBeVisible();
@@ -67,7 +73,10 @@ test("scrolling up loads three pages of history above without moving what is on 
   expect(new Set(ids).size).toBe(180);
 });
 
-test("offline for a while: when Bob's connection is back, the three messages he missed appear once, in order", async ({ browser, server }) => {
+test("offline for a while: when Bob's connection is back, the three messages he missed appear once, in order", async ({
+  browser,
+  server,
+}) => {
   const { owner, readerName, roomId } = await roomWithHistory(server, 5);
   const context = await person(browser, server);
   const page = await context.newPage();
@@ -85,7 +94,10 @@ test("offline for a while: when Bob's connection is back, the three messages he 
     await owner.post(`/rooms/${roomId}/messages`, { body });
   }
   await page.waitForTimeout(500);
-  const missed = page.getByRole("log").getByRole("listitem").filter({ hasText: /while you were away/ });
+  const missed = page
+    .getByRole("log")
+    .getByRole("listitem")
+    .filter({ hasText: /while you were away/ });
   await expect(missed).toHaveCount(0);
 
   sockets.restore();
@@ -104,7 +116,10 @@ test("without JavaScript, 'Older messages' walks back through the history to its
   await logIn(page, readerName);
   await page.goto(`/rooms/${roomId}`);
   await expect(messagesShown(page).last()).toContainText("history 120");
-  for (const [count, first] of [[50, "history 21"], [20, "history 1"]] as const) {
+  for (const [count, first] of [
+    [50, "history 21"],
+    [20, "history 1"],
+  ] as const) {
     await page.getByRole("link", { name: "Older messages" }).click();
     await expect(messagesShown(page)).toHaveCount(count);
     await expect(messagesShown(page).first().locator(".message-body")).toHaveText(first);
@@ -115,7 +130,10 @@ test("without JavaScript, 'Older messages' walks back through the history to its
   await expect(messagesShown(page).first().locator(".message-body")).toHaveText("history 21");
 });
 
-test("far into a long history the page stays light: the far end is dropped, and comes back when scrolled to", async ({ browser, server }) => {
+test("far into a long history the page stays light: the far end is dropped, and comes back when scrolled to", async ({
+  browser,
+  server,
+}) => {
   const { owner, readerName, roomId } = await roomWithHistory(server, 420);
   const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
   await watchLiveConnection(page);
@@ -155,12 +173,18 @@ test("far into a long history the page stays light: the far end is dropped, and 
   await expect(page.getByRole("log").getByRole("listitem").filter({ hasText: "back to the present" })).toHaveCount(1);
 });
 
-test("a permalink opens the room at its message, focused; far up, new messages offer 'Jump to newest' instead of pulling the view", async ({ browser, server }) => {
+test("a permalink opens the room at its message, focused; far up, new messages offer 'Jump to newest' instead of pulling the view", async ({
+  browser,
+  server,
+}) => {
   const { owner, readerName, roomId } = await roomWithHistory(server, 120);
   const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
   await watchLiveConnection(page);
   await logIn(page, readerName);
-  const [{ id }] = (await server.deps.db.select({ id: messages.id }).from(messages).where(and(eq(messages.roomId, roomId), eq(messages.body, "history 60")))) as [{ id: number }];
+  const [{ id }] = (await server.deps.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.roomId, roomId), eq(messages.body, "history 60")))) as [{ id: number }];
   await page.goto(`/rooms/${roomId}/messages/${id}`);
   const target = page.locator(`#message-${id}`);
   await expect(target).toBeFocused();
@@ -184,7 +208,10 @@ test("a permalink opens the room at its message, focused; far up, new messages o
   await expect(jump).toBeHidden();
 });
 
-test("back at the newest from a permalink while others post: the catch-up walks on from its own pages and misses nothing", async ({ browser, server }) => {
+test("back at the newest from a permalink while others post: the catch-up walks on from its own pages and misses nothing", async ({
+  browser,
+  server,
+}) => {
   const { owner, readerName, roomId } = await roomWithHistory(server, 100);
   const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
   await watchLiveConnection(page);
@@ -200,7 +227,11 @@ test("back at the newest from a permalink while others post: the catch-up walks 
     const response = await route.fetch();
     const body = await response.text();
     if (!live && body.includes('<div id="history-newer" hx-swap-oob="delete">')) {
-      const [{ authorId }] = (await server.deps.db.select({ authorId: messages.authorId }).from(messages).where(eq(messages.roomId, roomId)).limit(1)) as [{ authorId: number }];
+      const [{ authorId }] = (await server.deps.db
+        .select({ authorId: messages.authorId })
+        .from(messages)
+        .where(eq(messages.roomId, roomId))
+        .limit(1)) as [{ authorId: number }];
       await server.deps.db.insert(messages).values(Array.from({ length: 120 }, (_, i) => ({ roomId, authorId, body: `behind ${i + 1}` })));
       live = (async () => {
         for (let i = 1; i <= 12; i++) {
@@ -214,7 +245,10 @@ test("back at the newest from a permalink while others post: the catch-up walks 
     await route.fulfill({ response, body });
   });
 
-  const [{ id }] = (await server.deps.db.select({ id: messages.id }).from(messages).where(and(eq(messages.roomId, roomId), eq(messages.body, "history 20")))) as [{ id: number }];
+  const [{ id }] = (await server.deps.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.roomId, roomId), eq(messages.body, "history 20")))) as [{ id: number }];
   await page.goto(`/rooms/${roomId}/messages/${id}`);
   await waitForLiveConnection(page);
   while ((await page.locator("#history-newer").count()) > 0) {
@@ -224,8 +258,16 @@ test("back at the newest from a permalink while others post: the catch-up walks 
   }
   await expect.poll(() => live !== undefined).toBe(true);
   await live;
-  await expect(messagesShown(page).locator(".message-body").filter({ hasText: /^behind 120$/ })).toHaveCount(1);
-  await expect(messagesShown(page).locator(".message-body").filter({ hasText: /^live 12$/ })).toHaveCount(1);
+  await expect(
+    messagesShown(page)
+      .locator(".message-body")
+      .filter({ hasText: /^behind 120$/ }),
+  ).toHaveCount(1);
+  await expect(
+    messagesShown(page)
+      .locator(".message-body")
+      .filter({ hasText: /^live 12$/ }),
+  ).toHaveCount(1);
   const bodies = await messagesShown(page).locator(".message-body").allTextContents();
   const expected = [
     ...Array.from({ length: 100 }, (_, i) => `history ${i + 1}`),

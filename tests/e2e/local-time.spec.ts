@@ -9,7 +9,10 @@ test("message times show in the reader's time zone, with UTC as the no-script fa
   await writer.openRoom(roomId);
   await writer.post(`/rooms/${roomId}/messages`, { body: "what time is it?" });
 
-  for (const [javaScriptEnabled, timezoneId] of [[true, "Asia/Kolkata"], [false, "Asia/Kolkata"]] as const) {
+  for (const [javaScriptEnabled, timezoneId] of [
+    [true, "Asia/Kolkata"],
+    [false, "Asia/Kolkata"],
+  ] as const) {
     const context = await person(browser, server, { javaScriptEnabled, timezoneId, locale: "en-GB" });
     const page = await context.newPage();
     await logIn(page, name);

@@ -50,7 +50,9 @@ test("without JavaScript, Bob logs in, reads a room and posts with the Send butt
   await expect(log.getByRole("listitem")).toHaveCount(2);
 
   // A picture goes up as a plain multipart form; the room comes back with it inline.
-  await page.getByLabel("Attach images or videos").setInputFiles({ name: "sunset.png", mimeType: "image/png", buffer: await makeImage("png", 120, 80) });
+  await page
+    .getByLabel("Attach images or videos")
+    .setInputFiles({ name: "sunset.png", mimeType: "image/png", buffer: await makeImage("png", 120, 80) });
   await composer.fill("A caption without scripts");
   await page.getByRole("button", { name: "Send", exact: true }).click();
   await expect(page).toHaveURL(`/rooms/${roomId}#composer`);

@@ -24,7 +24,10 @@ test("Bob sees Alice come online and, once her last page closes, go offline", as
 
   // Both are in the default room; Bob's member list names Alice's state in words, not only a dot.
   await bob.reload();
-  const aliceRow = bob.getByRole("complementary").getByRole("listitem").filter({ hasText: `@${aliceName}` });
+  const aliceRow = bob
+    .getByRole("complementary")
+    .getByRole("listitem")
+    .filter({ hasText: `@${aliceName}` });
   await expect(aliceRow).toContainText("online");
   await expect(aliceRow).not.toContainText("offline");
 

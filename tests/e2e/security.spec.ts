@@ -24,7 +24,12 @@ test("htmx, its WebSocket extension and app.js all run under the CSP without a s
   // The policy the browser actually received.
   const response = await page.goto("/login");
   const csp = (await response!.allHeaders())["content-security-policy"] ?? "";
-  const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  const directives = new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
   expect(directives.get("script-src")).toEqual(["'self'"]);
   expect(directives.get("style-src")).toEqual(["'self'"]);
   expect(directives.get("connect-src")).toEqual(["'self'"]);

@@ -24,7 +24,10 @@ test("a room opened through a very long link still sends small read signals, and
   await alice.openRoom(roomId);
   const posted = await alice.post(`/rooms/${roomId}/messages`, { body: "read me through a long link" });
   expect(posted.status).toBe(303);
-  const [newest] = await server.deps.db.select({ id: max(messages.id) }).from(messages).where(eq(messages.roomId, roomId));
+  const [newest] = await server.deps.db
+    .select({ id: max(messages.id) })
+    .from(messages)
+    .where(eq(messages.roomId, roomId));
   await expect(carol.getByRole("log").getByRole("listitem").filter({ hasText: "read me through a long link" })).toBeVisible();
 
   const [carolRow] = await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, carolName));

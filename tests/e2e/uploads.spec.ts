@@ -25,7 +25,9 @@ async function twoInARoom(browser: Parameters<typeof person>[0], server: Paramet
 
 test("Alice attaches an image with a description; Bob sees it live with that description", async ({ browser, server }) => {
   const { alice, bob } = await twoInARoom(browser, server);
-  await alice.getByLabel("Attach images or videos").setInputFiles({ name: "harbour.png", mimeType: "image/png", buffer: await makeImage("png", 640, 480) });
+  await alice
+    .getByLabel("Attach images or videos")
+    .setInputFiles({ name: "harbour.png", mimeType: "image/png", buffer: await makeImage("png", 640, 480) });
   await alice.getByLabel("Description of harbour.png (alt text)").fill("Boats in a small harbour at dusk");
   await alice.getByRole("textbox", { name: /^Message #/ }).fill("Look at this");
   await alice.getByRole("button", { name: "Send", exact: true }).click();
@@ -50,7 +52,9 @@ test("a large upload shows its progress in a <progress> bar and can be cancelled
   // Slow Alice's uplink so that the upload takes a few seconds.
   const cdp = await alice.context().newCDPSession(alice);
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
-  await alice.getByLabel("Attach images or videos").setInputFiles({ name: "big.png", mimeType: "image/png", buffer: await makeNoisyPng(900, 700) });
+  await alice
+    .getByLabel("Attach images or videos")
+    .setInputFiles({ name: "big.png", mimeType: "image/png", buffer: await makeNoisyPng(900, 700) });
   await alice.getByRole("textbox", { name: /^Message #/ }).fill("a big one");
   await alice.getByRole("button", { name: "Send", exact: true }).click();
 
@@ -68,7 +72,9 @@ test("a large upload shows its progress in a <progress> bar and can be cancelled
 test("a video plays inline and seeks (with a Range request)", async ({ browser, server }) => {
   test.skip(!(await hasFfmpeg()) && process.env.REQUIRE_FFMPEG !== "1", "ffmpeg is not installed: the test clip cannot be made");
   const { alice, bob } = await twoInARoom(browser, server);
-  await alice.getByLabel("Attach images or videos").setInputFiles({ name: "clip.webm", mimeType: "video/webm", buffer: await makeVideo("webm", 5) });
+  await alice
+    .getByLabel("Attach images or videos")
+    .setInputFiles({ name: "clip.webm", mimeType: "video/webm", buffer: await makeVideo("webm", 5) });
   await alice.getByRole("textbox", { name: /^Message #/ }).fill("a clip");
   await alice.getByRole("button", { name: "Send", exact: true }).click();
 
@@ -99,13 +105,19 @@ test("a video plays inline and seeks (with a Range request)", async ({ browser, 
   expect(ranges).toContain(206);
 });
 
-test("an image pasted into the composer or dropped onto the room is attached, each with its description field", async ({ browser, server }) => {
+test("an image pasted into the composer or dropped onto the room is attached, each with its description field", async ({
+  browser,
+  server,
+}) => {
   const { alice, bob } = await twoInARoom(browser, server);
   const png = (await makeImage("png", 60, 40)).toString("base64");
   const composer = alice.getByRole("textbox", { name: /^Message #/ });
   await composer.focus();
   // What the browser gives a page for a paste or a drop of files: a DataTransfer holding them.
-  for (const [kind, name] of [["paste", "pasted.png"], ["drop", "dropped.png"]] as const) {
+  for (const [kind, name] of [
+    ["paste", "pasted.png"],
+    ["drop", "dropped.png"],
+  ] as const) {
     await alice.evaluate(
       ({ kind, name, png }) => {
         const w = globalThis as unknown as {

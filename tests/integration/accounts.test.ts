@@ -42,7 +42,10 @@ for (const kind of databaseKinds()) {
       assert.match(page.html, /id="username"[^>]*value="a!"[^>]*aria-describedby="username-hint username-error"[^>]*aria-invalid="true"/);
       assert.match(page.html, /value="Someone &lt;b&gt;"/);
       assert.doesNotMatch(page.html, /value="short"/, "the password is never sent back");
-      const count = await server.deps.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.username, "a!"));
+      const count = await server.deps.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(users)
+        .where(eq(users.username, "a!"));
       assert.equal(count[0]!.n, 0);
     });
 
@@ -63,7 +66,10 @@ for (const kind of databaseKinds()) {
         assert.match(page.html, new RegExp(`id="password-error"[^>]*>${reason.source}`), password);
         assert.match(page.html, /id="password"[^>]*aria-describedby="password-hint password-error"[^>]*aria-invalid="true"/);
       }
-      const stored = await server.deps.db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.username, "weakling"));
+      const stored = await server.deps.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(users)
+        .where(eq(users.username, "weakling"));
       assert.equal(stored[0]!.n, 0);
       assert.equal((await v.post(form, { username: "weakling", displayName: "Mr Weakling", password: "zebra minute coffee" })).status, 303);
     });

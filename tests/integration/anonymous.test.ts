@@ -25,7 +25,10 @@ for (const kind of databaseKinds()) {
           const res = await fetch(server.url + path);
           assert.equal(res.status, 200, path);
           const cookies = res.headers.getSetCookie();
-          assert.ok(cookies.every((c) => !c.startsWith("parley.sid=")), `${path} sets no session cookie`);
+          assert.ok(
+            cookies.every((c) => !c.startsWith("parley.sid=")),
+            `${path} sets no session cookie`,
+          );
           assert.match(cookies.join("\n"), /^parley\.csrf=[\w-]+; Path=\/; HttpOnly; SameSite=Lax$/m);
           await res.text();
         }

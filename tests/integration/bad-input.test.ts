@@ -32,7 +32,11 @@ const BOUNDARY = "parley-test-boundary";
 
 /** A multipart body written out byte by byte, so that it can break the rules a browser keeps. */
 function multipart(parts: Part[], { end = true } = {}): Buffer {
-  const chunks = parts.flatMap((p) => [Buffer.from(`--${BOUNDARY}\r\n${p.headers.join("\r\n")}\r\n\r\n`), Buffer.from(p.content ?? ""), Buffer.from("\r\n")]);
+  const chunks = parts.flatMap((p) => [
+    Buffer.from(`--${BOUNDARY}\r\n${p.headers.join("\r\n")}\r\n\r\n`),
+    Buffer.from(p.content ?? ""),
+    Buffer.from("\r\n"),
+  ]);
   if (end) chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
   return Buffer.concat(chunks);
 }
@@ -100,7 +104,10 @@ for (const kind of databaseKinds()) {
       const form = new FormData();
       form.set("_csrf", bob.csrf);
       form.append("files", new Blob([await makeImage("png", 20, 20)]), "square.png");
-      assert.equal((await bob.request(`/rooms/${roomId}/messages`, { method: "POST", headers: { origin: bob.origin }, body: form })).status, 303);
+      assert.equal(
+        (await bob.request(`/rooms/${roomId}/messages`, { method: "POST", headers: { origin: bob.origin }, body: form })).status,
+        303,
+      );
       imageId = (await db().select({ id: attachments.id }).from(attachments))[0]!.id;
       await alice.openRoom(roomId);
       await alice.post(`/rooms/${roomId}/messages`, { body: "unread by Bob" });
@@ -123,7 +130,11 @@ for (const kind of databaseKinds()) {
         form.set("_csrf", alice.csrf);
         form.set("body", `a caption${NUL}`);
         form.append("files", new Blob([await makeImage("png", 10, 10)]), "x.png");
-        const withFile = await alice.request(`/rooms/${roomId}/messages`, { method: "POST", headers: { origin: alice.origin }, body: form });
+        const withFile = await alice.request(`/rooms/${roomId}/messages`, {
+          method: "POST",
+          headers: { origin: alice.origin },
+          body: form,
+        });
         assert.equal(withFile.status, 422);
         assert.match(withFile.html, nulInField);
         assert.deepEqual(await everything(), was);
@@ -169,10 +180,16 @@ for (const kind of databaseKinds()) {
         const page = await alice.get(`/people?q=${encodeURIComponent(`bo${NUL}b`)}`);
         assert.equal(page.status, 422);
         assert.match(page.html, /<input id="people-search"[^>]*aria-invalid="true"/);
-        assert.match(page.html, /<p id="people-count" role="status"[^>]*><span class="field-error">Remove the invisible control character \(NUL\) from this field\.<\/span>/);
+        assert.match(
+          page.html,
+          /<p id="people-count" role="status"[^>]*><span class="field-error">Remove the invisible control character \(NUL\) from this field\.<\/span>/,
+        );
         const fragment = await alice.get(`/people?q=${encodeURIComponent(`bo${NUL}`)}`, { "hx-request": "true" });
         assert.equal(fragment.status, 422);
-        assert.match(fragment.html, /hx-swap-oob="innerHTML:#people-count"><span class="field-error">Remove the invisible control character \(NUL\) from this field\./);
+        assert.match(
+          fragment.html,
+          /hx-swap-oob="innerHTML:#people-count"><span class="field-error">Remove the invisible control character \(NUL\) from this field\./,
+        );
       });
 
       test("in a username to add to a room, or in an image's description: refused by that field", async () => {
@@ -192,12 +209,25 @@ for (const kind of databaseKinds()) {
         const was = await everything();
         await alice.openRoom(roomId);
         const png = await makeImage("png", 10, 10);
-        const page = await send(alice, `/rooms/${roomId}/messages`, `multipart/form-data; boundary=${BOUNDARY}`, multipart([field("body", "a caption"), filePart("files", `filename*=UTF-8''bad%00name.png`, png)]));
+        const page = await send(
+          alice,
+          `/rooms/${roomId}/messages`,
+          `multipart/form-data; boundary=${BOUNDARY}`,
+          multipart([field("body", "a caption"), filePart("files", `filename*=UTF-8''bad%00name.png`, png)]),
+        );
         assert.equal(page.status, 422);
-        assert.match(page.html, /<p id="composer-error" class="field-error">The upload has a file whose name holds an invisible control character \(NUL\); rename the file and try again\.<\/p>/);
+        assert.match(
+          page.html,
+          /<p id="composer-error" class="field-error">The upload has a file whose name holds an invisible control character \(NUL\); rename the file and try again\.<\/p>/,
+        );
         assert.match(page.html, />a caption<\/textarea>/, "the text is kept");
         // A raw NUL byte (what FormData sends for such a name) never gets that far: busboy's header parser refuses it.
-        const raw = await send(alice, `/rooms/${roomId}/messages`, `multipart/form-data; boundary=${BOUNDARY}`, multipart([filePart("files", `filename="bad${NUL}name.png"`, png)]));
+        const raw = await send(
+          alice,
+          `/rooms/${roomId}/messages`,
+          `multipart/form-data; boundary=${BOUNDARY}`,
+          multipart([filePart("files", `filename="bad${NUL}name.png"`, png)]),
+        );
         assert.equal(raw.status, 400);
         assert.match(raw.html, /The upload could not be read: it is not a well-formed multipart form/);
         assert.deepEqual(await everything(), was);
@@ -229,9 +259,20 @@ for (const kind of databaseKinds()) {
         await bob.openRoom(roomId);
         const was = await everything();
         const bodies: Array<{ type: string | null; body: string | Buffer }> = [
-          { type: "application/json", body: JSON.stringify({ name: "Json room", username: "alice", sidebarOrder: "alphabetical", alt: "x", with: 1 }) },
+          {
+            type: "application/json",
+            body: JSON.stringify({ name: "Json room", username: "alice", sidebarOrder: "alphabetical", alt: "x", with: 1 }),
+          },
           { type: "text/plain", body: "name=Text room&username=alice&sidebarOrder=alphabetical&alt=x" },
-          { type: `multipart/form-data; boundary=${BOUNDARY}`, body: multipart([field("name", "Multipart room"), field("username", "alice"), field("sidebarOrder", "alphabetical"), field("alt", "x")]) },
+          {
+            type: `multipart/form-data; boundary=${BOUNDARY}`,
+            body: multipart([
+              field("name", "Multipart room"),
+              field("username", "alice"),
+              field("sidebarOrder", "alphabetical"),
+              field("alt", "x"),
+            ]),
+          },
           { type: null, body: Buffer.from("name=Untyped room") },
         ];
         for (const path of routes()) {
@@ -299,7 +340,11 @@ for (const kind of databaseKinds()) {
           what: "more files than allowed",
           status: 413,
           reason: /The upload has more than 2 files\./,
-          body: async () => multipart([field("body", "hi"), ...(await Promise.all([1, 2, 3].map(async (i) => filePart("files", `filename="${i}.png"`, await png()))))]),
+          body: async () =>
+            multipart([
+              field("body", "hi"),
+              ...(await Promise.all([1, 2, 3].map(async (i) => filePart("files", `filename="${i}.png"`, await png())))),
+            ]),
         },
         {
           what: "more parts than allowed",
@@ -317,7 +362,8 @@ for (const kind of databaseKinds()) {
         {
           what: "a file name of 20,000 characters",
           status: 400,
-          reason: /The upload could not be read: it is not a well-formed multipart form \(the headers of a part are malformed or too long\)\./,
+          reason:
+            /The upload could not be read: it is not a well-formed multipart form \(the headers of a part are malformed or too long\)\./,
           body: async () => multipart([field("body", "hi"), filePart("files", `filename="${"a".repeat(20_000)}.png"`, await png())]),
         },
         {
@@ -341,7 +387,8 @@ for (const kind of databaseKinds()) {
         {
           what: "a malformed part header",
           status: 400,
-          reason: /The upload could not be read: it is not a well-formed multipart form \(the headers of a part are malformed or too long\)\./,
+          reason:
+            /The upload could not be read: it is not a well-formed multipart form \(the headers of a part are malformed or too long\)\./,
           body: () => multipart([{ headers: ['Content-Disposition: form-data; name="body"', "this is no header"], content: "hi" }]),
         },
         {
@@ -387,8 +434,15 @@ for (const kind of databaseKinds()) {
           assert.equal(await limited.deps.db.$count(messages), messagesBefore, "no message");
           assert.deepEqual(await listFiles(limited.filesDir), filesBefore, "no stored or temporary file");
           const lines = logs.slice(logged);
-          assert.deepEqual(lines.filter((l) => l.level >= 50), [], "nothing logged as an error");
-          assert.ok(lines.some((l) => l.level === 30 && l.msg === "upload refused"), "the refusal is logged at info");
+          assert.deepEqual(
+            lines.filter((l) => l.level >= 50),
+            [],
+            "nothing logged as an error",
+          );
+          assert.ok(
+            lines.some((l) => l.level === 30 && l.msg === "upload refused"),
+            "the refusal is logged at info",
+          );
         });
       }
     });

@@ -17,7 +17,12 @@ test("an unexpected failure renders the 500 page, logs it with the request id an
       done();
     },
   });
-  const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", DATA_DIR: "memory://", FILES_DIR: await mkdtemp(path.join(tmpdir(), "parley-files-")) });
+  const config = loadConfig({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATA_DIR: "memory://",
+    FILES_DIR: await mkdtemp(path.join(tmpdir(), "parley-files-")),
+  });
   const running = await startServer(config, createLogger({ LOG_LEVEL: "info" }, sink));
   try {
     const v = new Visitor(running.url);

@@ -45,7 +45,12 @@ describe("start-up against a PostgreSQL that never answers", () => {
       PORT: "0",
       ...timeouts,
     });
-    const { value: err, ms } = await timed(() => startServer(config, createLogger({ LOG_LEVEL: "silent" })).then(() => null, (e: unknown) => e));
+    const { value: err, ms } = await timed(() =>
+      startServer(config, createLogger({ LOG_LEVEL: "silent" })).then(
+        () => null,
+        (e: unknown) => e,
+      ),
+    );
     assert.ok(err instanceof Error, "start-up fails");
     assert.equal(
       err.message,
@@ -76,7 +81,10 @@ describe("start-up against a PostgreSQL that never answers", () => {
     clearTimeout(killer);
     assert.equal(code, 1, `exit code (stderr: ${stderr})`);
     assert.equal(stdout, "");
-    assert.match(stderr, new RegExp(`^Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${silent.port}/chat \\(no answer within 1000 ms\\)\\. [^\\n]+\\n$`));
+    assert.match(
+      stderr,
+      new RegExp(`^Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${silent.port}/chat \\(no answer within 1000 ms\\)\\. [^\\n]+\\n$`),
+    );
   });
 });
 
@@ -142,7 +150,11 @@ describe("PostgreSQL freezing while Parley runs", onPostgres, () => {
 
   test("a freeze during transactions does not use up the pool for good", { timeout: 15_000 }, async () => {
     const fresh = await freshPostgresDatabase();
-    const database = await openDatabase({ url: throughProxy(fresh.url), dataDir: "memory://", timeouts: { connectMs: 1000, queryMs: 500 } });
+    const database = await openDatabase({
+      url: throughProxy(fresh.url),
+      dataDir: "memory://",
+      timeouts: { connectMs: 1000, queryMs: 500 },
+    });
     try {
       // Ten open connections (the pool's size), each then lent to a transaction whose `begin` gets no answer.
       await Promise.all(Array.from({ length: 10 }, () => database.db.execute(sql`select pg_sleep(0.05)`)));

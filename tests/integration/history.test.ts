@@ -23,7 +23,12 @@ for (const kind of databaseKinds()) {
 
     /** Inserts messages straight into the table (seeding through HTTP would only be slower). */
     async function seed(room: number, count: number, start: Date, stepMs: number, body = (i: number) => `message ${i}`) {
-      const rows = Array.from({ length: count }, (_, i) => ({ roomId: room, authorId: aliceId, body: body(i), createdAt: new Date(start.getTime() + i * stepMs) }));
+      const rows = Array.from({ length: count }, (_, i) => ({
+        roomId: room,
+        authorId: aliceId,
+        body: body(i),
+        createdAt: new Date(start.getTime() + i * stepMs),
+      }));
       const inserted = await server.deps.db.insert(messages).values(rows).returning({ id: messages.id });
       return inserted.map((r) => r.id);
     }
@@ -56,7 +61,11 @@ for (const kind of databaseKinds()) {
         seen.unshift(...idsIn(fragment.html));
         next = olderLink(fragment.html);
         pages++;
-        if (!next) assert.match(fragment.html, /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML:#history-older">This is the start of <span aria-hidden="true">#<\/span> Archive\.<\/p>$/);
+        if (!next)
+          assert.match(
+            fragment.html,
+            /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML:#history-older">This is the start of <span aria-hidden="true">#<\/span> Archive\.<\/p>$/,
+          );
       }
       assert.equal(pages, 2);
       assert.deepEqual(seen, all, "every message once, oldest first");
@@ -72,7 +81,9 @@ for (const kind of databaseKinds()) {
         seen.push(...idsIn(fragment.html));
         next = newerLink(fragment.html);
       }
-      const everything = (await server.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.roomId, roomId)).orderBy(messages.id)).map((r) => r.id);
+      const everything = (
+        await server.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.roomId, roomId)).orderBy(messages.id)
+      ).map((r) => r.id);
       assert.deepEqual(seen, everything);
       assert.equal(new Set(seen).size, seen.length);
     });
@@ -84,10 +95,20 @@ for (const kind of databaseKinds()) {
       const fragment = await bob.get(`/rooms/${roomId}/messages?after=${newest}`, htmx);
       const missed = idsIn(fragment.html);
       assert.equal(missed.length, 3);
-      assert.deepEqual(missed, [...missed].sort((a, b) => a - b));
-      assert.deepEqual([...fragment.html.matchAll(/<p class="message-body">([^<]+)<\/p>/g)].map((m) => m[1]), ["missed one", "missed two", "missed three"]);
+      assert.deepEqual(
+        missed,
+        [...missed].sort((a, b) => a - b),
+      );
+      assert.deepEqual(
+        [...fragment.html.matchAll(/<p class="message-body">([^<]+)<\/p>/g)].map((m) => m[1]),
+        ["missed one", "missed two", "missed three"],
+      );
       assert.equal(newerLink(fragment.html), undefined);
-      assert.equal(idsIn((await bob.get(`/rooms/${roomId}/messages?after=${missed.at(-1)}`, htmx)).html).length, 0, "nothing after the newest");
+      assert.equal(
+        idsIn((await bob.get(`/rooms/${roomId}/messages?after=${missed.at(-1)}`, htmx)).html).length,
+        0,
+        "nothing after the newest",
+      );
     });
 
     test("without script, 'Older messages' and 'Newer messages' are links to whole pages", async () => {
@@ -98,8 +119,16 @@ for (const kind of databaseKinds()) {
       assert.equal(page.status, 200);
       assert.equal(idsIn(page.html).length, 50);
       assert.match(page.html, /<a href="\/rooms\/\d+\?after=\d+" class="link">Newer messages<\/a>/);
-      assert.match(page.html, /<ol id="messages" class="space-y-3" data-room="\d+" data-behind>/, "live messages wait while an older stretch is shown");
-      assert.equal((await bob.get(`/rooms/${roomId}/messages?before=${all[60]}`)).location, `/rooms/${roomId}?before=${all[60]}`, "the fragment URL without htmx leads to the page");
+      assert.match(
+        page.html,
+        /<ol id="messages" class="space-y-3" data-room="\d+" data-behind>/,
+        "live messages wait while an older stretch is shown",
+      );
+      assert.equal(
+        (await bob.get(`/rooms/${roomId}/messages?before=${all[60]}`)).location,
+        `/rooms/${roomId}?before=${all[60]}`,
+        "the fragment URL without htmx leads to the page",
+      );
     });
 
     test("a permalink opens the room around its message, highlighted and focusable", async () => {
@@ -108,15 +137,23 @@ for (const kind of databaseKinds()) {
       assert.equal(page.status, 200);
       const ids = idsIn(page.html);
       assert.deepEqual(ids, all.slice(15, 65));
-      assert.match(page.html, new RegExp(`<li id="message-${target}" class="message group[^"]* is-target" tabindex="-1" aria-current="true">`));
+      assert.match(
+        page.html,
+        new RegExp(`<li id="message-${target}" class="message group[^"]* is-target" tabindex="-1" aria-current="true">`),
+      );
       assert.ok(newerLink(page.html) && olderLink(page.html));
-      assert.match(page.html, new RegExp(`<a href="/rooms/${roomId}/messages/${target}#message-${target}" class="permalink">`), "each message links to its permalink");
+      assert.match(
+        page.html,
+        new RegExp(`<a href="/rooms/${roomId}/messages/${target}#message-${target}" class="permalink">`),
+        "each message links to its permalink",
+      );
       assert.equal((await bob.get(`/rooms/${roomId}/messages/999999`)).status, 404);
     });
 
     test("people outside the room get 404 for pages, fragments and permalinks", async () => {
       await eve.get("/rooms");
-      for (const path of [`/rooms/${roomId}?before=${all[60]}`, `/rooms/${roomId}/messages/${all[10]}`]) assert.equal((await eve.get(path)).status, 404, path);
+      for (const path of [`/rooms/${roomId}?before=${all[60]}`, `/rooms/${roomId}/messages/${all[10]}`])
+        assert.equal((await eve.get(path)).status, 404, path);
       for (const path of [`/rooms/${roomId}/messages?before=${all[60]}`, `/rooms/${roomId}/messages?after=${all[60]}`]) {
         assert.equal((await eve.get(path, htmx)).status, 404, path);
       }
@@ -135,11 +172,23 @@ for (const kind of databaseKinds()) {
       const page = await bob.openRoom(room);
       const live = section(page.html, "messages");
       assert.deepEqual(idsIn(live), ids.slice(10));
-      assert.match(live, new RegExp(`^(<li id="first-unread"[^>]*>New messages</li>)?<li id="message-${ids[10]}" class="message group is-continued">\n<p class="message-header`), "no divider at the page top, and grouped with the message on the page before");
-      assert.match(live, /<li id="message-\d+" class="message group">\n<h2 id="day-2026-03-03" class="day-divider"><time datetime="2026-03-03">Tuesday 3 March<\/time><\/h2>/);
+      assert.match(
+        live,
+        new RegExp(
+          `^(<li id="first-unread"[^>]*>New messages</li>)?<li id="message-${ids[10]}" class="message group is-continued">\n<p class="message-header`,
+        ),
+        "no divider at the page top, and grouped with the message on the page before",
+      );
+      assert.match(
+        live,
+        /<li id="message-\d+" class="message group">\n<h2 id="day-2026-03-03" class="day-divider"><time datetime="2026-03-03">Tuesday 3 March<\/time><\/h2>/,
+      );
       assert.equal([...live.matchAll(/class="day-divider"/g)].length, 1);
       const older = await bob.get(olderLink(page.html)!, htmx);
-      assert.match(older.html, /^<li id="message-\d+" class="message group">\n<h2 id="day-2026-03-02" class="day-divider"><time datetime="2026-03-02">Monday 2 March<\/time><\/h2>/);
+      assert.match(
+        older.html,
+        /^<li id="message-\d+" class="message group">\n<h2 id="day-2026-03-02" class="day-divider"><time datetime="2026-03-02">Monday 2 March<\/time><\/h2>/,
+      );
       assert.match(older.html, /<p id="history-start" class="history-edge" hx-swap-oob="outerHTML:#history-older">/);
 
       // Live: a new message today starts a new day ("Today") and is not grouped with yesterday's.
@@ -148,8 +197,11 @@ for (const kind of databaseKinds()) {
       await alice.openRoom(room);
       await alice.post(`/rooms/${room}/messages`, { body: "today" }, htmx);
       await alice.post(`/rooms/${room}/messages`, { body: "and again" }, htmx);
-      const [first, second] = await socket.waitFor(2, 2000, (p) => p.includes('beforeend:#messages'));
-      assert.match(first!, /<li id="message-\d+" class="message group">\n<h2 id="day-\d{4}-\d\d-\d\d" class="day-divider"><time datetime="[\d-]+">Today<\/time><\/h2>/);
+      const [first, second] = await socket.waitFor(2, 2000, (p) => p.includes("beforeend:#messages"));
+      assert.match(
+        first!,
+        /<li id="message-\d+" class="message group">\n<h2 id="day-\d{4}-\d\d-\d\d" class="day-divider"><time datetime="[\d-]+">Today<\/time><\/h2>/,
+      );
       assert.match(second!, /^<div hx-swap-oob="beforeend:#messages"><li id="message-\d+" class="message group is-continued">/);
       socket.close();
     });

@@ -24,8 +24,7 @@ for (const kind of databaseKinds()) {
     });
     after(() => server.stop());
 
-    const stored = async () =>
-      (await server.deps.db.select({ n: count() }).from(messages).where(eq(messages.roomId, roomId)))[0]!.n;
+    const stored = async () => (await server.deps.db.select({ n: count() }).from(messages).where(eq(messages.roomId, roomId)))[0]!.n;
 
     test("without JavaScript a message is posted and the room page shows it after the redirect", async () => {
       await alice.openRoom(roomId);
@@ -33,7 +32,10 @@ for (const kind of databaseKinds()) {
       assert.equal(res.status, 303);
       assert.equal(res.location, `/rooms/${roomId}#composer`);
       const page = await bob.openRoom(roomId);
-      assert.match(page.html, /<span class="font-semibold">Alice<\/span> <a href="\/rooms\/\d+\/messages\/\d+#message-\d+" class="permalink"><time data-local-time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/);
+      assert.match(
+        page.html,
+        /<span class="font-semibold">Alice<\/span> <a href="\/rooms\/\d+\/messages\/\d+#message-\d+" class="permalink"><time data-local-time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/,
+      );
       assert.match(page.html, /<p class="message-body">Hello,\nworld<\/p>/);
     });
 
@@ -53,7 +55,10 @@ for (const kind of databaseKinds()) {
       assert.doesNotMatch(html, /<script>alert/);
       assert.doesNotMatch(html, /<img src=x/);
       assert.match(html, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &lt;img src=x onerror=alert\(1\)&gt;/);
-      assert.match(html, /<a href="https:\/\/example.com\/a\?b=1&amp;c=" class="link" rel="noopener noreferrer nofollow ugc" target="_blank">https:\/\/example.com\/a\?b=1&amp;c=<\/a>&lt;2&gt;/);
+      assert.match(
+        html,
+        /<a href="https:\/\/example.com\/a\?b=1&amp;c=" class="link" rel="noopener noreferrer nofollow ugc" target="_blank">https:\/\/example.com\/a\?b=1&amp;c=<\/a>&lt;2&gt;/,
+      );
       assert.doesNotMatch(html, /href="javascript:/);
     });
 
@@ -83,7 +88,10 @@ for (const kind of databaseKinds()) {
       for (let i = 1; i <= 55; i++) await alice.post(`/rooms/${room}/messages`, { body: `number ${i}` });
       const html = (await alice.openRoom(room)).html;
       const shown = [...html.matchAll(/<p class="message-body">number (\d+)<\/p>/g)].map((m) => Number(m[1]));
-      assert.deepEqual(shown, Array.from({ length: 50 }, (_, i) => i + 6));
+      assert.deepEqual(
+        shown,
+        Array.from({ length: 50 }, (_, i) => i + 6),
+      );
     });
 
     test("non-members cannot post and get 404", async () => {
@@ -106,7 +114,11 @@ for (const kind of databaseKinds()) {
         const again = await alice.post(`/rooms/${roomId}/messages`, { body: "only once, please", clientId: id });
         assert.deepEqual([first.status, first.location], [303, `/rooms/${roomId}#composer`]);
         assert.deepEqual([again.status, again.location], [first.status, first.location]);
-        const viaHtmx = await alice.post(`/rooms/${roomId}/messages`, { body: "only once, please", clientId: id }, { "hx-request": "true" });
+        const viaHtmx = await alice.post(
+          `/rooms/${roomId}/messages`,
+          { body: "only once, please", clientId: id },
+          { "hx-request": "true" },
+        );
         assert.equal(viaHtmx.status, 204);
         assert.equal(await stored(), before + 1);
         // A later message, once it has arrived, shows that no second delivery of the first is on its way.
@@ -123,7 +135,10 @@ for (const kind of databaseKinds()) {
       const before = await stored();
       const id = clientIdOf((await alice.openRoom(roomId)).html);
       const answers = await Promise.all([1, 2, 3].map(() => alice.post(`/rooms/${roomId}/messages`, { body: "raced", clientId: id })));
-      assert.deepEqual(answers.map((a) => a.status), [303, 303, 303]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [303, 303, 303],
+      );
       assert.equal(await stored(), before + 1);
     });
 

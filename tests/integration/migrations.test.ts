@@ -11,7 +11,11 @@ const journal = JSON.parse(await readFile(new URL("../../drizzle/meta/_journal.j
 /** The tables, columns, indexes and applied migrations of a server's database, in a stable order. */
 async function shape(server: TestServer): Promise<unknown[]> {
   const { db } = server.database;
-  const rows = async (query: ReturnType<typeof sql>) => ((await db.execute(query)) as unknown as { rows: unknown[] }).rows;
+  const rows = async (query: ReturnType<typeof sql>) => {
+    // PGlite's and pg's results differ in type, not in `rows`.
+    const result: unknown = await db.execute(query);
+    return (result as { rows: unknown[] }).rows;
+  };
   return [
     await rows(sql`select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
       where table_schema = 'public' order by table_name, column_name`),

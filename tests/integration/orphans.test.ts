@@ -46,7 +46,10 @@ for (const kind of databaseKinds()) {
       assert.equal(posted.status, 303);
       const id = /<a href="\/files\/(\d+)" class="attachment-image">/.exec((await alice.openRoom(roomId)).html)?.[1];
       assert.ok(id);
-      const [row] = await server.deps.db.select().from(attachments).where(eq(attachments.id, Number(id)));
+      const [row] = await server.deps.db
+        .select()
+        .from(attachments)
+        .where(eq(attachments.id, Number(id)));
       const referenced = [row!.hash, row!.thumbHash!];
 
       const orphan = await storeWithoutRow(files, "killed between store and commit");

@@ -69,7 +69,11 @@ for (const kind of databaseKinds()) {
       assert.match(state, /in the gap/);
       assert.match(state, /<div hx-swap-oob="innerHTML:#typing">Carol is typing…<\/div>/);
       assert.equal(presenceOf(state, ids.alice!), "online");
-      assert.match(state, new RegExp(`hx-swap-oob="beforeend:#receipts-${gapId}"><span id="receipt-${ids.alice}"`), "Alice's receipt sits at her message");
+      assert.match(
+        state,
+        new RegExp(`hx-swap-oob="beforeend:#receipts-${gapId}"><span id="receipt-${ids.alice}"`),
+        "Alice's receipt sits at her message",
+      );
       assert.match(rowOf(state, otherRoomId), /<span class="unread-count">1<span class="sr-only"> unread/);
       const here = Number(/<span class="unread-count">(\d+)</.exec(rowOf(state, roomId))?.[1]);
       assert.equal(here, 2, "both of Alice's messages here are unread for Bob");
@@ -141,7 +145,11 @@ for (const kind of databaseKinds()) {
       const pushes = await watcher.waitFor(posters.length * perPoster, 10_000, isMessage);
       const received = pushes.flatMap(messageIds);
       assert.equal(received.length, posters.length * perPoster);
-      assert.deepEqual(received, [...received].sort((a, b) => a - b), "in id order");
+      assert.deepEqual(
+        received,
+        [...received].sort((a, b) => a - b),
+        "in id order",
+      );
       assert.equal(new Set(received).size, received.length, "each once");
     });
 

@@ -70,7 +70,11 @@ for (const kind of databaseKinds()) {
     });
 
     test("a same-origin POST that the browser sends with Origin: null passes; an unlabelled one does not", async () => {
-      const sameOrigin = await alice.post(`/rooms/${roomId}/messages`, { body: "privacy browser" }, { origin: "null", "sec-fetch-site": "same-origin" });
+      const sameOrigin = await alice.post(
+        `/rooms/${roomId}/messages`,
+        { body: "privacy browser" },
+        { origin: "null", "sec-fetch-site": "same-origin" },
+      );
       assert.equal(sameOrigin.status, 303);
       const unlabelled = await alice.post(`/rooms/${roomId}/messages`, { body: "sandboxed frame" }, { origin: "null" });
       assert.equal(unlabelled.status, 403);

@@ -19,7 +19,9 @@ async function signalsServer(kind: DatabaseKind, count: number, env: Record<stri
   const server = await startTestServer(kind, env);
   const [alice] = (await people(server.url, "alice")) as [Visitor];
   const roomId = await alice.createRoom("Signals");
-  const [{ id: aliceId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, "alice"))) as [{ id: number }];
+  const [{ id: aliceId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, "alice"))) as [
+    { id: number },
+  ];
   const rows = Array.from({ length: count }, (_, i) => ({ roomId, authorId: aliceId, body: `m${i}` }));
   const ids = (await server.deps.db.insert(messages).values(rows).returning({ id: messages.id })).map((r) => r.id).sort((x, y) => x - y);
   const { db } = server.deps;
@@ -28,7 +30,9 @@ async function signalsServer(kind: DatabaseKind, count: number, env: Record<stri
     sql.raw(`create function count_pointer_update() returns trigger language plpgsql as $$
              begin insert into pointer_updates default values; return null; end $$`),
   );
-  await db.execute(sql`create trigger count_pointer_updates after update on memberships for each statement execute function count_pointer_update()`);
+  await db.execute(
+    sql`create trigger count_pointer_updates after update on memberships for each statement execute function count_pointer_update()`,
+  );
   return {
     server,
     alice,
@@ -131,19 +135,23 @@ for (const kind of databaseKinds()) {
     });
     after(() => s.server.stop());
 
-    test("four sockets sending 20 reads each, within their own limit, get about the person's 40 handled", { timeout: 15_000 }, async (t) => {
-      const pool = socketPool();
-      const sockets: LiveSocket[] = [];
-      for (let i = 0; i < 4; i++) sockets.push(await pool.open(s.alice, s.roomId));
-      const started = Date.now();
-      sockets.forEach((socket, i) => {
-        for (const id of s.ids.slice(i * 20, i * 20 + 20)) socket.ws.send(read(id));
-      });
-      const handled = await s.atMostUpdates(55, 1500);
-      t.diagnostic(`80 read signals on 4 sockets: ${handled} UPDATEs in ${Date.now() - started} ms`);
-      assert.ok(handled >= 40, `${handled} handled`);
-      for (const socket of sockets) assert.equal(socket.ws.readyState, socket.ws.OPEN, "no socket was over its own limit");
-      pool.closeAll();
-    });
+    test(
+      "four sockets sending 20 reads each, within their own limit, get about the person's 40 handled",
+      { timeout: 15_000 },
+      async (t) => {
+        const pool = socketPool();
+        const sockets: LiveSocket[] = [];
+        for (let i = 0; i < 4; i++) sockets.push(await pool.open(s.alice, s.roomId));
+        const started = Date.now();
+        sockets.forEach((socket, i) => {
+          for (const id of s.ids.slice(i * 20, i * 20 + 20)) socket.ws.send(read(id));
+        });
+        const handled = await s.atMostUpdates(55, 1500);
+        t.diagnostic(`80 read signals on 4 sockets: ${handled} UPDATEs in ${Date.now() - started} ms`);
+        assert.ok(handled >= 40, `${handled} handled`);
+        for (const socket of sockets) assert.equal(socket.ws.readyState, socket.ws.OPEN, "no socket was over its own limit");
+        pool.closeAll();
+      },
+    );
   });
 }

@@ -52,7 +52,12 @@ for (const kind of databaseKinds()) {
       const aliceTab = await pool.open(alice);
       await post("apples", "fresh");
       const [push] = await bobTab.waitFor(1, 2000, (p) => p.includes(`room-row-${rooms.apples}`));
-      assert.match(push!, new RegExp(`^<li id="room-row-${rooms.apples}" hx-swap-oob="delete"></li><div hx-swap-oob="afterbegin:#room-list"><li id="room-row-${rooms.apples}">`));
+      assert.match(
+        push!,
+        new RegExp(
+          `^<li id="room-row-${rooms.apples}" hx-swap-oob="delete"></li><div hx-swap-oob="afterbegin:#room-list"><li id="room-row-${rooms.apples}">`,
+        ),
+      );
       const [own] = await aliceTab.waitFor(1, 2000, (p) => p.includes(`room-row-${rooms.apples}`));
       assert.match(own!, new RegExp(`^<li id="room-row-${rooms.apples}" hx-swap-oob="outerHTML">`));
       bobTab.close();

@@ -36,7 +36,12 @@ for (const kind of databaseKinds()) {
       assert.equal(page.status, 200);
       const order = [...page.html.matchAll(/<p class="message-body">([^<]*)<\/p>/g)].map((m) => m[1]);
       assert.deepEqual(order, ["a1", "a2 &lt;b&gt;bold?&lt;/b&gt;", "z1", "z2"]);
-      assert.match(page.html, new RegExp(`<h2 id="unread-room-${aardvark}"[^>]*><a href="/rooms/${aardvark}" class="link">.*aardvark</a> <span[^>]*>\\(2 unread\\)`));
+      assert.match(
+        page.html,
+        new RegExp(
+          `<h2 id="unread-room-${aardvark}"[^>]*><a href="/rooms/${aardvark}" class="link">.*aardvark</a> <span[^>]*>\\(2 unread\\)`,
+        ),
+      );
       assert.match(page.html, new RegExp(`href="/rooms/${zebra}#message-\\d+" class="link text-sm">View in room`));
       assert.doesNotMatch((await alice.get("/unread")).html, /message-body/, "my own messages are never unread");
     });
@@ -61,7 +66,12 @@ for (const kind of databaseKinds()) {
       await bob.get("/unread");
       await bob.post("/unread/read-all");
       const ids = [...(await bob.openRoom(aardvark)).html.matchAll(/id="message-(\d+)"/g)].map((m) => Number(m[1]));
-      assert.match((await bob.openRoom(aardvark)).html, new RegExp(`<a href="/rooms/${aardvark}/messages/${ids[1]}/unread" hx-post="/rooms/${aardvark}/messages/${ids[1]}/unread" hx-swap="none" class="message-action">Mark unread from here</a>`));
+      assert.match(
+        (await bob.openRoom(aardvark)).html,
+        new RegExp(
+          `<a href="/rooms/${aardvark}/messages/${ids[1]}/unread" hx-post="/rooms/${aardvark}/messages/${ids[1]}/unread" hx-swap="none" class="message-action">Mark unread from here</a>`,
+        ),
+      );
 
       const otherTab = await pool.open(bob);
       const htmx = await bob.post(`/rooms/${aardvark}/messages/${ids[1]}/unread`, {}, { "hx-request": "true" });
@@ -75,7 +85,10 @@ for (const kind of databaseKinds()) {
       const plain = await bob.post(`/rooms/${aardvark}/messages/${ids[0]}/unread`);
       assert.equal(plain.location, "/unread");
       const page = await bob.get("/unread");
-      assert.deepEqual([...page.html.matchAll(/<p class="message-body">([^<]*)<\/p>/g)].map((m) => m[1]), ["a1", "a2 &lt;b&gt;bold?&lt;/b&gt;"]);
+      assert.deepEqual(
+        [...page.html.matchAll(/<p class="message-body">([^<]*)<\/p>/g)].map((m) => m[1]),
+        ["a1", "a2 &lt;b&gt;bold?&lt;/b&gt;"],
+      );
 
       assert.equal((await bob.post(`/rooms/${zebra}/messages/${ids[0]}/unread`)).status, 404, "the message must be in the room");
       const eve = new Visitor(server.url);

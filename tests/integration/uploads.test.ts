@@ -32,8 +32,12 @@ async function listFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
-const lastMessage = (html: string) => [...html.matchAll(/<li id="message-\d+" class="message group[^"]*">[\s\S]*?<\/li>(?=\s*(?:<li |<\/ol>))/g)].at(-1)?.[0] ?? "";
-const fileIds = (html: string) => [...html.matchAll(/<a href="\/files\/(\d+)" class="attachment-image">|<video[^>]* src="\/files\/(\d+)"/g)].map((m) => Number(m[1] ?? m[2]));
+const lastMessage = (html: string) =>
+  [...html.matchAll(/<li id="message-\d+" class="message group[^"]*">[\s\S]*?<\/li>(?=\s*(?:<li |<\/ol>))/g)].at(-1)?.[0] ?? "";
+const fileIds = (html: string) =>
+  [...html.matchAll(/<a href="\/files\/(\d+)" class="attachment-image">|<video[^>]* src="\/files\/(\d+)"/g)].map((m) =>
+    Number(m[1] ?? m[2]),
+  );
 
 for (const kind of databaseKinds()) {
   describe(`image and video uploads on ${kind}`, () => {
@@ -59,12 +63,22 @@ for (const kind of databaseKinds()) {
     for (const format of ["jpeg", "png", "webp", "avif"] as const) {
       test(`a ${format.toUpperCase()} shows inline as a thumbnail with its size, linking to the full image`, async () => {
         await alice.openRoom(roomId);
-        const res = await upload(alice, roomId, [{ name: `picture.${format}`, bytes: await makeImage(format, 1600, 1200), type: "image/whatever" }], { body: `a ${format}` });
+        const res = await upload(
+          alice,
+          roomId,
+          [{ name: `picture.${format}`, bytes: await makeImage(format, 1600, 1200), type: "image/whatever" }],
+          { body: `a ${format}` },
+        );
         assert.equal(res.status, 303);
         const message = lastMessage((await bob.openRoom(roomId)).html);
         assert.match(message, new RegExp(`a ${format}`));
         const [id] = fileIds(message);
-        assert.match(message, new RegExp(`<a href="/files/${id}" class="attachment-image"><img src="/files/${id}/thumb" width="384" height="288" alt="Image, no description" loading="lazy"></a>`));
+        assert.match(
+          message,
+          new RegExp(
+            `<a href="/files/${id}" class="attachment-image"><img src="/files/${id}/thumb" width="384" height="288" alt="Image, no description" loading="lazy"></a>`,
+          ),
+        );
         const original = await bob.get(`/files/${id}`);
         assert.equal(original.headers.get("content-type"), `image/${format}`);
         const thumb = await fetch(`${server.url}/files/${id}/thumb`, { headers: { cookie: bob.cookie } });
@@ -97,7 +111,9 @@ for (const kind of databaseKinds()) {
       assert.match(message, /alt="A blue sky"/);
       const [id] = fileIds(message);
       for (const variant of ["", "/thumb"]) {
-        const file = Buffer.from(await (await fetch(`${server.url}/files/${id}${variant}`, { headers: { cookie: bob.cookie } })).arrayBuffer());
+        const file = Buffer.from(
+          await (await fetch(`${server.url}/files/${id}${variant}`, { headers: { cookie: bob.cookie } })).arrayBuffer(),
+        );
         const meta = await sharp(file).metadata();
         assert.equal(meta.exif, undefined, `no EXIF in ${variant || "the original"}`);
         assert.equal(meta.orientation, undefined);
@@ -108,12 +124,25 @@ for (const kind of databaseKinds()) {
 
     test("the type comes from the bytes: HTML named .jpg and SVG are refused with 415, naming the file; nothing is kept", async () => {
       const before = await stored();
-      const html = await upload(alice, roomId, [{ name: "cat.jpg", bytes: Buffer.from("<!doctype html><script>alert(1)</script>".padEnd(5000, " ")), type: "image/jpeg" }]);
+      const html = await upload(alice, roomId, [
+        { name: "cat.jpg", bytes: Buffer.from("<!doctype html><script>alert(1)</script>".padEnd(5000, " ")), type: "image/jpeg" },
+      ]);
       assert.equal(html.status, 415);
       assert.match(html.html, /<p id="composer-error" class="field-error">“cat.jpg” is not a supported image or video/);
-      const svg = await upload(alice, roomId, [{ name: "logo.svg", bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'), type: "image/svg+xml" }], {
-        body: "keep this text",
-      });
+      const svg = await upload(
+        alice,
+        roomId,
+        [
+          {
+            name: "logo.svg",
+            bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'),
+            type: "image/svg+xml",
+          },
+        ],
+        {
+          body: "keep this text",
+        },
+      );
       assert.equal(svg.status, 415);
       assert.match(svg.html, /“logo.svg” is not a supported image or video/);
       assert.match(svg.html, />keep this text<\/textarea>/, "the text is kept");
@@ -125,7 +154,13 @@ for (const kind of databaseKinds()) {
       const before = await stored();
       const rowsBefore = await countRows();
       const whole = await makeImage("jpeg", 400, 300);
-      const res = await upload(alice, roomId, [{ name: "broken.jpg", bytes: whole.subarray(0, Math.floor(whole.length / 2)) }], {}, { "hx-request": "true" });
+      const res = await upload(
+        alice,
+        roomId,
+        [{ name: "broken.jpg", bytes: whole.subarray(0, Math.floor(whole.length / 2)) }],
+        {},
+        { "hx-request": "true" },
+      );
       assert.equal(res.status, 422);
       assert.match(res.html, /“broken.jpg” could not be read as an image/);
       assert.deepEqual(await stored(), before);
@@ -177,7 +212,9 @@ for (const kind of databaseKinds()) {
           ),
         );
       });
-      const answers = await Promise.all(Array.from({ length: 5 }, () => upload(alice, roomId, [{ name: "empty.mp4", bytes: new Uint8Array(0) }])));
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => upload(alice, roomId, [{ name: "empty.mp4", bytes: new Uint8Array(0) }])),
+      );
       assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([415]));
       assert.match(answers[0]!.html, /“empty.mp4” is not a supported image or video/);
       await Promise.all(opened);
@@ -188,7 +225,13 @@ for (const kind of databaseKinds()) {
     test("a HEIC photo this server's image library cannot decode is refused as unsupported (415), by name", async () => {
       // An ISO BMFF "ftyp heic" box: what an iPhone photo starts with. The prebuilt libvips reads
       // AVIF but not HEVC-coded HEIC, so this is the answer such a photo gets here.
-      const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypheic"), Buffer.from([0, 0, 0, 0]), Buffer.from("mif1heic"), Buffer.alloc(4096, 1)]);
+      const heic = Buffer.concat([
+        Buffer.from([0, 0, 0, 0x18]),
+        Buffer.from("ftypheic"),
+        Buffer.from([0, 0, 0, 0]),
+        Buffer.from("mif1heic"),
+        Buffer.alloc(4096, 1),
+      ]);
       await alice.openRoom(roomId);
       const res = await upload(alice, roomId, [{ name: "IMG_0001.HEIC", bytes: heic }]);
       assert.equal(res.status, 415);
@@ -213,7 +256,8 @@ for (const kind of databaseKinds()) {
       const clientId = /name="clientId" value="([^"]+)"/.exec(page)![1]!;
       const rowsBefore = await countRows();
       const photo = await makeImage("png", 120, 90);
-      const send = () => upload(alice, roomId, [{ name: "retried.png", bytes: photo }], { body: "sent twice", clientId }, { "hx-request": "true" });
+      const send = () =>
+        upload(alice, roomId, [{ name: "retried.png", bytes: photo }], { body: "sent twice", clientId }, { "hx-request": "true" });
       const first = await send();
       assert.equal(first.status, 204);
       const filesAfterFirst = await stored();
@@ -223,7 +267,11 @@ for (const kind of databaseKinds()) {
       assert.equal(again.status, 204);
       assert.equal(await countRows(), rowsRaised(rowsBefore, 1, 1));
       assert.deepEqual(await stored(), filesAfterFirst);
-      assert.deepEqual(await Promise.all(filesAfterFirst.map((f) => stat(f, { bigint: true }).then((s) => `${s.ino}:${s.mtimeNs}`))), versions, "no file was processed again");
+      assert.deepEqual(
+        await Promise.all(filesAfterFirst.map((f) => stat(f, { bigint: true }).then((s) => `${s.ino}:${s.mtimeNs}`))),
+        versions,
+        "no file was processed again",
+      );
       assert.deepEqual(await pending(), []);
       await upload(alice, roomId, [], { body: "after the retry" }, { "hx-request": "true" });
       await bobRoom.waitFor(1, 3000, (p) => p.includes("after the retry"));
@@ -281,7 +329,16 @@ for (const kind of databaseKinds()) {
       await alice.openRoom(roomId);
       assert.equal((await upload(alice, roomId, [])).status, 422);
       const bobRoom = await pool.open(bob, roomId);
-      const res = await upload(alice, roomId, [{ name: "a.png", bytes: await makeImage("png", 20, 20) }, { name: "b.webp", bytes: await makeImage("webp", 30, 20) }], {}, { "hx-request": "true" });
+      const res = await upload(
+        alice,
+        roomId,
+        [
+          { name: "a.png", bytes: await makeImage("png", 20, 20) },
+          { name: "b.webp", bytes: await makeImage("webp", 30, 20) },
+        ],
+        {},
+        { "hx-request": "true" },
+      );
       assert.equal(res.status, 204);
       const [push] = await bobRoom.waitFor(1, 3000, (p) => p.includes("attachment-image"));
       assert.equal(fileIds(push!).length, 2, "both files, in one message, live");
@@ -293,11 +350,16 @@ for (const kind of databaseKinds()) {
       const bobRoom = await pool.open(bob, roomId);
       await alice.openRoom(roomId);
       await upload(alice, roomId, [{ name: "undescribed.png", bytes: await makeImage("png", 50, 50) }], {}, { "hx-request": "true" });
-      const isNew = (p: string) => p.includes("undescribed.png") && p.includes('beforeend:#messages');
+      const isNew = (p: string) => p.includes("undescribed.png") && p.includes("beforeend:#messages");
       const [mine] = await aliceRoom.waitFor(1, 3000, isNew);
       const [theirs] = await bobRoom.waitFor(1, 3000, isNew);
       const [id] = fileIds(mine!);
-      assert.match(mine!, new RegExp(`<a href="/attachments/${id}/description" class="attachment-download">Add a description<span class="sr-only"> of undescribed.png</span></a>`));
+      assert.match(
+        mine!,
+        new RegExp(
+          `<a href="/attachments/${id}/description" class="attachment-download">Add a description<span class="sr-only"> of undescribed.png</span></a>`,
+        ),
+      );
       assert.doesNotMatch(theirs!, /Add a description/);
       assert.match(theirs!, /alt="Image, no description"/);
       assert.doesNotMatch(lastMessage((await bob.openRoom(roomId)).html), /Add a description/);
@@ -331,7 +393,11 @@ for (const kind of databaseKinds()) {
         assert.equal(res.status, 303, format);
         const message = lastMessage((await bob.openRoom(roomId)).html);
         const [id] = fileIds(message);
-        assert.match(message, new RegExp(`<video controls preload="metadata" src="/files/${id}" poster="/files/${id}/poster" width="160" height="120">`), format);
+        assert.match(
+          message,
+          new RegExp(`<video controls preload="metadata" src="/files/${id}" poster="/files/${id}/poster" width="160" height="120">`),
+          format,
+        );
         const file = await fetch(`${server.url}/files/${id}`, { headers: { cookie: bob.cookie } });
         assert.equal(file.headers.get("content-type"), { mp4: "video/mp4", webm: "video/webm", mov: "video/quicktime" }[format]);
         const poster = await fetch(`${server.url}/files/${id}/poster`, { headers: { cookie: bob.cookie } });
@@ -363,7 +429,10 @@ for (const kind of databaseKinds()) {
         assert.equal(download.headers.get("content-type"), "video/mp4");
         const bytes = Buffer.from(await download.arrayBuffer());
         assert.equal(bytes.includes(payload), false, `the payload appended to ${name} is gone`);
-        const [row] = await server.deps.db.select({ durationMs: attachments.durationMs, byteSize: attachments.byteSize }).from(attachments).where(eqId(id!));
+        const [row] = await server.deps.db
+          .select({ durationMs: attachments.durationMs, byteSize: attachments.byteSize })
+          .from(attachments)
+          .where(eqId(id!));
         assert.ok(row!.durationMs! > 2500 && row!.durationMs! < 3500, `duration ${row!.durationMs}`);
         assert.equal(row!.byteSize, bytes.length);
       }
@@ -374,7 +443,9 @@ for (const kind of databaseKinds()) {
       const before = await stored();
       const rowsBefore = await countRows();
       await alice.openRoom(roomId);
-      const res = await upload(alice, roomId, [{ name: "invoice.html", bytes: Buffer.concat([mp4Header, htmlPayload]) }], { body: "pay this" });
+      const res = await upload(alice, roomId, [{ name: "invoice.html", bytes: Buffer.concat([mp4Header, htmlPayload]) }], {
+        body: "pay this",
+      });
       assert.equal(res.status, 422);
       assert.match(res.html, /<p id="composer-error" class="field-error">“invoice.html” is not a playable video\.<\/p>/);
       assert.match(res.html, />pay this<\/textarea>/);
@@ -395,10 +466,23 @@ for (const kind of databaseKinds()) {
 const eqId = (id: number) => eq(attachments.id, id);
 
 /** An ISO BMFF "ftyp isom" box: what an MP4 starts with, and all file-type needs to call it one. */
-const mp4Header = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from("ftypisom"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2avc1mp41")]);
-const htmlPayload = Buffer.from(`<!doctype html><title>Invoice</title><script>location = "https://evil.example/"</script>${" ".repeat(5000)}`);
+const mp4Header = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x20]),
+  Buffer.from("ftypisom"),
+  Buffer.from([0, 0, 2, 0]),
+  Buffer.from("isomiso2avc1mp41"),
+]);
+const htmlPayload = Buffer.from(
+  `<!doctype html><title>Invoice</title><script>location = "https://evil.example/"</script>${" ".repeat(5000)}`,
+);
 // The start of a ZIP (a local file header for setup.exe), as a self-extracting archive would carry.
-const zipPayload = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0, 0]), Buffer.alloc(16), Buffer.from([9, 0, 0, 0]), Buffer.from("setup.exe"), Buffer.alloc(5000, 0x90)]);
+const zipPayload = Buffer.concat([
+  Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0, 0]),
+  Buffer.alloc(16),
+  Buffer.from([9, 0, 0, 0]),
+  Buffer.from("setup.exe"),
+  Buffer.alloc(5000, 0x90),
+]);
 
 test("without ffmpeg a video is kept as it came, but downloads under its type's name, as images do", async () => {
   const server = await startTestServer("pglite", { FFMPEG_PATH: "/nonexistent/ffmpeg", FFPROBE_PATH: "/nonexistent/ffprobe" });
@@ -456,7 +540,12 @@ async function abandonUpload(base: string, roomId: number, v: Visitor, bytes: nu
  * when the server answers; stops writing when it does. Reports the status, bytes sent, and whether
  * the server closed the connection.
  */
-function streamOversized(base: string, roomId: number, v: Visitor, total: number): Promise<{ status: number; sent: number; closed: boolean }> {
+function streamOversized(
+  base: string,
+  roomId: number,
+  v: Visitor,
+  total: number,
+): Promise<{ status: number; sent: number; closed: boolean }> {
   const boundary = "----parleytest";
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${v.csrf}\r\n` +

@@ -15,9 +15,14 @@ export async function makeImage(format: "jpeg" | "png" | "gif" | "webp" | "avif"
 
 /** A two-frame animated GIF. */
 export async function makeAnimatedGif(): Promise<Buffer> {
-  const frame = (r: number) => sharp({ create: { width: 32, height: 32, channels: 3, background: { r, g: 0, b: 0 } } }).raw().toBuffer();
+  const frame = (r: number) =>
+    sharp({ create: { width: 32, height: 32, channels: 3, background: { r, g: 0, b: 0 } } })
+      .raw()
+      .toBuffer();
   const frames = Buffer.concat([await frame(255), await frame(0)]);
-  return sharp(frames, { raw: { width: 32, height: 64, channels: 3, pageHeight: 32 } }).gif({ loop: 0, delay: [100, 100] }).toBuffer();
+  return sharp(frames, { raw: { width: 32, height: 64, channels: 3, pageHeight: 32 } })
+    .gif({ loop: 0, delay: [100, 100] })
+    .toBuffer();
 }
 
 /** A JPEG carrying GPS coordinates and an orientation that turns it on its side. */
@@ -39,7 +44,9 @@ export async function makeNoisyPng(width: number, height: number): Promise<Buffe
     x ^= x << 5;
     pixels[i] = x & 0xff;
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
 }
 
 export async function hasFfmpeg(): Promise<boolean> {
@@ -63,7 +70,17 @@ export async function makeVideo(format: "mp4" | "webm" | "mov", seconds = 3): Pr
   const dir = await mkdtemp(path.join(tmpdir(), "parley-video-"));
   const file = path.join(dir, `clip.${format}`);
   try {
-    await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", `testsrc=size=160x120:rate=10:duration=${seconds}`, ...videoArgs[format], "-y", file]);
+    await run("ffmpeg", [
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc=size=160x120:rate=10:duration=${seconds}`,
+      ...videoArgs[format],
+      "-y",
+      file,
+    ]);
     return await readFile(file);
   } finally {
     await rm(dir, { recursive: true, force: true });

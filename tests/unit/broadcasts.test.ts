@@ -76,7 +76,11 @@ test("an undescribed image reads differently to its author: they alone are asked
   const push = byAuthorship(message({ attachments: [image(null)] }), (viewer) => `message for ${viewer ?? "anyone"}`);
   assert.equal(forViewer(push, ALICE), `message for ${ALICE}`);
   assert.equal(forViewer(push, BOB), "message for anyone");
-  assert.equal(byAuthorship(message({ attachments: [image("A cat")] }), () => "same"), "same", "a described image is the same for all");
+  assert.equal(
+    byAuthorship(message({ attachments: [image("A cat")] }), () => "same"),
+    "same",
+    "a described image is the same for all",
+  );
 });
 
 test("a new message: the author's page has it without the receipt, the others' with it, non-members nothing", () => {
@@ -139,9 +143,23 @@ test("a room's row reads the same for everyone with the same counts; a conversat
   const carol = fakeClient(CAROL);
   const ctx = fakeFanout([bob, carol]);
   const same = { inRoom: 2, total: 2, order: "alphabetical" as const };
-  void deliverMessage(ctx, message(), rowsOf(general, [[BOB, same], [CAROL, same]]));
+  void deliverMessage(
+    ctx,
+    message(),
+    rowsOf(general, [
+      [BOB, same],
+      [CAROL, same],
+    ]),
+  );
   assert.equal(bob.sent[0], carol.sent[0]);
-  void deliverMessage(ctx, message({ room: group }), rowsOf(group, [[BOB, same], [CAROL, same]]));
+  void deliverMessage(
+    ctx,
+    message({ room: group }),
+    rowsOf(group, [
+      [BOB, same],
+      [CAROL, same],
+    ]),
+  );
   assert.match(bob.sent[1]!, /Alice and Carol/);
   assert.match(carol.sent[1]!, /Alice and Bob/);
 });

@@ -46,7 +46,8 @@ test("database timeouts default to seconds and must be positive whole millisecon
   assert.throws(
     () => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "0", DATABASE_QUERY_TIMEOUT_MS: "ten", HEALTH_CHECK_TIMEOUT_MS: "1.5" }),
     (err: unknown) => {
-      for (const name of ["DATABASE_CONNECT_TIMEOUT_MS", "DATABASE_QUERY_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS"]) assert.match(String(err), new RegExp(name));
+      for (const name of ["DATABASE_CONNECT_TIMEOUT_MS", "DATABASE_QUERY_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS"])
+        assert.match(String(err), new RegExp(name));
       return true;
     },
   );

@@ -4,15 +4,12 @@ import { DatabaseUnavailableError, openDatabase } from "../../src/db/client.js";
 import { isDatabaseUnavailable } from "../../src/db/pool.js";
 
 test("an unreachable Postgres gives one clear line naming the host, not a stack trace", async () => {
-  await assert.rejects(
-    openDatabase({ url: "postgres://parley:secret@127.0.0.1:1/chat", dataDir: "memory://" }),
-    (err: unknown) => {
-      assert.ok(err instanceof DatabaseUnavailableError);
-      assert.match(err.message, /^Cannot reach PostgreSQL at 127\.0\.0\.1:1\/chat \(ECONNREFUSED\)\. Check /);
-      assert.doesNotMatch(err.message, /secret|\n/);
-      return true;
-    },
-  );
+  await assert.rejects(openDatabase({ url: "postgres://parley:secret@127.0.0.1:1/chat", dataDir: "memory://" }), (err: unknown) => {
+    assert.ok(err instanceof DatabaseUnavailableError);
+    assert.match(err.message, /^Cannot reach PostgreSQL at 127\.0\.0\.1:1\/chat \(ECONNREFUSED\)\. Check /);
+    assert.doesNotMatch(err.message, /secret|\n/);
+    return true;
+  });
 });
 
 test("the embedded database answers queries through the session adapter", async () => {
@@ -41,7 +38,7 @@ test("only errors that mean PostgreSQL is not answering count as unavailable, ho
   }
   for (const err of [
     pgError('duplicate key value violates unique constraint "users_username_key"', "23505"),
-    pgError("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"),
+    pgError('invalid byte sequence for encoding "UTF8": 0x00', "22021"),
     new Error("PGlite is closed"),
   ]) {
     assert.ok(!isDatabaseUnavailable(err), err.message);

@@ -15,7 +15,7 @@ let presence: Presence;
 const bus: EventBus = { publish: (event) => void published.push(event), subscribe: () => () => {} };
 // Going offline stores the last-seen time (one update); nothing else here reaches the database.
 const db = {
-  update: () => ({ set: () => ({ where: async () => void published.push(STORED) }) }),
+  update: () => ({ set: () => ({ where: () => Promise.resolve(void published.push(STORED)) }) }),
 } as unknown as Db;
 const changed = (userId: number): DomainEvent => ({ kind: "presence.changed", userId });
 /** Lets the update that going offline awaits finish (setImmediate is not mocked). */

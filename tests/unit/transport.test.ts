@@ -105,5 +105,8 @@ test("the ping sweep cuts off sockets that did not answer and pings the rest, 50
   assert.equal(silent.terminated, true);
   assert.equal(silent.pings, 0);
   const others = clients.filter((c) => c !== silent);
-  assert.ok(others.every((c) => c.pings === 1 && !c.terminated && !c.alive), "pinged once, alive again only when they answer");
+  assert.ok(
+    others.every((c) => c.pings === 1 && !c.terminated && !c.alive),
+    "pinged once, alive again only when they answer",
+  );
 });

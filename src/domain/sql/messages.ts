@@ -27,6 +27,9 @@ export const messageColumns = {
 
 /** Adds each message's attachments, loaded for all of them in one query. */
 export async function withAttachments<M extends { id: number }>(deps: Deps, rows: M[]): Promise<Array<M & { attachments: Attachment[] }>> {
-  const byMessage = await attachmentsOf(deps, rows.map((r) => r.id));
+  const byMessage = await attachmentsOf(
+    deps,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({ ...r, attachments: byMessage.get(r.id) ?? [] }));
 }

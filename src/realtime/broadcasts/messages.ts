@@ -87,7 +87,12 @@ export class MessageBroadcasts {
     const watching = this.#ctx.registry.inRoom(roomId);
     if (watching.size === 0) return;
     const message = await messageForDelivery(this.#ctx.deps, roomId, messageId);
-    if (message) this.#ctx.transport.send(watching, byAuthorship(message, (viewerId) => renderAttachmentsPush(message, viewerId)), message.members);
+    if (message)
+      this.#ctx.transport.send(
+        watching,
+        byAuthorship(message, (viewerId) => renderAttachmentsPush(message, viewerId)),
+        message.members,
+      );
   }
 }
 
