@@ -32,6 +32,21 @@ export default defineConfig(
     },
   },
   {
+    // The unit and integration tests share processes (tests/support/shard.ts): a hook outside a
+    // describe() would run around the tests of every file imported after its own.
+    files: ["tests/unit/**/*.ts", "tests/integration/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Program > ExpressionStatement > CallExpression[callee.name=/^(before|after|beforeEach|afterEach)$/]",
+          message:
+            "Call test hooks inside a describe(): the test files share a process, and a top-level hook would run for the files after this one.",
+        },
+      ],
+    },
+  },
+  {
     // The browser's scripts: JavaScript without a build step, type-checked (checkJs) by tsconfig.public.json.
     files: ["public/**/*.js", "public/**/*.d.ts"],
     languageOptions: {

@@ -1,5 +1,5 @@
 // The benchmark scripts, in the order `npm run bench` (bench/all.ts) runs them, each with the tiny
-// arguments of its smoke run. The smoke test (tests/integration/bench-smoke.test.ts) and
+// arguments of its smoke run. The smoke test (tests/processes/bench-smoke.test.ts) and
 // `npm run bench -- --quick` both take them from here.
 
 export interface Scenario {

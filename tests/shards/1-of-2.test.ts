@@ -1,0 +1,3 @@
+import { runShard } from "../support/shard.js";
+
+await runShard(import.meta.url);
