@@ -29,17 +29,13 @@ export interface Running {
 }
 
 /**
- * Opens and migrates the database, then serves HTTP and WebSockets until `stop()`. `pgliteDump`: an
- * embedded database to start from (tests hand in one already migrated, which is quicker to load
- * than a new one is to create); it is migrated all the same.
+ * Opens and migrates the database, then serves HTTP and WebSockets until `stop()`, which closes the
+ * database. `database`: one already open to use instead of the configured one (tests hand in an
+ * embedded one already migrated, which is quicker than creating one); it is migrated all the same.
  */
-export async function startServer(config: Config, logger: Logger, { pgliteDump }: { pgliteDump?: Blob } = {}): Promise<Running> {
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    timeouts: databaseTimeouts(config),
-    pgliteDump,
-  });
+export async function startServer(config: Config, logger: Logger, opened: { database?: Database } = {}): Promise<Running> {
+  const database =
+    opened.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, timeouts: databaseTimeouts(config) }));
   try {
     await migrate(database);
   } catch (err) {

@@ -69,10 +69,15 @@ async function openPglite(dataDir: string, dump: Blob | undefined): Promise<Data
   const dir = inMemory ? dataDir : path.resolve(dataDir, "pglite");
   if (!inMemory) mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir, { loadDataDir: dump });
+  return pgliteDatabase(client, inMemory ? dataDir : dir, () => client.close());
+}
+
+/** An open embedded database as Parley uses it; `close` is what closing it does (the tests keep theirs for the next server). */
+export function pgliteDatabase(client: PGlite, location: string, close: () => Promise<void>): Database {
   return {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     kind: "pglite",
-    location: inMemory ? dataDir : dir,
+    location,
     sessionPool: {
       // connect-pg-simple sends single statements with parameters; plain multi-statement SQL needs exec.
       async query(text, params) {
@@ -82,7 +87,7 @@ async function openPglite(dataDir: string, dump: Blob | undefined): Promise<Data
       },
     },
     unavailableReason: () => undefined,
-    close: () => client.close(),
+    close,
   };
 }
 

@@ -6,7 +6,7 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type Running } from "../../src/server.js";
 import { freshPostgresDatabase, type DatabaseKind } from "./databases.js";
-import { migratedPglite } from "./pglite.js";
+import { pooledPglite } from "./pglite.js";
 
 export interface TestServer extends Running {
   kind: DatabaseKind;
@@ -23,7 +23,7 @@ export interface TestServerOptions {
   route?: (url: string) => string;
   /**
    * On PGlite, start from an empty database and run every migration, as a first start does;
-   * otherwise it loads one migrated already (see migratedPglite). Postgres databases are always empty.
+   * otherwise it takes one migrated already (see pooledPglite). Postgres databases are always empty.
    */
   empty?: boolean;
 }
@@ -70,9 +70,9 @@ async function start(
     await drop?.();
     await rm(filesDir, { recursive: true, force: true });
   };
-  const pgliteDump =
-    config.DATABASE_URL === undefined && config.DATA_DIR.startsWith("memory://") && !empty ? await migratedPglite() : undefined;
-  const running = await startServer(config, createLogger(config, logTo), { pgliteDump }).catch(async (err: unknown) => {
+  const database =
+    config.DATABASE_URL === undefined && config.DATA_DIR.startsWith("memory://") && !empty ? await pooledPglite() : undefined;
+  const running = await startServer(config, createLogger(config, logTo), { database }).catch(async (err: unknown) => {
     await cleanUp();
     throw err;
   });
