@@ -75,7 +75,7 @@ async function openPglite(dataDir: string, dump: Blob | undefined): Promise<Data
 /** An open embedded database as Parley uses it; `close` is what closing it does (the tests keep theirs for the next server). */
 export function pgliteDatabase(client: PGlite, location: string, close: () => Promise<void>): Database {
   return {
-    db: drizzlePglite(client, { schema }) as unknown as Db,
+    db: drizzlePglite(client, { schema }),
     kind: "pglite",
     location,
     sessionPool: {
