@@ -1,11 +1,11 @@
-// Scenario 1, post and deliver: rooms of 20 members, each member with a WebSocket open on the room,
+// Scenario 1, post and deliver: rooms of 20 members (--members), each member with a WebSocket open on the room,
 // and one poster per room (one of the 20) sending at a fixed rate (open loop: posts go out on
 // schedule whether or not earlier ones are done). Reports the posts/s achieved, p50/p99 from the
 // start of a POST to the last of the room's 20 members receiving it, and the server's CPU time per
 // posted message. Three runs after a warm-up. Then the same load against the Express + Socket.IO
 // baseline and the plain `ws` ceiling (bench/baseline), in the same run, and Parley ÷ each for each figure.
 // Each server runs in its own process; posters and members run in this one (targets.ts).
-// Usage: npm run bench:post-deliver [-- --rooms 5 --rate 500 --seconds 5 --runs 3 --servers parley,socketio,ws]
+// Usage: npm run bench:post-deliver [-- --rooms 5 --members 20 --rate 500 --seconds 5 --runs 3 --servers parley,socketio,ws]
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { cpuMs, median, percentile, spread } from "./support.js";
@@ -14,6 +14,7 @@ import { database, parseServers, ratio, type Room, type ServerName, SERVERS, sta
 const { values } = parseArgs({
   options: {
     rooms: { type: "string", default: "5" },
+    members: { type: "string", default: "20" },
     rate: { type: "string", default: "500" },
     seconds: { type: "string", default: "5" },
     runs: { type: "string", default: "3" },
@@ -25,7 +26,7 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const servers = parseServers(values.servers);
-const MEMBERS = 20;
+const MEMBERS = Number(values.members);
 
 async function run(rooms: Room[], pid: number, tag: string, durationS: number) {
   const total = Math.round(rate * durationS);

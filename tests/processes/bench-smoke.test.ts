@@ -1,43 +1,85 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { test } from "node:test";
-import { promisify } from "node:util";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { describe, test } from "node:test";
 import { scenarios, smokeEnv } from "../../bench/scenarios.js";
 import { postgresUrl } from "../support/databases.js";
 import { migratedPgliteFile } from "../support/pglite.js";
 
-const run = promisify(execFile);
-
 // Benchmarks are never part of the test run; a tiny run of each is, so that they do not rot.
-// Each starts its own Parley and must finish and print its table.
+// Each starts its own Parley and must finish, print its table and leave no process behind.
 // The scripts and their smoke arguments are those of `npm run bench -- --quick` (bench/scenarios.ts).
 // Those on a seeded PostgreSQL database get databases of their own on the test server, never the
-// real bench databases (no server: skipped); bench/seed.ts fills the one bench/history.ts reads.
+// real bench databases (no server: skipped); bench/seed.ts fills the one bench/history.ts and
+// bench/room-page.ts read, so those three run in order, in one test. The others run two at a time:
+// a smoke run measures nothing, and much of one is waiting.
 // Their embedded databases start as a copy of the tests' migrated one (see bench/support.ts).
 const env = { BENCH_PGLITE_TEMPLATE: await migratedPgliteFile(), ...(postgresUrl ? smokeEnv(postgresUrl) : {}) };
 const needsPostgres = !postgresUrl && "needs PostgreSQL: set DATABASE_URL or TEST_DATABASE_URL";
 const table = /^\| --- \|/m;
+const TIMEOUT_MS = 110_000;
+
+interface Smoke {
+  script: string;
+  args: string[];
+  prints: RegExp;
+}
+const smokeOf = (s: (typeof scenarios)[number]): Smoke => ({ script: s.script, args: s.smoke, prints: table });
+const nameOf = ({ script, args }: Smoke) => `smoke: ${script} ${args.join(" ")}`;
+
+/**
+ * Runs a benchmark script in a process group of its own, so that whatever it started (Parley, the
+ * baselines, load generators) can be found and stopped with it: on a timeout, and after it ends,
+ * when nothing of the group may be left.
+ */
+async function runSmoke({ script, args, prints }: Smoke): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const ended = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
+  const timer = setTimeout(() => killGroup(child.pid!), TIMEOUT_MS);
+  try {
+    const [code, signal] = await ended;
+    assert.equal(signal, null, `killed by ${signal} (after ${TIMEOUT_MS / 1000} s?):\n${stderr}`);
+    assert.equal(code, 0, `exit ${code}:\n${stderr}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.ok(!killGroup(child.pid!), "no process it started is left running");
+  assert.match(stdout, prints, "prints its results table");
+  assert.doesNotMatch(stdout, /\| NO/, "no missing or doubled delivery");
+}
+
+/** Kills what is left of a process group; whether anything was. */
+function killGroup(pgid: number): boolean {
+  try {
+    process.kill(-pgid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // The suite itself, writing nothing, on the two cheapest scenarios, which it runs with their smoke
 // arguments: that run is their smoke run too (its section holds both tables), rather than a second one.
 const bySuite = ["latency", "sidebar"];
-const smokes = scenarios
-  .filter((s) => !bySuite.includes(s.name))
-  .map((s) => ({ script: s.script, args: s.smoke, skip: s.seeded && needsPostgres, prints: table }));
-smokes.push({
+const alone: Smoke[] = scenarios.filter((s) => !s.seeded && !bySuite.includes(s.name)).map(smokeOf);
+alone.push({
   script: "bench/all.ts",
   args: ["--quick", "--no-write", "--only", bySuite.join(",")],
-  skip: false,
   prints: new RegExp(bySuite.map((name) => String.raw`^### ${name}\n(?:(?!^###)[\s\S])*^\| --- \|`).join(String.raw`[\s\S]*`), "m"),
 });
+const seeded = scenarios.filter((s) => s.seeded).map(smokeOf);
 
-for (const { script, args, skip, prints } of smokes) {
-  test(`smoke: ${script} ${args.join(" ")}`, { timeout: 120_000, skip }, async () => {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", script, ...args], {
-      timeout: 110_000,
-      maxBuffer: 10 * 1024 * 1024,
-      env: { ...process.env, ...env },
-    });
-    assert.match(stdout, prints, "prints its results table");
-    assert.doesNotMatch(stdout, /\| NO/, "no missing or doubled delivery");
+describe("benchmark smoke runs", { concurrency: 2 }, () => {
+  for (const smoke of alone) test(nameOf(smoke), { timeout: TIMEOUT_MS + 10_000 }, () => runSmoke(smoke));
+  test(`smoke, in order: ${seeded.map((s) => s.script).join(", ")}`, { skip: needsPostgres }, async (t) => {
+    for (const smoke of seeded) await t.test(nameOf(smoke), { timeout: TIMEOUT_MS + 10_000 }, () => runSmoke(smoke));
   });
-}
+});

@@ -6,15 +6,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import net, { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 
 // `npm start` builds first (tsc and tailwind: some 20 s on two busy cores).
 const STARTED_WITHIN_MS = 150_000;
 
-// The first test runs `npm start` as README says, build and all; once that has built, the next starts
-// the same way without building again (`--ignore-scripts` skips only prestart): what it proves is how
-// Parley stops, and the build is the same.
+// The first test runs `npm start` as README says, build and all, on a new data folder; once that has
+// built, the next starts the same way without building again (`--ignore-scripts` skips only
+// prestart), on the folder the first left, as a restart does: what it proves is how Parley stops,
+// and the build is the same.
 let built = false;
+const dataDir = await mkdtemp(path.join(tmpdir(), "parley-data-"));
+after(() => rm(dataDir, { recursive: true, force: true }));
 
 /** The process's parent and whether it still runs (a zombie has ended), from /proc. */
 function stat(pid: number): { ppid: number; running: boolean } | undefined {
@@ -78,14 +81,12 @@ for (const { signal, to, group } of ways) {
       timeout: STARTED_WITHIN_MS + 30_000,
     },
     async () => {
-      const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
       const port = await freePort();
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         HOST: "127.0.0.1",
         PORT: String(port),
-        DATA_DIR: "memory://",
-        FILES_DIR: filesDir,
+        DATA_DIR: dataDir,
         LOG_LEVEL: "info",
       };
       delete env.DATABASE_URL;
@@ -128,7 +129,6 @@ for (const { signal, to, group } of ways) {
         } catch {
           // Already gone, as it should be.
         }
-        await rm(filesDir, { recursive: true, force: true });
       }
     },
   );
