@@ -13,7 +13,11 @@ export interface Scenario {
 }
 
 export const scenarios: Scenario[] = [
-  { name: "post-deliver", script: "bench/post-deliver.ts", smoke: ["--rooms", "1", "--members", "3", "--rate", "20", "--seconds", "1", "--runs", "1"] },
+  {
+    name: "post-deliver",
+    script: "bench/post-deliver.ts",
+    smoke: ["--rooms", "1", "--members", "3", "--rate", "20", "--seconds", "1", "--runs", "1"],
+  },
   { name: "big-room", script: "bench/big-room.ts", smoke: ["--clients", "5", "--messages", "2", "--rounds", "1"] },
   {
     name: "idle-sockets",
