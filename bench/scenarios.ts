@@ -35,6 +35,7 @@ export const scenarios: Scenario[] = [
   { name: "history", script: "bench/history.ts", smoke: ["--requests", "5", "--seconds", "1"], seeded: true },
   { name: "latency", script: "bench/delivery-latency.ts", smoke: ["--messages", "3"] },
   { name: "sidebar", script: "bench/sidebar.ts", smoke: ["--rooms", "3", "--conversations", "1", "--requests", "3"] },
+  { name: "transfer", script: "bench/transfer.ts", smoke: ["--rooms", "2", "--messages", "3", "--pages", "5", "--repeats", "2"] },
   { name: "uploads", script: "bench/uploads.ts", smoke: ["--photos", "1", "--video-mb", "3"] },
 ];
 

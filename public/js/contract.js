@@ -1,7 +1,7 @@
 // @ts-check
-// The DOM contract (src/render/dom.ts), as the server hands it over in /js/dom.js: every id, event
+// The DOM contract (src/render/dom.ts), as the server hands it over in js/dom.js: every id, event
 // and size the script shares with the templates comes from there, never from a copy here.
-import { dom } from "/js/dom.js";
+import { dom } from "./dom.js";
 
 export { dom };
 

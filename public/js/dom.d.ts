@@ -1,5 +1,5 @@
 // The DOM contract's shape. Its values live in src/render/dom.ts only: the server serves them as
-// /js/dom.js (src/render/dom-module.ts), and this names the fields the script may use.
+// js/dom.js beside the other modules (src/render/dom-module.ts), and this names the fields the script may use.
 export declare const dom: {
   id: Record<
     | "main"

@@ -8,7 +8,8 @@ let source: string | undefined;
  * The DOM contract as an ES module for the page's script, served as /js/dom.js: the ids, events and
  * sizes, and the history loaders rendered by their own partial with stand-ins for the room and the
  * message, which the script fills in when it puts a loader back after trimming a long page. Served
- * apart from the pages (and cached like the script) so that no page carries names it does not use.
+ * apart from the pages, as js/dom.js beside the script's modules (src/web/assets.ts), so that no page
+ * carries names it does not use.
  */
 export function domModule(): string {
   if (source !== undefined) return source;

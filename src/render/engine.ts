@@ -1,17 +1,22 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Eta } from "eta";
+import { asset } from "./assets.js";
 import { dom } from "./dom.js";
 
 const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../views");
 
-/** Eta with the DOM contract at hand: every template (and every include) reads it as `dom`. */
+/**
+ * Eta with the DOM contract and the static files at hand: every template (and every include) reads
+ * them as `dom` and `asset` (a static file's versioned URL, src/render/assets.ts).
+ */
 class Views extends Eta {
   readonly dom = dom;
+  readonly asset = asset;
 }
 
 /** The one Eta instance: auto-escaping on, templates compiled once (`npm run dev` restarts on changes). */
-const eta = new Views({ views: viewsDir, autoEscape: true, cache: true, functionHeader: "const dom = this.dom;" });
+const eta = new Views({ views: viewsDir, autoEscape: true, cache: true, functionHeader: "const dom = this.dom, asset = this.asset;" });
 
 // Eta works out a template's file path on every render and include (a JSON key and three path
 // operations each, fifty times and more per room page); the answer never changes, so keep it.

@@ -138,6 +138,12 @@ test("an image pasted into the composer or dropped onto the room is attached, ea
       { kind, name, png },
     );
   }
+  // Each preview shows the file itself (from a blob: URL, which the CSP allows for images and media).
+  const previews = alice.locator(".composer-preview img");
+  await expect(previews).toHaveCount(2);
+  await expect
+    .poll(() => previews.evaluateAll((images) => images.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth)))
+    .toEqual([60, 60]);
   await alice.getByLabel("Description of pasted.png (alt text)").fill("A pasted picture");
   await alice.getByLabel("Description of dropped.png (alt text)").fill("A dropped picture");
   await composer.fill("two ways in");

@@ -123,8 +123,11 @@ for (const kind of databaseKinds()) {
       }
       assert.equal((await fetch(server.url + "/login")).headers.get("cache-control"), "private, no-store");
       assert.equal((await fetch(server.url + "/rooms", { redirect: "manual" })).headers.get("cache-control"), "private, no-store");
-      for (const path of ["/app.css", "/app.js"]) {
-        assert.match((await fetch(server.url + path)).headers.get("cache-control") ?? "", /^public, max-age=3600$/, path);
+      const page = (await fetch(server.url + "/login")).text();
+      const assets = [...(await page).matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+      assert.ok(assets.length >= 4, "the page's styles, scripts and icons");
+      for (const path of assets) {
+        assert.equal((await fetch(server.url + path)).headers.get("cache-control"), "public, max-age=31536000, immutable", path);
       }
     });
 

@@ -90,18 +90,27 @@ for (const kind of databaseKinds()) {
       const csp = page.headers.get("content-security-policy") ?? "";
       assert.match(csp, /script-src 'self'(;|$)/);
       assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      // The composer previews the files about to be sent from blob: URLs; nothing else is allowed more.
+      assert.match(csp, /img-src 'self' data: blob:(;|$)/);
+      assert.match(csp, /media-src 'self' blob:(;|$)/);
       assert.match(page.html, /<meta name="htmx-config" content='\{"allowEval":false/);
       assert.doesNotMatch(page.html, /<script>|hx-on|javascript:/);
       assert.equal(page.headers.get("x-content-type-options"), "nosniff");
     });
 
     test("htmx and its WebSocket extension are served from this server", async () => {
-      for (const path of ["/vendor/htmx.min.js", "/vendor/htmx-ext-ws.js", "/app.js"]) {
+      const page = await (await fetch(server.url + "/login")).text();
+      const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+      assert.deepEqual(
+        scripts.map((src) => src.replace(/^\/assets\/[0-9a-f]{12}\//, "")),
+        ["vendor/htmx.min.js", "vendor/htmx-ext-ws.js", "app.js"],
+      );
+      for (const path of scripts) {
         const res = await fetch(server.url + path);
         assert.equal(res.status, 200, path);
         assert.match(res.headers.get("content-type") ?? "", /javascript/);
       }
-      const htmx = await (await fetch(server.url + "/vendor/htmx.min.js")).text();
+      const htmx = await (await fetch(server.url + scripts[0]!)).text();
       assert.match(htmx, /version:"2\.\d+\.\d+"/);
     });
 
