@@ -70,6 +70,15 @@ export function listen() {
     if (next && clientId instanceof HTMLInputElement) clientId.value = next;
   });
 
+  // A refused upload (too large, not an image or video) answers 413 or 415 with the composer and the
+  // server's reason for that file: swapped in like a 422, not treated as a failure to send.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const detail = /** @type {HtmxEvent} */ (event).detail;
+    if (!composerOf(event) || detail.xhr?.getResponseHeader("Parley-Composer") !== "refused") return;
+    detail.shouldSwap = true;
+    detail.isError = false;
+  });
+
   document.addEventListener("htmx:responseError", showSendError);
   document.addEventListener("htmx:sendError", showSendError);
 }

@@ -15,6 +15,7 @@ interface HtmxDetail {
   successful?: boolean;
   xhr?: XMLHttpRequest;
   shouldSwap?: boolean;
+  isError?: boolean;
   serverResponse?: string;
   requestConfig?: { path?: string };
   lengthComputable?: boolean;

@@ -26,9 +26,12 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
     if (!isHtmx(req)) return sendRoomPage(web, req, res, pageRequest(req), { draft }, err.status);
     const room = presentRoom(await authorize(web.deps, user.id, roomId, "post"), user.id, web.deps.presence);
     const composer = presentComposer(room, uploadLimits(web.config), draft);
+    // htmx swaps only the 4xx answers that are always forms (400, 409, 422); this header tells the
+    // script that a 413 or 415 here is the composer too, with the reason for that file.
     res
       .status(err.status)
       .type("html")
+      .set("Parley-Composer", "refused")
       .send(render("partials/composer", { ...composer, csrfToken: web.csrf.token(req, res) }));
   }
 

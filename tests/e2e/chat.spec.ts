@@ -33,6 +33,10 @@ test("two people in their own browsers chat live, each message shown once", asyn
   const bobComposer = bob.getByRole("textbox", { name: `Message #${roomName}`, exact: true });
   await expect(aliceLog.getByRole("listitem")).toHaveCount(0);
   await expect(bob.getByText("No messages yet. Say hello!")).toBeVisible();
+  // Read from the top: the room's start, then that nothing has been said yet.
+  const start = (await bob.getByText(`This is the start of`).boundingBox())!;
+  const empty = (await bob.getByText("No messages yet. Say hello!").boundingBox())!;
+  expect(empty.y).toBeGreaterThanOrEqual(start.y + start.height);
 
   // Alice writes; Enter sends.
   await aliceComposer.click();

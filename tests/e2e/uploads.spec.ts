@@ -47,6 +47,20 @@ test("Alice attaches an image with a description; Bob sees it live with that des
   await expect(alice.locator("#composer-previews li")).toHaveCount(0);
 });
 
+test("a refused file says why, by the composer, and keeps the text", async ({ browser, server }) => {
+  const { alice } = await twoInARoom(browser, server);
+  await alice
+    .getByLabel("Attach images or videos")
+    .setInputFiles({ name: "notes.txt", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+  const composer = alice.getByRole("textbox", { name: /^Message #/ });
+  await composer.fill("my notes");
+  await alice.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(alice.locator("#composer-error")).toHaveText(/“notes\.txt” is not a supported image or video \(JPEG, PNG/);
+  await expect(composer).toHaveValue("my notes");
+  await expect(composer).toHaveAttribute("aria-invalid", "true");
+  await expect(composer).toBeFocused();
+});
+
 test("a large upload shows its progress in a <progress> bar and can be cancelled", async ({ browser, server }) => {
   const { alice } = await twoInARoom(browser, server);
   // Slow Alice's uplink so that the upload takes a few seconds.
