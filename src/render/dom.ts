@@ -3,7 +3,7 @@ import { PAGE_SIZE } from "../domain/history.js";
 /**
  * The DOM contract: the ids, out-of-band targets, custom events and sizes that templates, pushes and
  * the page's script must agree on. Templates read it as `dom`; the script imports the same values
- * from /js/dom.js (src/render/dom-module.ts), so no name is spelled twice. Ids that only tie a label
+ * from js/dom.js (src/render/dom-module.ts), so no name is spelled twice. Ids that only tie a label
  * to its field inside one template are not part of it.
  */
 export const id = {
@@ -20,7 +20,9 @@ export const id = {
   jumpNewest: "jump-newest",
   readSignal: "read-signal",
   typing: "typing",
-  // The sidebar.
+  // The sidebar (a panel of its own on phones), and the room's member list (one below lg).
+  sidebar: "sidebar",
+  members: "members",
   unreadTotal: "unread-total",
   roomList: "room-list",
   conversationList: "conversation-list",

@@ -89,7 +89,7 @@ for (const kind of databaseKinds()) {
       await member.get("/rooms");
       assert.equal((await member.post("/admin/join-code")).status, 404);
       assert.doesNotMatch((await member.get("/rooms")).html, /href="\/admin"/);
-      assert.match((await admin.get("/rooms")).html, /<a href="\/admin" class="link">Administration<\/a>/);
+      assert.match((await admin.get("/rooms")).html, /<a href="\/admin" class="link nav-link">Administration<\/a>/);
       const anonymous = await new Visitor(server.url).get("/admin");
       assert.equal(anonymous.location, "/login?next=%2Fadmin");
     });
