@@ -1,4 +1,5 @@
-// Makes docs/screenshot.png, the picture in README: a room with a short conversation.
+// Makes docs/screenshot.png and docs/screenshot-phone.png, the pictures in README: a room with a
+// short conversation, on a laptop and on a phone.
 // Usage: npm run docs:screenshot (uses Chromium from PLAYWRIGHT_CHROMIUM_PATH or /usr/bin/chromium)
 import { chromium } from "@playwright/test";
 import { people } from "../tests/support/client.js";
@@ -24,13 +25,19 @@ try {
     executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
   });
-  const context = await browser.newContext({ viewport: { width: 1200, height: 700 }, colorScheme: "light" });
-  const [name, value] = bob!.cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, url: server.url }]);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/rooms/${room}`);
-  await page.getByLabel(/^Message #/).fill("Sounds good — see you at the demo");
-  await page.screenshot({ path: "docs/screenshot.png" });
+  const screens = [
+    { path: "docs/screenshot.png", options: { viewport: { width: 1200, height: 700 } } },
+    { path: "docs/screenshot-phone.png", options: { viewport: { width: 390, height: 760 }, isMobile: true, hasTouch: true } },
+  ];
+  for (const { path, options } of screens) {
+    const context = await browser.newContext({ ...options, colorScheme: "light" });
+    await context.addCookies(bob!.cookieList().map((cookie) => ({ ...cookie, url: server.url })));
+    const page = await context.newPage();
+    await page.goto(`${server.url}/rooms/${room}`);
+    await page.getByLabel(/^Message #/).fill("Sounds good — see you at the demo");
+    await page.screenshot({ path });
+    await context.close();
+  }
   await browser.close();
 } finally {
   await server.stop();

@@ -91,7 +91,7 @@ for (const { name, options } of screens) {
       // Every control is at least 24 px square (WCAG 2.5.8); links inside a sentence are exempt, and
       // the skip link is out of sight until focused.
       const small = await page
-        .locator("a:visible, button:visible, input:visible, textarea:visible, select:visible")
+        .locator("a:visible, button:visible, summary:visible, input:visible, textarea:visible, select:visible")
         .evaluateAll((nodes: unknown[]) =>
           (nodes as PageNode[])
             .filter((e) => !e.closest("p, .message-body, .skip-link"))
