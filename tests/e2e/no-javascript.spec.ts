@@ -60,6 +60,13 @@ test("without JavaScript, Bob logs in, reads a room and posts with the Send butt
   await expect(picture.getByRole("link", { name: "Image, no description" })).toBeVisible();
   await expect(picture.getByRole("img", { name: "Image, no description" })).toHaveJSProperty("naturalWidth", 120);
 
+  // Alice answers meanwhile; without a live connection, Bob asks for what is new.
+  await alice.openRoom(roomId);
+  expect((await alice.post(`/rooms/${roomId}/messages`, { body: "Glad it works for you" })).status).toBe(303);
+  await expect(log.getByText("Glad it works for you")).toHaveCount(0);
+  await page.getByRole("link", { name: "Check for new messages" }).click();
+  await expect(log.getByRole("listitem").last()).toContainText("Glad it works for you");
+
   await context.close();
 });
 

@@ -144,3 +144,12 @@ for (const colorScheme of ["light", "dark"] as const) {
     await expectNoAxeViolations(page);
   });
 }
+
+test("the Unread page's \"Mark all as read\" stays in the page's column, beside its heading", async ({ browser, server }) => {
+  // Without script, opening the room does not read it: its thirty messages stay unread.
+  const { page } = await reader(server, { viewport: { width: 1280, height: 800 } }, false, browser);
+  await page.goto("/unread");
+  const button = (await page.getByRole("button", { name: "Mark all as read" }).boundingBox())!;
+  const section = (await page.locator("main section").first().boundingBox())!;
+  expect(button.x + button.width).toBeLessThanOrEqual(section.x + section.width);
+});
