@@ -5,11 +5,11 @@
 // long compressing the page and the styles takes at each gzip level and brotli quality (here, in
 // this process). Target: under 60 KB on the wire in all for the first load.
 // Usage: npm run bench:transfer [-- --rooms 20 --messages 50 --pages 200 --repeats 20]
-import { request } from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { Visitor } from "../tests/support/client.js";
+import { getAsSent } from "../tests/support/wire.js";
 import { cpuMs, median, startParleyForLoad } from "./support.js";
 
 const { values } = parseArgs({
@@ -40,24 +40,11 @@ try {
     });
   const pageUrl = `${parley.url}/rooms/${roomId}`;
 
-  /** One response as sent for `encoding`: its length on the wire, and its text (decoded here). */
-  function sent(url: string, encoding: string): Promise<{ bytes: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      request(url, { headers: { cookie: reader.cookie, "accept-encoding": encoding } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const raw = Buffer.concat(chunks);
-          const coding = res.headers["content-encoding"];
-          const body = coding === "br" ? brotliDecompressSync(raw) : coding === "gzip" ? gunzipSync(raw) : raw;
-          resolve({ bytes: raw.length, body: body.toString() });
-        });
-        res.on("error", reject);
-      })
-        .on("error", reject)
-        .end();
-    });
-  }
+  /** One response as sent for `encoding`: its length on the wire, and its text. */
+  const sent = async (url: string, encoding: string) => {
+    const { body, text } = await getAsSent(url, { cookie: reader.cookie, "accept-encoding": encoding });
+    return { bytes: body.length, body: text };
+  };
 
   /** The page and everything it loads, as the browser finds it: links, scripts, and the modules those import. */
   async function firstLoad(encoding: string): Promise<Array<{ url: string; bytes: number }>> {

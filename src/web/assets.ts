@@ -25,29 +25,26 @@ export function assetsRouter(): Router {
   router.get("/favicon.ico", (_req, res) => {
     res.set("Cache-Control", "public, max-age=86400").sendFile(assetFile("icons/favicon.ico")!, { cacheControl: false });
   });
+  // The same for the life of the process: its icons are named under the version.
+  const manifest = JSON.stringify({
+    id: "/",
+    name: "Parley",
+    short_name: "Parley",
+    description: "Team chat",
+    start_url: "/",
+    scope: "/",
+    display: "standalone",
+    background_color: "#ffffff",
+    theme_color: "#4338ca",
+    icons: [
+      { src: asset("icons/icon-192.png"), sizes: "192x192", type: "image/png" },
+      { src: asset("icons/icon-512.png"), sizes: "512x512", type: "image/png" },
+      { src: asset("icons/icon-maskable-512.png"), sizes: "512x512", type: "image/png", purpose: "maskable" },
+      { src: asset("icons/parley.svg"), sizes: "any", type: "image/svg+xml" },
+    ],
+  });
   router.get("/manifest.webmanifest", (_req, res) => {
-    res
-      .type("application/manifest+json")
-      .set("Cache-Control", "no-cache")
-      .send(
-        JSON.stringify({
-          id: "/",
-          name: "Parley",
-          short_name: "Parley",
-          description: "Team chat",
-          start_url: "/",
-          scope: "/",
-          display: "standalone",
-          background_color: "#ffffff",
-          theme_color: "#4338ca",
-          icons: [
-            { src: asset("icons/icon-192.png"), sizes: "192x192", type: "image/png" },
-            { src: asset("icons/icon-512.png"), sizes: "512x512", type: "image/png" },
-            { src: asset("icons/icon-maskable-512.png"), sizes: "512x512", type: "image/png", purpose: "maskable" },
-            { src: asset("icons/parley.svg"), sizes: "any", type: "image/svg+xml" },
-          ],
-        }),
-      );
+    res.type("application/manifest+json").set("Cache-Control", "no-cache").send(manifest);
   });
   return router;
 }

@@ -1,38 +1,9 @@
 import assert from "node:assert/strict";
-import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { people, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** The bytes as they came over the wire, still compressed. */
-  body: Buffer;
-}
-
-/** A GET with node:http, which (unlike fetch) hands over the body as sent. */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    })
-      .on("error", reject)
-      .end();
-  });
-}
-
-const decoded = (raw: Raw) =>
-  raw.headers["content-encoding"] === "br"
-    ? brotliDecompressSync(raw.body)
-    : raw.headers["content-encoding"] === "gzip"
-      ? gunzipSync(raw.body)
-      : raw.body;
+import { getAsSent } from "../support/wire.js";
 
 /** The /assets/ URLs a page links to: its styles, scripts and icons. */
 const assetsOf = (html: string) => [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
@@ -57,14 +28,14 @@ for (const kind of databaseKinds()) {
       let compressed = 0;
       for (const url of urls) {
         const cookie = { cookie: alice.cookie };
-        const plain = await rawGet(server.url + url, cookie);
+        const plain = await getAsSent(server.url + url, cookie);
         assert.equal(plain.status, 200, url);
         assert.equal(plain.headers["content-encoding"], undefined, url);
         for (const [accepted, encoding] of [
           ["gzip, deflate, br", "br"],
           ["gzip", "gzip"],
         ]) {
-          const raw = await rawGet(server.url + url, { ...cookie, "accept-encoding": accepted! });
+          const raw = await getAsSent(server.url + url, { ...cookie, "accept-encoding": accepted! });
           // Under a kilobyte, compressing saves less than it costs.
           if (plain.body.length < 1024) {
             assert.equal(raw.headers["content-encoding"], undefined, `${url}: ${plain.body.length} bytes`);
@@ -75,8 +46,8 @@ for (const kind of databaseKinds()) {
           assert.ok(raw.body.length < plain.body.length / 2, `${url}: ${raw.body.length} of ${plain.body.length} bytes`);
           compressed++;
           // A page has a fresh CSRF token each time; the rest must be the very same bytes.
-          if (url.startsWith("/assets/")) assert.deepEqual(decoded(raw), plain.body, url);
-          else assert.match(decoded(raw).toString(), /message number 19, with some words in it/);
+          if (url.startsWith("/assets/")) assert.deepEqual(raw.decoded, plain.body, url);
+          else assert.match(raw.text, /message number 19, with some words in it/);
         }
       }
       assert.ok(compressed >= 8, "the page, the styles and htmx, at least, each both ways");
