@@ -74,7 +74,7 @@ export class Hub {
     // that come meanwhile wait behind it.
     const state = renderPageState(deps, client).catch((err: unknown) => {
       log.error({ err }, "bringing a page up to date failed");
-      return "";
+      return { html: "", newest: null };
     });
     void transport.holdUntil(client, state);
   }

@@ -2,6 +2,12 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { Granted } from "../domain/access.js";
 
+/** A push waiting for the page's catch-up; `messageId` when it carries a new message. */
+export interface Held {
+  html: string;
+  messageId?: number;
+}
+
 /** One open page of a logged-in person; `roomId` is set on a room page. */
 export interface Client {
   ws: WebSocket;
@@ -17,9 +23,14 @@ export interface Client {
   watchesPeople: boolean;
   /** On a room page at its newest end, the newest message it showed when it connected. */
   after: number | null;
+  /**
+   * The newest message this page has been given, live or in its catch-up (`after` at first): a
+   * live message at or below it is one the page has, and is not sent again.
+   */
+  newest: number | null;
   alive: boolean;
   /** Pushes held back while the page is brought up to date, so that they arrive after it, in order. */
-  held: string[] | null;
+  held: Held[] | null;
 }
 
 const none: ReadonlySet<Client> = new Set();

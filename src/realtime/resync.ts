@@ -12,6 +12,7 @@ import { presentRoom } from "../render/rooms.js";
 import { renderSidebarPush, presentSidebar } from "../render/sidebar.js";
 import { renderLivePush } from "../render/timeline.js";
 import { renderTypingPush, typingText } from "../render/typing.js";
+import type { PageState } from "./transport.js";
 
 /**
  * Missed messages are sent one by one up to this many; past it the page starts again from the
@@ -36,18 +37,19 @@ export interface PagePosition {
  * online; on the People page, everyone's presence. The socket is registered before this is read,
  * so whatever changes later arrives as an ordinary push after it.
  */
-export async function renderPageState(deps: Deps, page: PagePosition): Promise<string> {
+export async function renderPageState(deps: Deps, page: PagePosition): Promise<PageState> {
   const user = await findUser(deps, page.userId);
-  if (!user) return "";
+  if (!user) return { html: "", newest: null };
   const [mine, room, people] = await Promise.all([
     roomsOf(deps, user.id, user.sidebarOrder),
-    page.room === null ? "" : renderRoomState(deps, user.id, page.room, page.after),
+    page.room === null ? { html: "", newest: null } : renderRoomState(deps, user.id, page.room, page.after),
     page.watchesPeople ? renderPeopleState(deps, user.id) : "",
   ]);
-  return room + people + renderSidebarPush(presentSidebar(mine, user, deps.presence), page.room?.id ?? null);
+  const sidebar = renderSidebarPush(presentSidebar(mine, user, deps.presence), page.room?.id ?? null);
+  return { html: room.html + people + sidebar, newest: room.newest };
 }
 
-async function renderRoomState(deps: Deps, viewerId: number, granted: Granted<"read">, after: number | null): Promise<string> {
+async function renderRoomState(deps: Deps, viewerId: number, granted: Granted<"read">, after: number | null): Promise<PageState> {
   const roomId = granted.id;
   const [members, seen, missed] = await Promise.all([
     membersOf(deps, granted),
@@ -55,19 +57,23 @@ async function renderRoomState(deps: Deps, viewerId: number, granted: Granted<"r
     after === null ? undefined : missedSince(deps, granted, after, REPLAY_LIMIT),
   ]);
   let messages = "";
+  let newest: number | null = null;
   if (missed === null) {
     const room = presentRoom(granted, viewerId, deps.presence);
-    messages = renderTimelineReset(await presentTimeline(deps, granted, room, viewerId, { latest: true }));
+    const timeline = await presentTimeline(deps, granted, room, viewerId, { latest: true });
+    messages = renderTimelineReset(timeline);
+    newest = timeline.newestId;
   } else if (missed?.messages.length) {
     messages = renderLivePush(missed.messages, missed.previous, viewerId);
+    newest = missed.messages.at(-1)!.id;
   }
   const names = new Map(members.map((m) => [m.id, m.displayName]));
-  return (
+  const html =
     messages +
     seen.flatMap((r) => (r.userId === viewerId ? [] : [renderReceiptMove(r)])).join("") +
     renderTypingPush(typingText(viewerId, deps.typing.typists(roomId), names)) +
-    members.map((m) => renderPresencePush(deps.presence.state(m.id, m.lastSeenAt))).join("")
-  );
+    members.map((m) => renderPresencePush(deps.presence.state(m.id, m.lastSeenAt))).join("");
+  return { html, newest };
 }
 
 async function renderPeopleState(deps: Deps, viewerId: number): Promise<string> {

@@ -99,7 +99,19 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     // Checked just before the upgrade, which adds the socket in the same turn.
     if (opts.hub.socketsOf(userId) >= opts.maxSocketsPerUser) return refuse(socket, 429);
     wss.handleUpgrade(req, socket, head, (ws) =>
-      opts.hub.add({ ws, transport: socket, userId, sessionId, roomId, room, watchesPeople, after, alive: true, held: null }),
+      opts.hub.add({
+        ws,
+        transport: socket,
+        userId,
+        sessionId,
+        roomId,
+        room,
+        watchesPeople,
+        after,
+        newest: after,
+        alive: true,
+        held: null,
+      }),
     );
   }
 

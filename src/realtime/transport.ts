@@ -12,9 +12,16 @@ export type Push = string | ((client: Client) => string);
 export class Transport {
   readonly #corked = new Set<Client["transport"]>();
 
-  /** Sends one frame, or keeps it while the page is being brought up to date (see `holdUntil`). */
-  write(client: Client, html: string): void {
-    if (client.held) return void client.held.push(html);
+  /**
+   * Sends one frame, or keeps it while the page is being brought up to date (see `holdUntil`). A
+   * frame carrying message `messageId` goes only to a page that does not have that message yet.
+   */
+  write(client: Client, html: string, messageId?: number): void {
+    if (messageId !== undefined) {
+      if (client.newest !== null && messageId <= client.newest) return;
+      client.newest = messageId;
+    }
+    if (client.held) return void client.held.push({ html, messageId });
     if (client.ws.readyState !== WebSocket.OPEN) return;
     if (!this.#corked.has(client.transport)) {
       if (this.#corked.size === 0) setImmediate(this.#uncork);
@@ -30,28 +37,38 @@ export class Transport {
   };
 
   /**
-   * Writes `push` to each of `clients`, or only to those whose user is in `audience`. A push per
-   * variant should keep its renders (see `oncePerKey`): it is asked once per socket.
+   * Writes `push` to each of `clients`, or only to those whose user is in `audience`; a push of
+   * new message `messageId` only to those that do not have it. A push per variant should keep its
+   * renders (see `oncePerKey`): it is asked once per socket.
    */
-  send(clients: Iterable<Client>, push: Push, audience?: ReadonlySet<number>): void {
+  send(clients: Iterable<Client>, push: Push, audience?: ReadonlySet<number>, messageId?: number): void {
     for (const client of clients) {
-      if (!audience || audience.has(client.userId)) this.write(client, typeof push === "string" ? push : push(client));
+      if (!audience || audience.has(client.userId)) this.write(client, typeof push === "string" ? push : push(client), messageId);
     }
   }
 
   /**
    * Holds the page's pushes until `state` (what changed since it was rendered) has gone out first:
-   * a page then sees every message once it has the state, in order.
+   * a page then sees every message once it has the state, in order. A held message that the state
+   * already carried is dropped.
    */
-  holdUntil(client: Client, state: Promise<string>): Promise<void> {
+  holdUntil(client: Client, state: Promise<PageState>): Promise<void> {
     client.held = [];
-    return state.then((first) => {
+    return state.then(({ html, newest }) => {
       const held = client.held ?? [];
       client.held = null;
-      if (first) this.write(client, first);
-      for (const html of held) this.write(client, html);
+      if (html) this.write(client, html);
+      if (newest !== null) client.newest = Math.max(client.newest ?? newest, newest);
+      for (const push of held)
+        if (push.messageId === undefined || newest === null || push.messageId > newest) this.write(client, push.html);
     });
   }
+}
+
+/** A page's catch-up: what to send it first, and the newest message that carries (null: none). */
+export interface PageState {
+  html: string;
+  newest: number | null;
 }
 
 /** A render cache for one push: viewers whose variant has the same key share one render. */

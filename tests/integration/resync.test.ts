@@ -153,6 +153,20 @@ for (const kind of databaseKinds()) {
       assert.equal(new Set(received).size, received.length, "each once");
     });
 
+    test("a message whose news comes late still reaches a page before the one committed after it", async () => {
+      const room = await alice.createRoom("Late news");
+      await bob.joinRoom(room);
+      const page = await bob.openRoom(room);
+      const watcher = await openAfter(bob, room, afterOf(page.html));
+      // Committed first, told last: as when two posts' answers race back from the database.
+      const [early] = await seed(server, room, ids.alice!, 1);
+      await alice.post(`/rooms/${room}/messages`, { body: "committed second, told first" }, htmx);
+      server.deps.events.publish({ kind: "message.created", roomId: room, messageId: early!, authorId: ids.alice! });
+      const received = (await watcher.waitFor(2, 2000, isMessage)).flatMap(messageIds);
+      assert.equal(received[0], early, "the message committed first comes first");
+      assert.ok(received[1]! > early!, `then the later one, got ${received.join(", ")}`);
+    });
+
     async function openAfter(visitor: Visitor, room: number, shown: number): Promise<LiveSocket> {
       const socket = visitor.socket(room, {}, shown);
       await socket.opened;

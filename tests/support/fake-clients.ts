@@ -26,6 +26,7 @@ export function fakeClient(userId: number, page: { roomId?: number; watchesPeopl
     room: null,
     watchesPeople: page.watchesPeople ?? false,
     after: null,
+    newest: null,
     alive: true,
     held: null,
     sent: [],

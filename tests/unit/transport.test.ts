@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { WebSocket } from "ws";
 import { pingSweep } from "../../src/realtime/heartbeat.js";
 import { Registry } from "../../src/realtime/registry.js";
-import { oncePerKey, Transport } from "../../src/realtime/transport.js";
+import { oncePerKey, Transport, type PageState } from "../../src/realtime/transport.js";
 import { fakeClient, nextTurn } from "../support/fake-clients.js";
 
 test("what one turn writes to a socket leaves corked, in one write; the next turn corks again", async () => {
@@ -34,12 +34,12 @@ test("a socket that is not open is written nothing", () => {
 test("pushes wait behind the page's state, then follow it in order", async () => {
   const transport = new Transport();
   const page = fakeClient(1);
-  let resolveState!: (html: string) => void;
+  let resolveState!: (state: PageState) => void;
   const released = transport.holdUntil(page, new Promise((resolve) => (resolveState = resolve)));
   transport.write(page, "first push");
   transport.send([page], "second push");
   assert.deepEqual(page.sent, [], "nothing goes out before the state");
-  resolveState("state");
+  resolveState({ html: "state", newest: null });
   await released;
   assert.deepEqual(page.sent, ["state", "first push", "second push"]);
   assert.equal(page.held, null);
@@ -50,10 +50,36 @@ test("pushes wait behind the page's state, then follow it in order", async () =>
 test("an empty state releases the held pushes alone", async () => {
   const transport = new Transport();
   const page = fakeClient(1);
-  const released = transport.holdUntil(page, Promise.resolve(""));
+  const released = transport.holdUntil(page, Promise.resolve({ html: "", newest: null }));
   transport.write(page, "push");
   await released;
   assert.deepEqual(page.sent, ["push"]);
+});
+
+test("a held message the page's state already carried is dropped; one newer follows the state", async () => {
+  const transport = new Transport();
+  const page = fakeClient(1, { roomId: 7 });
+  page.newest = 10;
+  let resolveState!: (state: PageState) => void;
+  const released = transport.holdUntil(page, new Promise((resolve) => (resolveState = resolve)));
+  transport.send([page], "message 11", undefined, 11);
+  transport.send([page], "message 12", undefined, 12);
+  transport.send([page], "a receipt");
+  resolveState({ html: "state up to 11", newest: 11 });
+  await released;
+  assert.deepEqual(page.sent, ["state up to 11", "message 12", "a receipt"]);
+  assert.equal(page.newest, 12);
+});
+
+test("a message goes to each page once: not again, and not to a page that has a newer one", () => {
+  const transport = new Transport();
+  const [behind, ahead] = [fakeClient(1, { roomId: 7 }), fakeClient(2, { roomId: 7 })];
+  ahead.newest = 20;
+  transport.send([behind, ahead], "message 15", undefined, 15);
+  transport.send([behind, ahead], "message 15", undefined, 15);
+  assert.deepEqual(behind.sent, ["message 15"]);
+  assert.deepEqual(ahead.sent, []);
+  assert.deepEqual([behind.newest, ahead.newest], [15, 20]);
 });
 
 test("send: to every socket, or to those whose user is in the audience; a variant is asked per socket", () => {

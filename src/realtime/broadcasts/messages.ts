@@ -66,7 +66,7 @@ export class MessageBroadcasts {
   async #deliverNew(roomId: number, messageId: number): Promise<void> {
     let room = this.#delivered.get(roomId);
     if (room?.ids.has(messageId)) return;
-    const from = Math.min(room?.newest ?? messageId - 1, messageId - 1);
+    const from = Math.min(room?.newest ?? this.#firstFrom(roomId, messageId), messageId - 1);
     const batch = await messagesForDelivery(this.#ctx.deps, roomId, from, DELIVERY_BATCH);
     if (!room) this.#delivered.set(roomId, (room = { newest: from, ids: new Set(), at: 0 }));
     room.at = Date.now();
@@ -81,6 +81,18 @@ export class MessageBroadcasts {
     const rows = await Promise.all(fresh.map((m) => loadUnreadRows(this.#ctx, m.room, [...m.members])));
     const followUps = fresh.map((message, i) => deliverMessage(this.#ctx, message, rows[i]!));
     void Promise.all(followUps).catch((err: unknown) => this.#ctx.log.error({ err, roomId }, "realtime delivery failed"));
+  }
+
+  /**
+   * Where a room's first delivery in a while reads from: the newest message its pages have, so
+   * that a message committed just before this one, whose news is still on its way, goes out first.
+   * Never so far back that this message falls outside the batch (ids are unique, so fewer than a
+   * batch of the room's messages lie between).
+   */
+  #firstFrom(roomId: number, messageId: number): number {
+    let from = messageId - 1;
+    for (const { newest } of this.#ctx.registry.inRoom(roomId)) if (newest !== null && newest < from) from = newest;
+    return Math.max(from, messageId - DELIVERY_BATCH);
   }
 
   async #deliverUpdate(roomId: number, messageId: number): Promise<void> {
@@ -118,7 +130,7 @@ export async function deliverMessage(ctx: Fanout, message: Delivery, rows: Unrea
   const watching = ctx.registry.inRoom(roomId);
   if (watching.size > 0) {
     const live = (viewerId?: number) => renderLivePush([message], message.previous, viewerId);
-    ctx.transport.send(watching, byAuthorship(message, live, receipt), message.members);
+    ctx.transport.send(watching, byAuthorship(message, live, receipt), message.members, messageId);
   }
   sendRowsAfterMessage(ctx, rows, authorId);
   await directReceipt;
