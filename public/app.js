@@ -1,24 +1,38 @@
 // @ts-check
 // What attributes cannot do. Everything here is comfort: without it, Parley still works. Each
 // concern is a module in public/js; this one starts them and enhances what htmx brings in.
+import * as announcer from "./js/announcer.js";
 import * as attachments from "./js/attachments.js";
 import * as composer from "./js/composer.js";
 import * as connection from "./js/connection.js";
+import * as feed from "./js/feed.js";
+import * as focus from "./js/focus.js";
 import * as history from "./js/history.js";
+import * as messageActions from "./js/message-actions.js";
+import * as panels from "./js/panels.js";
 import * as reading from "./js/reading.js";
 import { localizeTimes } from "./js/times.js";
 
-/** @param {ParentNode} root */
-function enhance(root) {
+/** @param {ParentNode} root where content arrived @param {ParentNode} arrived the content itself */
+function enhance(root, arrived = root) {
   composer.enhanceComposer(root);
-  localizeTimes(root);
+  localizeTimes(arrived);
+  messageActions.enhance(arrived);
   reading.watchMessages(root);
 }
 
 composer.listen();
 attachments.listen();
+announcer.listen();
 reading.listen();
-document.addEventListener("htmx:load", (event) => enhance(/** @type {HtmxEvent} */ (event).detail.elt?.parentElement || document));
+document.addEventListener("htmx:load", (event) => {
+  const { elt } = /** @type {HtmxEvent} */ (event).detail;
+  enhance(elt?.parentElement || document, elt || document);
+});
 document.addEventListener("DOMContentLoaded", () => enhance(document));
 history.listen();
+feed.listen();
+focus.listen();
+panels.listen();
+messageActions.listen();
 connection.listen();

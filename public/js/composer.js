@@ -11,6 +11,8 @@ export function enhanceComposer(root) {
   const field = /** @type {HTMLTextAreaElement | null} */ (root.querySelector?.(at(dom.id.composerBody)));
   if (!hint || !field) return;
   hint.hidden = false;
+  // The form's one description field is for pages without script; here each file gets its own.
+  field.form?.querySelector(".composer-describe")?.remove();
   describedBy(field, dom.id.composerHint, true);
   if (field.form) encodeFor(field.form, chosenFiles(field.form).length > 0);
 }

@@ -17,7 +17,8 @@ interface HtmxDetail {
   shouldSwap?: boolean;
   isError?: boolean;
   serverResponse?: string;
-  requestConfig?: { path?: string };
+  /** `elt`: the element that made the request (the events' own `elt` is where each is fired). */
+  requestConfig?: { path?: string; elt?: Element };
   lengthComputable?: boolean;
   loaded?: number;
   total?: number;

@@ -2,6 +2,7 @@
 // History and catching up. Pages of history load by themselves (htmx, on intersect); this keeps the
 // live list whole: no gaps after the socket was away, no message shown twice, and not too long.
 import { at, dom, messageId } from "./contract.js";
+import { currentMessage, focusMessage } from "./feed.js";
 
 const TRIM_ABOVE = 300;
 const TRIM_TO = 200;
@@ -142,6 +143,27 @@ function showJumpToNewest() {
 /** @type {{ element: Element, top: number } | null} */
 let historyAnchor = null;
 
+// A loader takes focus by keyboard (Tab, or an arrow key past the end of the list), which brings it
+// on screen and so loads its page; the page replaces it, and focus would fall to <body>.
+/** The loader that had focus as its page came, and the messages shown before. @type {{ edge: "older" | "newer", shown: Set<string> } | null} */
+let loaderFocused = null;
+
+/** Focus goes to the new message nearest to where the reader was: the newest of a page above, the oldest of one below. */
+function focusLoaded() {
+  if (!loaderFocused) return;
+  const { edge, shown } = loaderFocused;
+  loaderFocused = null;
+  const fresh = shownMessages().filter((li) => !shown.has(li.id));
+  const next = edge === "older" ? fresh.at(-1) : fresh[0];
+  if (next) return void focusMessage(next);
+  // Nothing new came: the loader that replaced it, else the list.
+  const loader = document.getElementById(edge === "older" ? dom.id.historyOlder : dom.id.historyNewer);
+  const link = /** @type {HTMLElement | null | undefined} */ (loader?.querySelector("a[href]"));
+  if (link) return void link.focus();
+  const message = currentMessage();
+  if (message) focusMessage(message);
+}
+
 export function listen() {
   // While the page shows an older stretch, live messages are left out: "Newer messages" brings them.
   document.addEventListener("htmx:oobBeforeSwap", (event) => {
@@ -161,9 +183,14 @@ export function listen() {
   });
   // A page of history arriving above or below keeps what the reader is looking at where it is.
   document.addEventListener("htmx:beforeSwap", (event) => {
-    if (/** @type {HtmxEvent} */ (event).detail.target?.id !== dom.id.history) return;
+    const detail = /** @type {HtmxEvent} */ (event).detail;
+    if (detail.target?.id !== dom.id.history) return;
     const first = document.querySelector(shownSelector());
     historyAnchor = first ? { element: first, top: first.getBoundingClientRect().top } : null;
+    const loader = detail.requestConfig?.elt;
+    loaderFocused = loader?.contains(document.activeElement)
+      ? { edge: loader.id === dom.id.historyNewer ? "newer" : "older", shown: new Set(shownMessages().map((li) => li.id)) }
+      : null;
   });
   document.addEventListener("htmx:afterSwap", (event) => {
     const list = liveList();
@@ -186,6 +213,7 @@ export function listen() {
       list.removeAttribute("data-behind");
       catchUp(newestShown());
     }
+    if (detail.target?.id === dom.id.history) focusLoaded();
   });
   document.addEventListener("click", (event) => {
     if (!(event.target instanceof Element) || event.target.id !== dom.id.jumpNewest) return;

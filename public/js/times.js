@@ -3,9 +3,14 @@
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short" });
 
+const selector = "time[data-local-time]";
+
+/** The times in `root` (and `root` itself, if it is one); only what arrived, not the whole page. */
 /** @param {ParentNode} root */
 export function localizeTimes(root) {
-  for (const el of root.querySelectorAll?.("time[data-local-time]") ?? []) {
+  const times = [...(root.querySelectorAll?.(selector) ?? [])];
+  if (root instanceof Element && root.matches(selector)) times.push(root);
+  for (const el of times) {
     const when = new Date(el.getAttribute("datetime") ?? "");
     if (Number.isNaN(when.getTime())) continue;
     el.textContent = timeOfDay.format(when);

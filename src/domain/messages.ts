@@ -27,7 +27,8 @@ const postInput = z.object({
     .string({ error: "Write a message first." })
     .pipe(normalised)
     .pipe(z.string().min(1, "Write a message first.").max(MAX_BODY, tooLong)),
-  alt: z.undefined().optional(),
+  // Without script the composer always has one description field; left empty, it says nothing.
+  alt: z.string().max(0, "Attach the image this description is for, or leave the description empty.").optional(),
   clientId: clientIdInput.optional(),
 });
 

@@ -20,6 +20,8 @@ export const id = {
   jumpNewest: "jump-newest",
   readSignal: "read-signal",
   typing: "typing",
+  /** Where a message from someone else is announced, as its author and text only. */
+  announcer: "announcer",
   // The sidebar (a panel of its own on phones), and the room's member list (one below lg).
   sidebar: "sidebar",
   members: "members",
@@ -34,6 +36,7 @@ export const id = {
   composer: "composer",
   composerBody: "composer-body",
   composerHint: "composer-hint",
+  composerLimits: "composer-limits",
   composerError: "composer-error",
   composerFiles: "composer-files",
   composerPreviews: "composer-previews",
@@ -47,6 +50,7 @@ export const id = {
 export const prefix = {
   message: "message-",
   receipts: "receipts-",
+  messageActions: "message-actions-",
   receipt: "receipt-",
   attachments: "attachments-",
   roomRow: "room-row-",
@@ -57,6 +61,8 @@ export const idOf = {
   message: (messageId: number) => `${prefix.message}${messageId}`,
   /** The line of receipts under a message. */
   receipts: (messageId: number) => `${prefix.receipts}${messageId}`,
+  /** A message's toolbar, which "More actions" opens on touch screens. */
+  messageActions: (messageId: number) => `${prefix.messageActions}${messageId}`,
   /** One reader's receipt, wherever it sits. */
   receipt: (userId: number) => `${prefix.receipt}${userId}`,
   attachments: (messageId: number) => `${prefix.attachments}${messageId}`,

@@ -2,6 +2,8 @@ import { linkifyit } from "linkify-it";
 import { messageAbilities } from "../domain/access.js";
 import type { Attachment } from "../domain/sql/attachments.js";
 import type { Message } from "../domain/sql/messages.js";
+import { presentAvatar, type AvatarView } from "./avatar.js";
+import { at, id } from "./dom.js";
 import { render } from "./engine.js";
 import { memo } from "./memo.js";
 
@@ -97,6 +99,7 @@ export interface MessageView extends TimeLabels {
   id: number;
   roomId: number;
   authorName: string;
+  avatar: AvatarView;
   authorUsername: string;
   parts: BodyPart[];
   attachments: AttachmentView[];
@@ -109,6 +112,7 @@ export function presentMessage(m: Message, viewerId?: number): MessageView {
     id: m.id,
     roomId: m.roomId,
     authorName: m.author.displayName,
+    avatar: presentAvatar(m.author.id, m.author.displayName),
     authorUsername: m.author.username,
     ...timeLabels(m.createdAt),
     parts: bodyParts(m.body),
@@ -124,6 +128,21 @@ export function differsForAuthor(m: Message): boolean {
 /** A message's attachments again, after one was described: swapped in place, receipts untouched. */
 export function renderAttachmentsPush(m: Message, viewerId?: number): string {
   return render("partials/attachments", { ...presentMessage(m, viewerId), oob: true });
+}
+
+/** How much of a message's text its announcement reads: enough to know what it is about. */
+const ANNOUNCED_CHARS = 200;
+
+/**
+ * A message from someone else as a screen reader announces it (only its author and text, not its
+ * time, links and actions), appended to the page's one live region.
+ */
+export function renderAnnouncement(m: Message): string {
+  const chars = [...m.body];
+  let text = chars.length > ANNOUNCED_CHARS ? `${chars.slice(0, ANNOUNCED_CHARS).join("")}…` : m.body;
+  const files = m.attachments.length;
+  if (files) text += `${text ? " " : ""}(${files === 1 ? "1 file" : `${files} files`})`;
+  return outOfBand("beforeend", at(id.announcer), render("partials/announcement", { author: m.author.displayName, text }));
 }
 
 /** Wraps rendered HTML so htmx swaps it out of band into `target`. */

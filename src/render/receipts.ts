@@ -1,18 +1,9 @@
 import type { Receipt } from "../domain/reading.js";
+import { initials } from "./avatar.js";
 import { render } from "./engine.js";
 import { outOfBand, timeLabels, type TimeLabels } from "./message.js";
 import { at, idOf } from "./dom.js";
 import { joinNames } from "./rooms.js";
-
-function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  return (
-    words
-      .slice(0, 2)
-      .map((w) => [...w][0]!.toUpperCase())
-      .join("") || "?"
-  );
-}
 
 export interface ReceiptView {
   userId: number;

@@ -54,11 +54,14 @@ test("without JavaScript, Bob logs in, reads a room and posts with the Send butt
     .getByLabel("Attach images or videos")
     .setInputFiles({ name: "sunset.png", mimeType: "image/png", buffer: await makeImage("png", 120, 80) });
   await composer.fill("A caption without scripts");
+  // Its description goes in the same form: one field, for one image.
+  await page.getByText("Describe the image").click();
+  await page.getByLabel("Description of the image (alt text)").fill("The sun setting over a calm sea");
   await page.getByRole("button", { name: "Send", exact: true }).click();
   await expect(page).toHaveURL(`/rooms/${roomId}#composer`);
   const picture = log.getByRole("listitem").filter({ hasText: "A caption without scripts" });
-  await expect(picture.getByRole("link", { name: "Image, no description" })).toBeVisible();
-  await expect(picture.getByRole("img", { name: "Image, no description" })).toHaveJSProperty("naturalWidth", 120);
+  await expect(picture.getByRole("link", { name: "The sun setting over a calm sea" })).toBeVisible();
+  await expect(picture.getByRole("img", { name: "The sun setting over a calm sea" })).toHaveJSProperty("naturalWidth", 120);
 
   // Alice answers meanwhile; without a live connection, Bob asks for what is new.
   await alice.openRoom(roomId);

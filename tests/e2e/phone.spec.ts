@@ -1,18 +1,25 @@
-import type { BrowserContextOptions, Page } from "@playwright/test";
+import type { BrowserContextOptions } from "@playwright/test";
 import { Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
 import { expectNoAxeViolations } from "./axe.js";
-import { expect, person, test, unique } from "./fixtures.js";
+import { expect, type person, test, unique } from "./fixtures.js";
+import {
+  browserOf,
+  expectNoSidewaysScrolling,
+  expectTargetsAtLeast24px,
+  laptop,
+  narrow,
+  phone,
+  sideways,
+  tablet,
+  unobstructed,
+  zoom200,
+  zoom400,
+} from "./screens.js";
 
-// The room page on small and short screens: phones upright and sideways, a tablet, and a laptop at
-// 200% zoom (a 640×400 viewport at twice the pixels stands in for 1280×800 zoomed).
-const screens: Array<{ name: string; options: BrowserContextOptions }> = [
-  { name: "320×640", options: { viewport: { width: 320, height: 640 } } },
-  { name: "a 375×812 phone", options: { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true } },
-  { name: "a phone held sideways (812×375)", options: { viewport: { width: 812, height: 375 }, isMobile: true, hasTouch: true } },
-  { name: "768×1024", options: { viewport: { width: 768, height: 1024 } } },
-  { name: "1280×800 at 200%", options: { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 } },
-];
+// The room page on small and short screens: phones upright and sideways, a tablet, a laptop, and
+// the laptop at 200% and 400% zoom.
+const screens = [narrow, phone, sideways, tablet, laptop, zoom200, zoom400];
 
 test.describe.configure({ mode: "parallel" });
 
@@ -31,33 +38,9 @@ async function reader(
   await visitor.signUp(unique("reader"));
   await visitor.joinRoom(roomId);
   for (let i = 1; i <= 30; i++) await writer.post(`/rooms/${roomId}/messages`, { body: `Message ${i} of thirty` });
-  const context = await person(browser, server, { ...options, javaScriptEnabled });
-  await context.addCookies(visitor.cookieList().map((c) => ({ ...c, url: server.url })));
-  const page = await context.newPage();
+  const page = await browserOf(browser, server, visitor, options, javaScriptEnabled);
   await page.goto(`/rooms/${roomId}`);
   return { page, roomName };
-}
-
-/** The little of an element the checks below read in the page (no DOM lib here: see browser.ts). */
-interface PageNode {
-  tagName: string;
-  textContent: string | null;
-  getBoundingClientRect(): { left: number; top: number; width: number; height: number };
-  contains(other: unknown): boolean;
-  closest(selector: string): unknown;
-}
-
-/** Whether the element's centre, scrolled into view, is the element itself (nothing painted over it). */
-async function unobstructed(page: Page, selector: string): Promise<boolean> {
-  const target = page.locator(selector);
-  await target.scrollIntoViewIfNeeded();
-  return target.evaluate((node: unknown) => {
-    const element = node as PageNode;
-    const box = element.getBoundingClientRect();
-    const { document } = globalThis as unknown as { document: { elementFromPoint(x: number, y: number): unknown } };
-    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-    return hit !== null && element.contains(hit);
-  });
 }
 
 for (const { name, options } of screens) {
@@ -67,42 +50,24 @@ for (const { name, options } of screens) {
       server,
     }) => {
       const { page, roomName } = await reader(server, options, javaScript, browser);
-      const { width, height } = options.viewport!;
+      const { height } = options.viewport;
       const log = page.getByRole("log", { name: `Messages in ${roomName}` });
+      // What of the list is on screen: all of it where it scrolls inside, less where the room scrolls as one.
       const box = (await log.boundingBox())!;
-      expect(box.height, "the message list's height").toBeGreaterThanOrEqual(Math.min(0.4 * height, 200));
+      const shown = Math.min(box.y + box.height, height) - Math.max(box.y, 0);
+      expect(shown, "the message list's height on screen").toBeGreaterThanOrEqual(Math.min(0.4 * height, 200));
       // The newest message is on screen as the page opens, before any scrolling.
       const newest = (await log.getByRole("listitem").filter({ hasText: "Message 30 of thirty" }).boundingBox())!;
       expect(newest.y).toBeGreaterThanOrEqual(0);
       expect(newest.y + newest.height).toBeLessThanOrEqual(height);
-      // Tall enough screens show the composer as well; on short ones the page scrolls to it.
-      if (height >= 600) {
-        const send = (await page.getByRole("button", { name: "Send", exact: true }).boundingBox())!;
-        expect(send.y + send.height).toBeLessThanOrEqual(height);
-      }
+      // And the composer, with its Send button, below it.
+      const send = (await page.getByRole("button", { name: "Send", exact: true }).boundingBox())!;
+      expect(send.y).toBeGreaterThanOrEqual(newest.y + newest.height);
+      expect(send.y + send.height).toBeLessThanOrEqual(height);
       expect(await unobstructed(page, "#composer-body"), "the message box is not covered").toBe(true);
       expect(await unobstructed(page, '#composer button[type="submit"]'), "Send is not covered").toBe(true);
-      expect(
-        await page.evaluate(
-          () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-        ),
-        "no scrolling sideways",
-      ).toBeLessThanOrEqual(width);
-      // Every control is at least 24 px square (WCAG 2.5.8); links inside a sentence are exempt, and
-      // the skip link is out of sight until focused.
-      const small = await page
-        .locator("a:visible, button:visible, summary:visible, input:visible, textarea:visible, select:visible")
-        .evaluateAll((nodes: unknown[]) =>
-          (nodes as PageNode[])
-            .filter((e) => !e.closest("p, .message-body, .skip-link"))
-            .map((e) => ({ e, box: e.getBoundingClientRect() }))
-            .filter(({ box }) => box.width < 24 || box.height < 24)
-            .map(
-              ({ e, box }) =>
-                `${e.tagName} "${(e.textContent ?? "").trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
-            ),
-        );
-      expect(small, "controls smaller than 24×24").toEqual([]);
+      await expectNoSidewaysScrolling(page);
+      await expectTargetsAtLeast24px(page);
     });
   }
 }

@@ -34,9 +34,21 @@ for (const kind of databaseKinds()) {
       const page = await bob.openRoom(roomId);
       assert.match(
         page.html,
-        /<span class="font-semibold">Alice<\/span> <a href="\/rooms\/\d+\/messages\/\d+#message-\d+" class="permalink"><time data-local-time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/,
+        /<span class="message-author font-semibold">Alice<\/span> <a href="\/rooms\/\d+\/messages\/\d+#message-\d+" class="permalink"><time data-local-time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/,
       );
       assert.match(page.html, /<p class="message-body">Hello,\nworld<\/p>/);
+    });
+
+    test("without JavaScript the form's empty description field goes with a text message; a description without an image is refused", async () => {
+      await alice.openRoom(roomId);
+      const before = await stored();
+      const plain = await alice.post(`/rooms/${roomId}/messages`, { body: "no picture", alt: "" });
+      assert.equal(plain.status, 303);
+      const described = await alice.post(`/rooms/${roomId}/messages`, { body: "where is it?", alt: "A red kite" });
+      assert.equal(described.status, 422);
+      assert.match(described.html, /Attach the image this description is for, or leave the description empty\./);
+      assert.match(described.html, /where is it\?/, "the text comes back to be sent again");
+      assert.equal(await stored(), before + 1);
     });
 
     test("with htmx the post answers 204 and renders nothing twice", async () => {

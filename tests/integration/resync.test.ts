@@ -119,10 +119,10 @@ for (const kind of databaseKinds()) {
       const more = await seed(server, room, ids.alice!, 1);
       const late = bob.socket(room, {}, shown);
       await late.opened;
-      assert.match(late.state!, /^<div id="timeline" class="space-y-3 p-4" hx-swap-oob="outerHTML">/);
+      assert.match(late.state!, /^<div id="timeline" class="[^"]*" hx-swap-oob="outerHTML">/);
       const history = /<ol id="history"[^>]*>([\s\S]*?)<\/ol>/.exec(late.state!)![1]!;
       assert.deepEqual(messageIds(history), [...seeded, ...more].slice(-50), "the newest page, in the unannounced history list");
-      assert.match(late.state!, /<ol id="messages" class="space-y-3" data-room="\d+"><\/ol>/);
+      assert.match(late.state!, /<ol id="messages" aria-live="off" data-room="\d+"><\/ol>/);
       late.close();
     });
 

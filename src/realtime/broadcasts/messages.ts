@@ -1,7 +1,7 @@
 import type { DomainEvent } from "../../domain/events.js";
 import { messageForDelivery, messagesForDelivery, type Delivery } from "../../domain/messages.js";
 import type { Message } from "../../domain/sql/messages.js";
-import { differsForAuthor, renderAttachmentsPush } from "../../render/message.js";
+import { differsForAuthor, renderAnnouncement, renderAttachmentsPush } from "../../render/message.js";
 import { renderReceiptMove } from "../../render/receipts.js";
 import { renderLivePush } from "../../render/timeline.js";
 import type { Fanout } from "../fanout.js";
@@ -118,19 +118,20 @@ export async function deliverMessage(ctx: Fanout, message: Delivery, rows: Unrea
   // The author's pointer moved to their message with it: their receipt follows, for the others,
   // in the same frame as the message. In a direct conversation it sits at the other person's
   // newest message, which takes a query, so it follows on its own.
-  let receipt = "";
+  // The others hear it announced; its author, who wrote it, does not.
+  let forOthers = renderAnnouncement(message);
   let directReceipt: Promise<void> | undefined;
   if (message.author.sharesReceipts && message.room.kind === "direct") {
     directReceipt = sendReceipt(ctx, roomId, authorId);
   } else if (message.author.sharesReceipts) {
     const { displayName } = message.author;
-    receipt = renderReceiptMove({ userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false });
+    forOthers += renderReceiptMove({ userId: authorId, displayName, at: messageId, readAt: message.createdAt, direct: false });
   }
   // Membership as of the message's own query: a socket whose user has left gets nothing.
   const watching = ctx.registry.inRoom(roomId);
   if (watching.size > 0) {
     const live = (viewerId?: number) => renderLivePush([message], message.previous, viewerId);
-    ctx.transport.send(watching, byAuthorship(message, live, receipt), message.members, messageId);
+    ctx.transport.send(watching, byAuthorship(message, live, forOthers), message.members, messageId);
   }
   sendRowsAfterMessage(ctx, rows, authorId);
   await directReceipt;
