@@ -59,6 +59,16 @@ test("two people in their own browsers chat live, each message shown once", asyn
   await expect(aliceLog.getByRole("listitem")).toHaveCount(2);
   await expect(aliceLog.getByRole("listitem").nth(1)).toContainText(displayNameOf(bobName));
   await expect(aliceLog.getByRole("listitem").nth(1)).toContainText("Yes! Count me in.");
+  // What a screen reader hears of it: the page's one live region for messages gains Bob's name and
+  // text, nothing of the message's time, links or actions; the list itself is not live. Bob, who
+  // wrote it, hears nothing; Alice's own message was not announced to her either.
+  const heard = (page: typeof alice) => page.locator('[aria-live="polite"], [aria-live="assertive"]');
+  await expect(heard(alice)).toHaveCount(1);
+  expect(await heard(alice).ariaSnapshot()).toBe(`- paragraph: "${displayNameOf(bobName)}: Yes! Count me in."`);
+  expect(await aliceLog.getAttribute("aria-live")).toBeNull();
+  await expect(aliceLog.locator('ol[aria-live="off"]')).toHaveCount(2);
+  await expect(heard(bob)).toHaveCount(1);
+  expect(await heard(bob).ariaSnapshot()).toBe(`- paragraph: "${displayNameOf(aliceName)}: Hi Bob, are you in?"`);
   await expect(bobLog.getByRole("listitem")).toHaveCount(2);
   await expect(bobComposer).toHaveValue("");
   await expect(bobComposer).toBeFocused();

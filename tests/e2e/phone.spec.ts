@@ -98,6 +98,34 @@ for (const javaScript of [true, false]) {
   });
 }
 
+for (const javaScript of [true, false]) {
+  test(`on a touch screen${javaScript ? "" : ", without JavaScript"}, a message's actions wait behind "More actions"`, async ({
+    browser,
+    server,
+  }) => {
+    const { page } = await reader(server, phone.options, javaScript, browser);
+    const message = page.getByRole("listitem").filter({ hasText: "Message 30 of thirty" });
+    const markUnread = message.getByRole("link", { name: "Mark unread from here" });
+    await expect(markUnread).toBeHidden();
+    const more = message.getByRole(javaScript ? "button" : "link", { name: "More actions" });
+    await more.tap();
+    if (javaScript) {
+      await expect(more).toHaveAttribute("aria-expanded", "true");
+    } else {
+      // Without script the message's own page opens, with its toolbar shown.
+      await expect(page).toHaveURL(/\/messages\/\d+#message-\d+$|\/rooms\/\d+\?around=\d+#message-\d+$/);
+    }
+    await expect(markUnread).toBeVisible();
+    await expect(message.getByText("Seen by…")).toBeVisible();
+    expect(await unobstructed(page, `#${(await message.getAttribute("id"))!} .message-actions > a`), "the action is on top").toBe(true);
+    if (javaScript) {
+      await more.tap();
+      await expect(markUnread).toBeHidden();
+      await expect(more).toHaveAttribute("aria-expanded", "false");
+    }
+  });
+}
+
 for (const colorScheme of ["light", "dark"] as const) {
   test(`axe finds nothing on a phone's room page, its panels open and closed (${colorScheme})`, async ({ browser, server }) => {
     const { page } = await reader(server, { ...screens[1]!.options, colorScheme }, true, browser);
