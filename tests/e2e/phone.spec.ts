@@ -49,7 +49,7 @@ for (const { name, options } of screens) {
       browser,
       server,
     }) => {
-      const { page, roomName } = await reader(server, options, javaScript, browser);
+      const { page, roomName } = await reader(server, { ...options, colorScheme: "light" }, javaScript, browser);
       const { height } = options.viewport;
       const log = page.getByRole("log", { name: `Messages in ${roomName}` });
       // What of the list is on screen: all of it where it scrolls inside, less where the room scrolls as one.
@@ -68,6 +68,12 @@ for (const { name, options } of screens) {
       expect(await unobstructed(page, '#composer button[type="submit"]'), "Send is not covered").toBe(true);
       await expectNoSidewaysScrolling(page);
       await expectTargetsAtLeast24px(page);
+      // axe runs in the page's own script, so it looks at each screen with script, light and dark.
+      if (javaScript) {
+        await expectNoAxeViolations(page);
+        await page.emulateMedia({ colorScheme: "dark" });
+        await expectNoAxeViolations(page);
+      }
     });
   }
 }

@@ -39,10 +39,10 @@ for (const kind of databaseKinds()) {
       assert.match(
         page.html,
         new RegExp(
-          `<h2 id="unread-room-${aardvark}"[^>]*><a href="/rooms/${aardvark}" class="link">.*aardvark</a> <span[^>]*>\\(2 unread\\)`,
+          `<h2 id="unread-room-${aardvark}"[^>]*><a href="/rooms/${aardvark}" class="link[^"]*">.*aardvark</a> <span[^>]*>\\(2 unread\\)`,
         ),
       );
-      assert.match(page.html, new RegExp(`href="/rooms/${zebra}#message-\\d+" class="link text-sm">View in room`));
+      assert.match(page.html, new RegExp(`href="/rooms/${zebra}#message-\\d+" class="link[^"]*">View in room`));
       assert.doesNotMatch((await alice.get("/unread")).html, /message-body/, "my own messages are never unread");
     });
 
