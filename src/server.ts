@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { databaseTimeouts, type Config } from "./config.js";
 import { openDatabase, ping, type Database } from "./db/client.js";
+import { PostgresEventBus } from "./db/event-bus.js";
 import { migrate } from "./db/migrate.js";
 import type { Deps } from "./domain/deps.js";
 import { LocalEventBus } from "./domain/events.js";
@@ -42,7 +43,18 @@ export async function startServer(config: Config, logger: Logger, opened: { data
     await database.close();
     throw err;
   }
-  const events = new LocalEventBus();
+  // PostgreSQL may be shared by several Parley processes: events go through it, to all of them.
+  // The embedded database is one process's own.
+  const bus =
+    database.kind === "postgres" && config.DATABASE_URL
+      ? await PostgresEventBus.start(config.DATABASE_URL, database.sessionPool, databaseTimeouts(config), logger).catch(
+          async (err: unknown) => {
+            await database.close();
+            throw err;
+          },
+        )
+      : null;
+  const events = bus ?? new LocalEventBus();
   const deps: Deps = {
     db: database.db,
     events,
@@ -53,6 +65,9 @@ export async function startServer(config: Config, logger: Logger, opened: { data
   };
   const secret = await sessionSecret(config.SESSION_SECRET, config.DATA_DIR);
   const sessions = createSessions(database.sessionPool, secret, config.SESSION_CACHE_MS);
+  events.subscribe((event) => {
+    if (event.kind === "session.ended") sessions.forget(event.sessionId);
+  });
   const app = createApp({
     config,
     deps,
@@ -63,6 +78,7 @@ export async function startServer(config: Config, logger: Logger, opened: { data
   });
   const server = createServer(app);
   const hub = new Hub(deps, logger, { perSecond: config.WS_SIGNALS_PER_SECOND, burst: config.WS_SIGNAL_BURST });
+  bus?.onResumed(() => hub.catchUpAll());
   const sweeper = new OrphanSweeper(deps, logger);
   const sockets = attachWebSockets(server, {
     deps,
@@ -102,6 +118,7 @@ export async function startServer(config: Config, logger: Logger, opened: { data
         });
         await sweeper.stop();
         await sessions.close();
+        await bus?.close();
         await database.close();
       })();
       return stopping;

@@ -128,8 +128,11 @@ export async function imageToDescribe(deps: Deps, userId: number, attachmentId: 
 export async function describeImage(deps: Deps, userId: number, attachmentId: number, input: unknown): Promise<ImageToDescribe> {
   const image = await imageToDescribe(deps, userId, attachmentId);
   const { alt } = parseInput(describeInput, input);
-  await deps.db.update(attachments).set({ alt }).where(eq(attachments.id, attachmentId));
-  deps.events.publish({ kind: "message.updated", roomId: image.roomId, messageId: image.attachment.messageId, authorId: userId });
+  await deps.events.writeAndTell(
+    deps.db,
+    (db) => db.update(attachments).set({ alt }).where(eq(attachments.id, attachmentId)),
+    () => [{ kind: "message.updated", roomId: image.roomId, messageId: image.attachment.messageId, authorId: userId }],
+  );
   return image;
 }
 

@@ -1,3 +1,5 @@
+import type { Db } from "../db/client.js";
+
 /**
  * What the domain tells the rest of the system after a write has committed.
  * Events carry ids only: each listener loads and renders what it needs.
@@ -14,14 +16,28 @@ export type DomainEvent =
   /** A signed-in session was destroyed (log-out, or a new log-in in its place): its sockets close. */
   | { kind: "session.ended"; userId: number; sessionId: string };
 
+/** Where a write's events are told from: it runs on a database handle, perhaps in a transaction. */
 export interface EventBus {
+  /**
+   * Runs `write`, then tells everyone `eventsOf(its result)`, once it has committed and only if it
+   * did. A bus across processes tells them inside the write's own transaction (see
+   * src/db/event-bus.ts), so that a write that commits is always told and one rolled back never.
+   */
+  writeAndTell<T>(db: Db, write: (db: Db) => Promise<T>, eventsOf: (result: T) => DomainEvent[]): Promise<T>;
+  /** Tells what changed outside the database (presence, typing, a session's end), at once. */
   publish(event: DomainEvent): void;
   subscribe(listener: (event: DomainEvent) => void): () => void;
 }
 
-/** One process: listeners run in order, after the publisher's current work. */
+/** One process (the embedded database): listeners run in order, after the publisher's current work. */
 export class LocalEventBus implements EventBus {
   #listeners = new Set<(event: DomainEvent) => void>();
+
+  async writeAndTell<T>(db: Db, write: (db: Db) => Promise<T>, eventsOf: (result: T) => DomainEvent[]): Promise<T> {
+    const result = await write(db);
+    for (const event of eventsOf(result)) this.publish(event);
+    return result;
+  }
 
   publish(event: DomainEvent): void {
     for (const listener of this.#listeners) queueMicrotask(() => listener(event));

@@ -6,6 +6,7 @@ import { attachments, memberships, messages, rooms, users } from "../db/schema.j
 import { authorize, type Room } from "./access.js";
 import { discard, prepareAttachments, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
+import type { DomainEvent } from "./events.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 import type { Previous } from "./history.js";
 import { messageColumns, withAttachments, type Message } from "./sql/messages.js";
@@ -56,29 +57,35 @@ const captionInput = z.object({
 export async function postMessage(deps: Deps, userId: number, roomId: number, input: unknown, uploads: Upload[] = []): Promise<number> {
   await authorize(deps, userId, roomId, "post");
   const { body, alt, clientId = null } = parseInput(uploads.length ? captionInput : postInput, input);
+  // A message stored again (a retry) is not news: only a first insert is told.
+  const told = ({ id, again }: Inserted): DomainEvent[] =>
+    again ? [] : [{ kind: "message.created", roomId, messageId: id, authorId: userId }];
   let inserted: Inserted;
   if (uploads.length === 0) {
-    inserted = await insertMessage(deps.db, userId, roomId, body, clientId);
+    inserted = await deps.events.writeAndTell(deps.db, (db) => insertMessage(db, userId, roomId, body, clientId), told);
   } else {
     // Files are processed only for a message not stored yet (the insert alone settles a race).
     const earlier = await alreadySent(deps.db, userId, roomId, clientId);
     if (earlier !== null) return earlier;
     const prepared = await prepareAttachments(deps, uploads, [alt ?? []].flat());
     try {
-      inserted = await deps.db.transaction(async (tx) => {
-        const message = await insertMessage(tx, userId, roomId, body, clientId);
-        if (!message.again) await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId: message.id })));
-        return message;
-      });
+      inserted = await deps.events.writeAndTell(
+        deps.db,
+        (db) =>
+          db.transaction(async (tx) => {
+            const message = await insertMessage(tx, userId, roomId, body, clientId);
+            if (!message.again) await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId: message.id })));
+            return message;
+          }),
+        told,
+      );
     } catch (err) {
       await discard(deps, prepared.created);
       throw err;
     }
     if (inserted.again) await discard(deps, prepared.created);
   }
-  if (inserted.again) return inserted.id;
-  deps.typing.stopped(roomId, userId);
-  deps.events.publish({ kind: "message.created", roomId, messageId: inserted.id, authorId: userId });
+  if (!inserted.again) deps.typing.stopped(roomId, userId);
   return inserted.id;
 }
 

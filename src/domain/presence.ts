@@ -18,11 +18,11 @@ export class Presence {
   readonly #sockets = new Map<number, number>();
   readonly #leaving = new Map<number, NodeJS.Timeout>();
   readonly #db: Db;
-  readonly #events: EventBus;
+  readonly #events: Pick<EventBus, "publish">;
   readonly #graceMs: number;
   #stopped = false;
 
-  constructor(db: Db, events: EventBus, graceMs: number) {
+  constructor(db: Db, events: Pick<EventBus, "publish">, graceMs: number) {
     this.#db = db;
     this.#events = events;
     this.#graceMs = graceMs;

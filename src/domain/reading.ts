@@ -36,13 +36,17 @@ const moveResult = {
  * which rooms moved and whether each had anything unread before. Returns how many moved.
  */
 async function movePointers(deps: Deps, userId: number, set: PgUpdateSetSource<typeof memberships>, ...where: SQL[]): Promise<number> {
-  const moved = await deps.db
-    .update(memberships)
-    .set(set)
-    .from(before)
-    .where(and(sameMembership, eq(memberships.userId, userId), ...where))
-    .returning(moveResult);
-  for (const { roomId, hadUnread } of moved) deps.events.publish({ kind: "read.moved", roomId, userId, hadUnread });
+  const moved = await deps.events.writeAndTell(
+    deps.db,
+    (db) =>
+      db
+        .update(memberships)
+        .set(set)
+        .from(before)
+        .where(and(sameMembership, eq(memberships.userId, userId), ...where))
+        .returning(moveResult),
+    (rows) => rows.map(({ roomId, hadUnread }) => ({ kind: "read.moved" as const, roomId, userId, hadUnread })),
+  );
   return moved.length;
 }
 

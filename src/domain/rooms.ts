@@ -117,9 +117,12 @@ export async function joinRoom(deps: Deps, userId: number, roomId: number): Prom
 
 export async function leaveRoom(deps: Deps, userId: number, roomId: number): Promise<void> {
   await authorize(deps, userId, roomId, "leave");
-  await deps.db.delete(memberships).where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
+  await deps.events.writeAndTell(
+    deps.db,
+    (db) => db.delete(memberships).where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId))),
+    () => [{ kind: "membership.ended", roomId, userId }],
+  );
   deps.typing.stopped(roomId, userId);
-  deps.events.publish({ kind: "membership.ended", roomId, userId });
 }
 
 /** Adds someone to a private room; only its members may. */

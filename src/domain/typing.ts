@@ -7,10 +7,10 @@ import type { EventBus } from "./events.js";
  */
 export class Typing {
   readonly #rooms = new Map<number, Map<number, NodeJS.Timeout>>();
-  readonly #events: EventBus;
+  readonly #events: Pick<EventBus, "publish">;
   readonly #expiryMs: number;
 
-  constructor(events: EventBus, expiryMs: number) {
+  constructor(events: Pick<EventBus, "publish">, expiryMs: number) {
     this.#events = events;
     this.#expiryMs = expiryMs;
   }

@@ -59,7 +59,7 @@ export class Hub {
   }
 
   add(client: Client): void {
-    const { deps, log, registry, transport } = this.#fanout;
+    const { deps, log, registry } = this.#fanout;
     registry.add(client);
     client.ws.on("close", () => this.#remove(client));
     // A protocol error (an oversized or malformed frame) would otherwise be an unhandled 'error'
@@ -72,7 +72,24 @@ export class Hub {
     deps.presence.connected(client.userId);
     // What changed since the page was rendered (or while its socket was away) goes first; pushes
     // that come meanwhile wait behind it.
-    const state = renderPageState(deps, client).catch((err: unknown) => {
+    this.#bringUpToDate(client, client.after);
+  }
+
+  /**
+   * Brings every page held here up to date, from the newest message each was sent: after this
+   * process may have missed events (its event connection was lost), what it missed arrives once.
+   */
+  catchUpAll(): void {
+    for (const client of this.#registry.all()) {
+      // A page already being brought up to date gets everything up to now from that.
+      if (client.held) continue;
+      this.#bringUpToDate(client, client.after === null ? null : (client.newest ?? client.after));
+    }
+  }
+
+  #bringUpToDate(client: Client, after: number | null): void {
+    const { deps, log, transport } = this.#fanout;
+    const state = renderPageState(deps, { ...client, after }).catch((err: unknown) => {
       log.error({ err }, "bringing a page up to date failed");
       return { html: "", newest: null };
     });

@@ -18,9 +18,10 @@ const KEPT_SESSIONS = 10_000;
 /**
  * connect-pg-simple, with the sessions this process has read or written kept in memory for a few
  * seconds (`keepMs`): every request and every socket upgrade reads its session, and a burst of them
- * costs one query. Only for seconds, because another process on the same database may destroy a
- * session (log-out there) and nothing tells this one: a kept copy must not keep it alive. Each read
- * gets its own copy, because express-session changes the object it is given.
+ * costs one query. Another process on the same database may destroy a session (log-out there): it
+ * tells every process on the event bus, which `forget`s its copy (see server.ts); the few seconds
+ * bound what a lost notification could keep alive. Each read gets its own copy, because
+ * express-session changes the object it is given.
  */
 class KeepingPgStore extends PgStore {
   readonly #kept = new Map<string, { json: string; expires: number }>();
@@ -58,6 +59,12 @@ class KeepingPgStore extends PgStore {
     super.destroy(sid, callback);
   }
 
+  /** Drops the kept copy of a session ended elsewhere, and any read of it still on its way. */
+  forget(sid: string): void {
+    this.#writes++;
+    this.#kept.delete(sid);
+  }
+
   #keep(sid: string, sess: session.SessionData): void {
     if (this.#keepMs === 0) return;
     if (this.#kept.size >= KEPT_SESSIONS) this.#kept.delete(this.#kept.keys().next().value!);
@@ -74,6 +81,8 @@ const THIRTY_DAYS = 30 * 24 * 60 * 60 * 1000;
 export interface Sessions {
   /** Shared by HTTP routes and the WebSocket upgrade. */
   middleware: RequestHandler;
+  /** Forgets what this process keeps of a session that ended in another. */
+  forget(sessionId: string): void;
   /** Stops the store's pruning timer; call before closing the database. */
   close(): Promise<void>;
 }
@@ -92,6 +101,7 @@ export function createSessions(pool: QueryPool, secret: string, keepMs: number):
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: "lax", secure: "auto", maxAge: THIRTY_DAYS },
     }),
+    forget: (sessionId) => store.forget(sessionId),
     close: async () => {
       // connect-pg-simple's close() is async; its types say it returns nothing.
       await Promise.resolve(store.close());

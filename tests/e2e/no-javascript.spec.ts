@@ -55,7 +55,7 @@ test("without JavaScript, Bob logs in, reads a room and posts with the Send butt
     .setInputFiles({ name: "sunset.png", mimeType: "image/png", buffer: await makeImage("png", 120, 80) });
   await composer.fill("A caption without scripts");
   // Its description goes in the same form: one field, for one image.
-  await page.getByText("Describe the image").click();
+  await page.getByText("Description", { exact: true }).click();
   await page.getByLabel("Description of the image (alt text)").fill("The sun setting over a calm sea");
   await page.getByRole("button", { name: "Send", exact: true }).click();
   await expect(page).toHaveURL(`/rooms/${roomId}#composer`);

@@ -36,7 +36,7 @@ test("a conversation is called by the others in it; past four, three and a count
 });
 
 test("a direct conversation carries the other person's presence; rooms and groups carry none", () => {
-  const presence = new Presence({} as Db, { publish() {}, subscribe: () => () => {} }, 1000);
+  const presence = new Presence({} as Db, { publish() {} }, 1000);
   const seen = new Date(Date.now() - 5 * 60_000);
   const direct = room("direct", [alice!, person(2, "Bob", seen)]);
   assert.deepEqual(presentRoom(direct, alice!.id, presence).partner, {

@@ -8,9 +8,9 @@ const ROOM = 7;
 const [ALICE, BOB, CAROL] = [1, 2, 3];
 
 /** A bus that keeps what is published, at once (the real one delivers in a microtask). */
-function recordingBus(): EventBus & { published: DomainEvent[] } {
+function recordingBus(): Pick<EventBus, "publish"> & { published: DomainEvent[] } {
   const published: DomainEvent[] = [];
-  return { published, publish: (event) => void published.push(event), subscribe: () => () => {} };
+  return { published, publish: (event) => void published.push(event) };
 }
 
 let bus: ReturnType<typeof recordingBus>;
