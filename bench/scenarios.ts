@@ -10,6 +10,8 @@ export interface Scenario {
   seeded?: true;
   /** Smoke-tested but left out of the suite: bench:room-page seeds the database when it needs to. */
   smokeOnly?: true;
+  /** Starts several Parley processes on one PostgreSQL, so it needs PostgreSQL (it says so and stops without). */
+  postgres?: true;
 }
 
 export const scenarios: Scenario[] = [
@@ -38,6 +40,12 @@ export const scenarios: Scenario[] = [
   { name: "sidebar", script: "bench/sidebar.ts", smoke: ["--rooms", "3", "--conversations", "1", "--requests", "3"] },
   { name: "transfer", script: "bench/transfer.ts", smoke: ["--rooms", "2", "--messages", "3", "--pages", "5", "--repeats", "2"] },
   { name: "uploads", script: "bench/uploads.ts", smoke: ["--photos", "1", "--video-mb", "3"] },
+  {
+    name: "instances",
+    script: "bench/instances.ts",
+    smoke: ["--members", "2", "--rate", "10", "--seconds", "1", "--posters", "2"],
+    postgres: true,
+  },
 ];
 
 /** Smoke runs seed a database of their own on the PostgreSQL server, never the real bench databases. */

@@ -24,8 +24,9 @@ interface Smoke {
   script: string;
   args: string[];
   prints: RegExp;
+  postgres?: true;
 }
-const smokeOf = (s: (typeof scenarios)[number]): Smoke => ({ script: s.script, args: s.smoke, prints: table });
+const smokeOf = (s: (typeof scenarios)[number]): Smoke => ({ script: s.script, args: s.smoke, prints: table, postgres: s.postgres });
 const nameOf = ({ script, args }: Smoke) => `smoke: ${script} ${args.join(" ")}`;
 
 /**
@@ -107,7 +108,9 @@ alone.push({
 const seeded = scenarios.filter((s) => s.seeded).map(smokeOf);
 
 describe("benchmark smoke runs", { concurrency: 2 }, () => {
-  for (const smoke of alone) test(nameOf(smoke), { timeout: TIMEOUT_MS + 10_000 }, () => runSmoke(smoke));
+  for (const smoke of alone) {
+    test(nameOf(smoke), { timeout: TIMEOUT_MS + 10_000, skip: smoke.postgres && needsPostgres }, () => runSmoke(smoke));
+  }
   test(`smoke, in order: ${seeded.map((s) => s.script).join(", ")}`, { skip: needsPostgres }, async (t) => {
     for (const smoke of seeded) await t.test(nameOf(smoke), { timeout: TIMEOUT_MS + 10_000 }, () => runSmoke(smoke));
   });
