@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { LiveSocket, socketPool, Visitor } from "../support/client.js";
-import { databaseKinds } from "../support/databases.js";
+import { databaseKinds, postgresUrl } from "../support/databases.js";
+import { FreezingProxy } from "../support/frozen.js";
 import { startAnotherInstance, startTestServer, type TestServer } from "../support/server.js";
 
 const skip = databaseKinds().includes("postgres") ? false : "needs DATABASE_URL: an in-memory PGlite cannot be shared";
@@ -130,6 +131,64 @@ describe("two instances on one PostgreSQL database", { skip }, () => {
       }
     } finally {
       await admin.end();
+    }
+  });
+});
+
+describe("two instances when PostgreSQL goes away for a few seconds", { skip }, () => {
+  test("both recover by themselves: posts work again and reach the other instance's sockets", { timeout: 60_000 }, async () => {
+    const target = new URL(postgresUrl!);
+    const proxy = await FreezingProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const throughProxy = (url: string) => {
+      const proxied = new URL(url);
+      proxied.hostname = "127.0.0.1";
+      proxied.port = String(proxy.port);
+      return proxied.toString();
+    };
+    const env = { SESSION_SECRET: randomBytes(32).toString("hex") };
+    let a: TestServer | undefined;
+    let b: TestServer | undefined;
+    let socket: LiveSocket | undefined;
+    try {
+      a = await startTestServer("postgres", env, { route: throughProxy });
+      b = await startAnotherInstance(a, env, { route: throughProxy });
+      const alice = new Visitor(a.url);
+      await alice.signUp("alice");
+      const bob = new Visitor(a.url);
+      await bob.signUp("bob");
+      const room = await alice.createRoom("Outage");
+      await bob.joinRoom(room);
+      const bobOnB = new Visitor(b.url);
+      bobOnB.cookie = bob.cookie;
+      socket = bobOnB.socket(room, {}, 0);
+      await socket.opened;
+      await alice.openRoom(room);
+
+      proxy.refuse();
+      // The outage lasts a few seconds: longer than the event connection's first retries.
+      await until(async () => (await fetch(`${b!.url}/healthz`)).status === 503, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      proxy.accept();
+
+      // Nobody restarts anything: the first post after the outage may still meet a dropped
+      // connection, but posts succeed again within a few seconds, and reach B's sockets once each.
+      await until(
+        async () => (await fetch(`${a!.url}/healthz`)).status === 200 && (await fetch(`${b!.url}/healthz`)).status === 200,
+        15_000,
+      );
+      let sent = 0;
+      await until(async () => {
+        const res = await alice.post(`/rooms/${room}/messages`, { body: `after the outage ${sent}` }, htmx);
+        if (res.status === 204) sent++;
+        return sent === 2;
+      }, 15_000);
+      await until(() => messagesOn(socket!).length >= 2, 15_000);
+      assert.equal(new Set(messagesOn(socket)).size, messagesOn(socket).length, "each once");
+    } finally {
+      socket?.close();
+      await b?.stop();
+      await a?.stop();
+      await proxy.close();
     }
   });
 });

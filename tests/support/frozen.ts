@@ -26,6 +26,7 @@ export async function silentServer(): Promise<{ port: number; close(): Promise<v
  */
 export class FreezingProxy {
   #frozen = false;
+  #refusing = false;
   #freezeOn: string | undefined;
   #held: Array<() => void> = [];
   readonly #sockets = new Set<net.Socket>();
@@ -33,6 +34,7 @@ export class FreezingProxy {
 
   private constructor(target: { host: string; port: number }) {
     this.#server = net.createServer((client) => {
+      if (this.#refusing) return void client.destroy();
       const upstream = net.connect(target.port, target.host);
       for (const socket of [client, upstream]) {
         this.#sockets.add(socket);
@@ -61,6 +63,17 @@ export class FreezingProxy {
   /** Freezes just before passing on the first query that contains `text`. */
   freezeOn(text: string): void {
     this.#freezeOn = text;
+  }
+
+  /** PostgreSQL going away: every connection through the proxy is cut and new ones are refused. */
+  refuse(): void {
+    this.#refusing = true;
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  /** And coming back: connections are accepted again. */
+  accept(): void {
+    this.#refusing = false;
   }
 
   thaw(): void {

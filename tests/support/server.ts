@@ -42,9 +42,13 @@ export async function startTestServer(
  * A second instance on the same Postgres database as `first` (PGlite in memory cannot be shared);
  * stopping it leaves the database to `first`. Give both the same SESSION_SECRET to share cookies.
  */
-export async function startAnotherInstance(first: TestServer, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startAnotherInstance(
+  first: TestServer,
+  env: Record<string, string> = {},
+  options: Pick<TestServerOptions, "route"> = {},
+): Promise<TestServer> {
   if (!first.databaseUrl) throw new Error("another instance needs a Postgres database");
-  return start(first.kind, first.databaseUrl, env, {});
+  return start(first.kind, first.databaseUrl, env, options);
 }
 
 async function start(
