@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { DatabaseUnavailableError } from "./db/client.js";
+import { FilesUnavailableError } from "./files/store.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
 
@@ -37,7 +38,8 @@ try {
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
 } catch (err) {
-  if (err instanceof DatabaseUnavailableError) {
+  // Start-up problems that the message names and the person running Parley fixes: no stack trace.
+  if (err instanceof DatabaseUnavailableError || err instanceof FilesUnavailableError) {
     console.error(err.message);
     process.exit(1);
   }

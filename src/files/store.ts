@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, type BigIntStats } from "node:fs";
-import { link, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { link, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 
@@ -43,6 +43,34 @@ export async function sha256Of(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** FILES_DIR cannot be created or written: Parley refuses to start, with this message. */
+export class FilesUnavailableError extends Error {}
+
+const why: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  EROFS: "the filesystem is read-only",
+  ENOTDIR: "part of the path is a file, not a folder",
+  EEXIST: "part of the path is a file, not a folder",
+  ENOSPC: "the disk is full",
+  EDQUOT: "the disk quota is used up",
+};
+
+function filesDirProblem(configured: string, resolved: string, code: string, failed: string): string {
+  const named = configured === resolved ? configured : `${configured} (${resolved})`;
+  const shared = "Several instances must share one FILES_DIR (a shared volume).";
+  const cause = `${why[code] ?? code} (${code} on ${failed})`;
+  if (failed.startsWith("link ") && ["EPERM", "ENOTSUP", "EOPNOTSUPP"].includes(code)) {
+    return `FILES_DIR=${named} is on a filesystem without hard links, which Parley stores uploads with: ${cause}. Put it on one that has them. ${shared}`;
+  }
+  const uid = process.getuid?.();
+  const user = uid === undefined ? "this user" : `this user (uid ${uid})`;
+  return (
+    `FILES_DIR=${named} is not a folder ${user} can write to: ${cause}. ` +
+    `Create it and let ${user} write to it, or set FILES_DIR to a folder it can write to. ${shared}`
+  );
+}
+
 const versionOf = (s: BigIntStats) => `${s.ino}:${s.mtimeNs}`;
 const isCode = (err: unknown, code: string) => (err as NodeJS.ErrnoException).code === code;
 
@@ -55,11 +83,42 @@ export class LocalFileStore implements FileStore {
     this.#tmp = path.join(root, "tmp");
   }
 
+  /** Opens the store in `dir` (FILES_DIR), creating it if need be; FilesUnavailableError if Parley cannot write there. */
   static async open(dir: string): Promise<LocalFileStore> {
     const store = new LocalFileStore(path.resolve(dir));
-    await mkdir(store.#root, { recursive: true });
-    await mkdir(store.#tmp, { recursive: true });
+    await store.#probe(dir);
     return store;
+  }
+
+  /**
+   * Does once what every upload does, before anyone uploads: creates the folders, writes a scratch
+   * file and links it into the store (`put`), then takes the probe away again. A folder Parley
+   * cannot use is refused at start-up, in one line, rather than with every upload later.
+   */
+  async #probe(configured: string): Promise<void> {
+    const name = `.probe-${randomUUID()}`;
+    const scratch = path.join(this.#tmp, name);
+    const stored = path.join(this.#root, name);
+    const step = async (what: string, target: string, action: () => Promise<unknown>) => {
+      try {
+        await action();
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (typeof code !== "string") throw err;
+        throw new FilesUnavailableError(filesDirProblem(configured, path.dirname(this.#root), code, `${what} ${target}`));
+      }
+    };
+    try {
+      await step("mkdir", this.#root, () => mkdir(this.#root, { recursive: true }));
+      await step("mkdir", this.#tmp, () => mkdir(this.#tmp, { recursive: true }));
+      await step("write", scratch, () => writeFile(scratch, "probe"));
+      await step("link", stored, () => link(scratch, stored));
+      await step("remove", stored, () => rm(stored));
+      await step("remove", scratch, () => rm(scratch));
+    } finally {
+      await rm(stored, { force: true }).catch(() => {});
+      await rm(scratch, { force: true }).catch(() => {});
+    }
   }
 
   tempPath(): string {
