@@ -134,7 +134,7 @@ export async function startParleyOnDatabase(url: string) {
       DATABASE_URL: url,
       DATA_DIR: "memory://",
       FILES_DIR: filesDir,
-      RATE_LIMIT_AUTH_PER_15_MIN: "1000",
+      RATE_LIMIT_AUTH_PER_15_MIN: "100000",
       REGISTRATION: "open",
     });
     return {

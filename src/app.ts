@@ -39,7 +39,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   const app = express();
   const csrf = new Csrf(sessionSecret);
   const web = createWeb(deps, config, csrf);
-  const limits = rateLimits(config);
+  const limits = rateLimits(config, deps.db, logger);
   app.set("trust proxy", config.TRUST_PROXY);
   app.disable("x-powered-by");
 

@@ -40,6 +40,9 @@ const schema = z.object({
   // devices, and bounds what one account can hold of the server (about 4 KB each).
   WS_MAX_SOCKETS_PER_USER: positiveInt.default(50),
   PRESENCE_GRACE_MS: positiveInt.default(10_000),
+  // On PostgreSQL, each instance tells the others every this often that it is alive: one that
+  // missed three is counted dead and its people offline (within four intervals of a kill -9).
+  PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   TYPING_EXPIRY_MS: positiveInt.default(5_000),
   // Uploaded files; by default in DATA_DIR/uploads (required when DATA_DIR is memory://).
   FILES_DIR: z.string().min(1).optional(),

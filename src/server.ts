@@ -58,11 +58,22 @@ export async function startServer(config: Config, logger: Logger, opened: { data
   const deps: Deps = {
     db: database.db,
     events,
-    presence: new Presence(database.db, events, config.PRESENCE_GRACE_MS),
+    // Shared with the other instances on PostgreSQL (through its tables); the embedded database's own.
+    presence: new Presence(
+      database.db,
+      events,
+      config.PRESENCE_GRACE_MS,
+      bus && { heartbeatMs: config.PRESENCE_HEARTBEAT_MS, log: logger },
+    ),
     typing: new Typing(events, config.TYPING_EXPIRY_MS),
     files: await LocalFileStore.open(config.FILES_DIR),
     videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
   };
+  await deps.presence.start().catch(async (err: unknown) => {
+    await bus?.close();
+    await database.close();
+    throw err;
+  });
   const secret = await sessionSecret(config.SESSION_SECRET, config.DATA_DIR);
   const sessions = createSessions(database.sessionPool, secret, config.SESSION_CACHE_MS);
   events.subscribe((event) => {
@@ -110,6 +121,8 @@ export async function startServer(config: Config, logger: Logger, opened: { data
     stop() {
       stopping ??= (async () => {
         deps.presence.stop();
+        // Its rows are handed over (see Presence.handOver) while the sockets close.
+        const handedOver = deps.presence.handOver();
         deps.typing.stop();
         sockets.close();
         await new Promise<void>((resolve) => {
@@ -118,6 +131,7 @@ export async function startServer(config: Config, logger: Logger, opened: { data
         });
         await sweeper.stop();
         await sessions.close();
+        await handedOver;
         await bus?.close();
         await database.close();
       })();

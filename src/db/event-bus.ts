@@ -17,7 +17,7 @@ const eventSchema: z.ZodType<DomainEvent> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("message.updated"), roomId: id, messageId: id, authorId: id }),
   z.object({ kind: z.literal("membership.ended"), roomId: id, userId: id }),
   z.object({ kind: z.literal("presence.changed"), userId: id }),
-  z.object({ kind: z.literal("typing.changed"), roomId: id }),
+  z.object({ kind: z.literal("typing.changed"), roomId: id, userId: id, typing: z.boolean() }),
   z.object({ kind: z.literal("read.moved"), roomId: id, userId: id, hadUnread: z.boolean() }),
   z.object({ kind: z.literal("session.ended"), userId: id, sessionId: z.string().min(1).max(200) }),
 ]);

@@ -161,6 +161,18 @@ export const loginThrottle = pgTable("login_throttle", {
   blockedUntil: timestamp("blocked_until", { withTimezone: true, mode: "date" }).notNull(),
 });
 
+/**
+ * express-rate-limit's hit counts (src/web/rate-limit-store.ts), kept here so that every Parley
+ * on the database counts against the same limits: one row per limiter and client (`key` starts
+ * with the limiter's prefix), counting since the window that ends at `reset_at` began. A row whose
+ * window has passed counts as none and is swept now and then.
+ */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  hits: integer("hits").notNull(),
+  resetAt: timestamp("reset_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
 /** One row: the secret of the join link that lets people sign up when registration is invite-only. */
 export const joinCode = pgTable(
   "join_code",
@@ -170,4 +182,27 @@ export const joinCode = pgTable(
     createdAt: createdAt(),
   },
   (t) => [check("join_code_one_row", sql`${t.singleton}`)],
+);
+
+/**
+ * Every Parley process on the database, while it runs (src/domain/presence.ts): it counts as alive
+ * until `expires_at`, which each heartbeat moves on by three intervals, and which a process that
+ * stops sets to the end of its grace period. Rows past it are deleted by whichever process notices.
+ */
+export const instances = pgTable("instances", {
+  id: uuid("id").primaryKey(),
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/** Who has a page open on which instance (or had, within the grace period): online means a row of a live instance. */
+export const presencePages = pgTable(
+  "presence_pages",
+  {
+    instanceId: uuid("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
+    userId: userRef("user_id"),
+  },
+  (t) => [primaryKey({ columns: [t.instanceId, t.userId] }), index("presence_pages_user_idx").on(t.userId)],
 );

@@ -10,7 +10,8 @@ export type DomainEvent =
   | { kind: "message.updated"; roomId: number; messageId: number; authorId: number }
   | { kind: "membership.ended"; roomId: number; userId: number }
   | { kind: "presence.changed"; userId: number }
-  | { kind: "typing.changed"; roomId: number }
+  /** Told by the instance holding the typist's page: they started (or still are) typing, or stopped. */
+  | { kind: "typing.changed"; roomId: number; userId: number; typing: boolean }
   /** `hadUnread`: whether the reader had unread messages in the room before the pointer moved. */
   | { kind: "read.moved"; roomId: number; userId: number; hadUnread: boolean }
   /** A signed-in session was destroyed (log-out, or a new log-in in its place): its sockets close. */

@@ -32,7 +32,7 @@ export class Hub {
   readonly #signals: Signals;
   readonly #messages: MessageBroadcasts;
   readonly #handlers: Handlers;
-  readonly #unsubscribe: () => void;
+  readonly #unsubscribe: Array<() => void>;
 
   constructor(deps: Deps, log: Logger, signalLimits: SignalLimits) {
     const fanout = { deps, log, registry: this.#registry, transport: new Transport(), supersede: new Supersede() };
@@ -44,13 +44,18 @@ export class Hub {
       "message.updated": (event) => messages.updated(event),
       "membership.ended": (event) => membershipEnded(fanout, event),
       "presence.changed": (event) => presenceChanged(fanout, event),
-      "typing.changed": (event) => typingChanged(fanout, event),
+      // Typing hears these itself, and tells (below) when what it heard changed a room's typists.
+      "typing.changed": () => {},
       "read.moved": (event) => readMoved(fanout, event),
       "session.ended": (event) => sessionEnded(fanout, event),
     };
-    this.#unsubscribe = deps.events.subscribe((event) => {
-      this.#handle(event).catch((err: unknown) => log.error({ err, event }, "realtime delivery failed"));
-    });
+    const failed = (event: unknown) => (err: unknown) => log.error({ err, event }, "realtime delivery failed");
+    this.#unsubscribe = [
+      deps.events.subscribe((event) => void this.#handle(event).catch(failed(event))),
+      // Changes this instance notices on its own, with no event: an instance died, a typist expired.
+      deps.presence.onChanged((userId) => void presenceChanged(fanout, { kind: "presence.changed", userId }).catch(failed({ userId }))),
+      deps.typing.onChanged((roomId) => void typingChanged(fanout, { roomId }).catch(failed({ roomId }))),
+    ];
   }
 
   async #handle<E extends DomainEvent>(event: E): Promise<void> {
@@ -120,7 +125,7 @@ export class Hub {
 
   /** Closes every socket; 1012 ("service restart") makes the htmx extension reconnect. */
   closeAll(code: number, reason: string): void {
-    this.#unsubscribe();
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const client of this.#registry.all()) client.ws.close(code, reason);
   }
 }

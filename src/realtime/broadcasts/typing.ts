@@ -5,8 +5,11 @@ import { renderTypingPush, typingText } from "../../render/typing.js";
 import type { Fanout } from "../fanout.js";
 import { oncePerKey, type Push } from "../transport.js";
 
-/** The room's typing line, on each of its open pages. */
-export async function typingChanged(ctx: Fanout, { roomId }: Extract<DomainEvent, { kind: "typing.changed" }>): Promise<void> {
+/** The room's typing line, on each of its open pages (after Typing's view of the room changed). */
+export async function typingChanged(
+  ctx: Fanout,
+  { roomId }: Pick<Extract<DomainEvent, { kind: "typing.changed" }>, "roomId">,
+): Promise<void> {
   if (ctx.registry.inRoom(roomId).size === 0) return;
   const fresh = ctx.supersede.start(`typing:${roomId}`);
   const typists = ctx.deps.typing.typists(roomId);
