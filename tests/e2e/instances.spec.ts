@@ -20,7 +20,7 @@ test.afterAll(async () => {
   await a?.stop();
 });
 
-test("Alice on instance A and Bob on instance B chat live", async ({ browser }) => {
+test("Alice on instance A and Bob on instance B chat live, each seeing the other online and typing", async ({ browser }) => {
   const [aliceName, bobName] = [unique("alice"), unique("bob")];
   const [alice, bob] = await people(a.url, aliceName, bobName);
   const roomName = unique("across");
@@ -44,15 +44,28 @@ test("Alice on instance A and Bob on instance B chat live", async ({ browser }) 
   const aliceComposer = alicePage.getByRole("textbox", { name: `Message #${roomName}`, exact: true });
   const bobComposer = bobPage.getByRole("textbox", { name: `Message #${roomName}`, exact: true });
 
+  // Each sees the other online, though the other's page is held by the other instance.
+  const member = (page: typeof alicePage, name: string) =>
+    page
+      .getByRole("complementary", { name: /Members/ })
+      .getByRole("listitem")
+      .filter({ hasText: displayNameOf(name) });
+  await expect(member(alicePage, bobName)).toContainText(/\bonline\b/);
+  await expect(member(bobPage, aliceName)).toContainText(/\bonline\b/);
+
   await aliceComposer.fill("Hello from instance A");
   await aliceComposer.press("Enter");
   await expect(bobLog.getByRole("listitem").filter({ hasText: "Hello from instance A" })).toHaveCount(1);
   await expect(bobLog.getByRole("listitem").last()).toContainText(displayNameOf(aliceName));
 
+  // Bob's typing on B shows on A, and stops with his message.
+  await bobComposer.pressSequentially("And hello");
+  await expect(alicePage.getByRole("status").filter({ hasText: "is typing" })).toHaveText(`${displayNameOf(bobName)} is typing…`);
   await bobComposer.fill("And hello from B");
   await bobComposer.press("Enter");
   await expect(aliceLog.getByRole("listitem").filter({ hasText: "And hello from B" })).toHaveCount(1);
   await expect(aliceLog.getByRole("listitem")).toHaveCount(2);
+  await expect(alicePage.getByText("is typing")).toHaveCount(0);
   await expect(bobLog.getByRole("listitem")).toHaveCount(2);
 
   await aliceContext.close();
