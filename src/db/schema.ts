@@ -6,6 +6,7 @@ import {
   index,
   integer,
   json,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -13,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
   varchar,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
 const id = () => bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity();
@@ -97,10 +99,65 @@ export const messages = pgTable(
     /** Named by the composer that sent it, so that sending it again stores nothing new (null: no composer). */
     clientId: uuid("client_id"),
     createdAt: createdAt(),
+    /** The body as HTML, rendered when it was written (src/render/markdown.ts); null: rendered when read. */
+    bodyHtml: text("body_html"),
+    editedAt: timestamp("edited_at", { withTimezone: true, mode: "date" }),
+    /** A deleted message stays as a tombstone, with no text, files or reactions, so that replies still make sense. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
+    /** The message this one answers (same room). */
+    replyToId: bigint("reply_to_id", { mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
+    /**
+     * The room's change counter when the message last changed after it was posted (an edit, a
+     * deletion, a reaction), from `message_changes`: a page that has seen changes up to N is sent
+     * those after N when it reconnects.
+     */
+    changeSeq: bigint("change_seq", { mode: "number" }),
   },
   // Plain ascending: scanned backwards it gives "ORDER BY id DESC" (nulls first, the default) for one
   // room. Declared "id DESC" drizzle writes "DESC NULLS LAST", which that order cannot use.
-  (t) => [index("messages_room_id_idx").on(t.roomId, t.id), uniqueIndex("messages_author_client_id_key").on(t.authorId, t.clientId)],
+  (t) => [
+    index("messages_room_id_idx").on(t.roomId, t.id),
+    uniqueIndex("messages_author_client_id_key").on(t.authorId, t.clientId),
+    index("messages_room_change_idx")
+      .on(t.roomId, t.changeSeq)
+      .where(sql`${t.changeSeq} is not null`),
+    index("messages_reply_to_idx")
+      .on(t.replyToId)
+      .where(sql`${t.replyToId} is not null`),
+  ],
+);
+
+/** Numbers every change to a posted message; drawn under the room's lock, so a room's changes commit in order. */
+export const messageChanges = pgSequence("message_changes");
+
+/** A message's earlier versions, kept when its author edits it: `body` as it read until `replacedAt`. */
+export const messageRevisions = pgTable(
+  "message_revisions",
+  {
+    id: id(),
+    messageId: bigint("message_id", { mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    body: text("body").notNull(),
+    /** When this version was written (the message's time, or the edit before). */
+    writtenAt: timestamp("written_at", { withTimezone: true, mode: "date" }).notNull(),
+    replacedAt: timestamp("replaced_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("message_revisions_message_idx").on(t.messageId, t.id)],
+);
+
+/** One row per person, message and emoji (free text up to 16 characters): reacting again removes it. */
+export const reactions = pgTable(
+  "reactions",
+  {
+    messageId: bigint("message_id", { mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: userRef("user_id"),
+    emoji: text("emoji").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })],
 );
 
 /**

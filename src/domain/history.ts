@@ -5,7 +5,7 @@ import { messages, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
 import type { Granted } from "./access.js";
-import { messageColumns, withAttachments, type Message } from "./sql/messages.js";
+import { messageColumns, withDetails, type Message } from "./sql/messages.js";
 
 /**
  * A room's history in pages of 50, by keyset on `messages_room_id_idx (room_id, id desc)`: every
@@ -30,7 +30,7 @@ export interface HistoryPage {
   hasNewer: boolean;
 }
 
-type Row = Omit<Message, "attachments">;
+type Row = Omit<Message, "attachments" | "reactions">;
 
 const previousOf = (m: Row | undefined): Previous | null => (m ? { authorId: m.author.id, createdAt: m.createdAt } : null);
 
@@ -92,7 +92,7 @@ export async function missedSince(
 ): Promise<{ messages: Message[]; previous: Previous | null } | null> {
   const missed = await after(deps, room.id, since, limit);
   if (missed.hasNewer) return null;
-  return { messages: await withAttachments(deps, missed.shown), previous: missed.previous };
+  return { messages: await withDetails(deps, missed.shown), previous: missed.previous };
 }
 
 async function exists(deps: Deps, roomId: number, where: SQL): Promise<boolean> {
@@ -126,5 +126,5 @@ export async function historyPage(deps: Deps, room: Granted<"read">, request: Pa
     if (newer.shown[0]?.id !== request.around) throw new NotFoundError("Message not found");
     page = { messages: [...older.shown, ...newer.shown], previous: older.previous, hasOlder: older.hasOlder, hasNewer: newer.hasNewer };
   }
-  return { ...page, messages: await withAttachments(deps, page.messages) };
+  return { ...page, messages: await withDetails(deps, page.messages) };
 }

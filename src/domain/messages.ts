@@ -2,14 +2,14 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
-import { attachments, memberships, messages, rooms, users } from "../db/schema.js";
+import { attachments, memberships, messages, reactions, rooms, users } from "../db/schema.js";
 import { authorize, type Room } from "./access.js";
 import { discard, prepareAttachments, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
 import type { DomainEvent } from "./events.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 import type { Previous } from "./history.js";
-import { messageColumns, withAttachments, type Message } from "./sql/messages.js";
+import { messageColumns, withDetails, type Message } from "./sql/messages.js";
 import { roomColumns } from "./sql/rooms.js";
 import { parseInput } from "./validate.js";
 
@@ -167,8 +167,9 @@ function deliveryQuery(db: Db) {
       members: sql<number[]>`array(select m.user_id from ${memberships} m where m.room_id = ${messages.roomId})`,
       previousAuthorId: sql<number | null>`${before("author_id")}`.mapWith((v) => (v === null ? null : Number(v))),
       previousAt: sql<Date | null>`${before("created_at")}`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))),
-      // Most messages have no files: knowing it here spares every delivery a query.
-      hasAttachments: sql<boolean>`exists (select 1 from ${attachments} where ${attachments.messageId} = ${messages.id})`,
+      // Most messages have no files or reactions: knowing it here spares every delivery two queries.
+      hasDetails: sql<boolean>`(exists (select 1 from ${attachments} where ${attachments.messageId} = ${messages.id})
+        or exists (select 1 from ${reactions} where ${reactions.messageId} = ${messages.id}))`,
     })
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
@@ -192,9 +193,9 @@ const deliveriesAfter = prepared((db) =>
 type DeliveryRow = Awaited<ReturnType<ReturnType<typeof deliveryOf>["execute"]>>[number];
 
 async function toDelivery(deps: Deps, found: DeliveryRow): Promise<Delivery> {
-  const { previousAuthorId, previousAt, hasAttachments, members, room, ...row } = found;
+  const { previousAuthorId, previousAt, hasDetails, members, room, ...row } = found;
   const previous = previousAuthorId !== null && previousAt !== null ? { authorId: previousAuthorId, createdAt: previousAt } : null;
-  const message = hasAttachments ? (await withAttachments(deps, [row]))[0]! : { ...row, attachments: [] };
+  const message = hasDetails ? (await withDetails(deps, [row]))[0]! : { ...row, attachments: [], reactions: [] };
   return { ...message, room, members: new Set(members.map(Number)), previous };
 }
 

@@ -7,7 +7,7 @@ import type { SidebarOrder } from "./accounts.js";
 import { authorize, type Granted, type Room } from "./access.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
-import { messageColumns, withAttachments, type Message } from "./sql/messages.js";
+import { messageColumns, withDetails, type Message } from "./sql/messages.js";
 import { roomColumns } from "./sql/rooms.js";
 import { unreadCount, unreadJoin, unreadOfMembership } from "./sql/unread.js";
 
@@ -116,7 +116,7 @@ export async function unreadMessages(deps: Deps, userId: number): Promise<Array<
     .where(eq(memberships.userId, userId))
     .orderBy(asc(sql`lower(${rooms.name})`), asc(rooms.id), asc(messages.id))
     .limit(UNREAD_PAGE_LIMIT);
-  return withAttachments(deps, rows);
+  return withDetails(deps, rows);
 }
 
 export interface Receipt {

@@ -16,6 +16,11 @@ function message(author: keyof typeof people, at: string | Date): Message {
     createdAt: new Date(at),
     author: { id: people[author], username: author, displayName: author, sharesReceipts: true },
     attachments: [],
+    bodyHtml: null,
+    editedAt: null,
+    deletedAt: null,
+    replyTo: null,
+    reactions: [],
   };
 }
 const shape = (items: ReturnType<typeof timeline>) => items.map((item) => ({ day: item.day?.id, continued: item.continued }));

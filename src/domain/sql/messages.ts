@@ -1,22 +1,63 @@
+import { sql } from "drizzle-orm";
 import { messages, users } from "../../db/schema.js";
 import type { Deps } from "../deps.js";
 import { attachmentsOf, type Attachment } from "./attachments.js";
+import { reactionsOf, type Reaction } from "./reactions.js";
+
+/** What a reply shows of the message it answers, as that message is now. */
+export interface Quoted {
+  id: number;
+  authorName: string;
+  /** Its text's first line (empty when it has only files, or was deleted). */
+  firstLine: string;
+  deleted: boolean;
+}
 
 export interface Message {
   id: number;
   roomId: number;
+  /** Empty once deleted. */
   body: string;
+  /** The body rendered when it was written; null for a message older than formatting (rendered when shown). */
+  bodyHtml: string | null;
   createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  replyTo: Quoted | null;
   author: { id: number; username: string; displayName: string; sharesReceipts: boolean };
   attachments: Attachment[];
+  reactions: Reaction[];
 }
 
-/** What every query that loads messages selects (joined to their authors): a `Message` but its attachments. */
+/** How much of the quoted message's first line a reply carries. */
+const QUOTED_CHARS = 160;
+
+// The answered message, when there is one: one probe of its primary key per reply.
+const replyTo = sql<Quoted | null>`(select json_build_object(
+    'id', o.id,
+    'authorName', ou.display_name,
+    'firstLine', left(split_part(o.body, E'\n', 1), ${sql.raw(String(QUOTED_CHARS))}),
+    'deleted', o.deleted_at is not null)
+  from ${messages} o join ${users} ou on ou.id = o.author_id
+  where o.id = ${messages.replyToId})`.mapWith((v: string | Quoted | null) => {
+  if (v === null) return null;
+  const q = typeof v === "string" ? (JSON.parse(v) as Quoted) : v;
+  return { ...q, id: Number(q.id) };
+});
+
+/**
+ * What every query that loads messages selects (joined to their authors): a `Message` but its
+ * attachments and reactions (`withDetails`).
+ */
 export const messageColumns = {
   id: messages.id,
   roomId: messages.roomId,
   body: messages.body,
+  bodyHtml: messages.bodyHtml,
   createdAt: messages.createdAt,
+  editedAt: messages.editedAt,
+  deletedAt: messages.deletedAt,
+  replyTo,
   author: {
     id: users.id,
     username: users.username,
@@ -25,11 +66,12 @@ export const messageColumns = {
   },
 };
 
-/** Adds each message's attachments, loaded for all of them in one query. */
-export async function withAttachments<M extends { id: number }>(deps: Deps, rows: M[]): Promise<Array<M & { attachments: Attachment[] }>> {
-  const byMessage = await attachmentsOf(
-    deps,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => ({ ...r, attachments: byMessage.get(r.id) ?? [] }));
+/** Adds each message's attachments and reactions, loaded for all of them in one query each. */
+export async function withDetails<M extends { id: number }>(
+  deps: Deps,
+  rows: M[],
+): Promise<Array<M & { attachments: Attachment[]; reactions: Reaction[] }>> {
+  const ids = rows.map((r) => r.id);
+  const [files, reacted] = await Promise.all([attachmentsOf(deps, ids), reactionsOf(deps, ids)]);
+  return rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [], reactions: reacted.get(r.id) ?? [] }));
 }
