@@ -15,6 +15,7 @@ const id = z.number().int().positive();
 const eventSchema: z.ZodType<DomainEvent> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("message.created"), roomId: id, messageId: id, authorId: id }),
   z.object({ kind: z.literal("message.updated"), roomId: id, messageId: id, authorId: id }),
+  z.object({ kind: z.enum(["message.edited", "message.deleted", "reaction.changed"]), roomId: id, messageId: id, change: id }),
   z.object({ kind: z.literal("membership.ended"), roomId: id, userId: id }),
   z.object({ kind: z.literal("presence.changed"), userId: id }),
   z.object({ kind: z.literal("typing.changed"), roomId: id, userId: id, typing: z.boolean() }),

@@ -35,6 +35,9 @@ export interface RoomAccess {
 /** Someone's relation to a message of a room they may read. */
 export interface MessageAccess {
   isAuthor: boolean;
+  isAdmin: boolean;
+  /** A deleted message is a tombstone: nothing more can be done with it. */
+  isDeleted: boolean;
 }
 
 const roomRules = {
@@ -49,7 +52,12 @@ const roomRules = {
 // Within a room the person may read.
 const messageRules = {
   // What an image shows is said by whoever sent it.
-  describe: (a: MessageAccess) => a.isAuthor,
+  describe: (a: MessageAccess) => a.isAuthor && !a.isDeleted,
+  edit: (a: MessageAccess) => a.isAuthor && !a.isDeleted,
+  delete: (a: MessageAccess) => (a.isAuthor || a.isAdmin) && !a.isDeleted,
+  // Any member: reading the room is the room rule these sit under (authorizeMessage).
+  react: (a: MessageAccess) => !a.isDeleted,
+  reply: (a: MessageAccess) => !a.isDeleted,
 } satisfies Record<string, (a: MessageAccess) => boolean>;
 
 export type RoomAction = keyof typeof roomRules;
@@ -74,7 +82,7 @@ export function roomAbilities(access: RoomAccess): RoomAbilities {
   return everyRule(roomRules, access);
 }
 
-/** Everything the viewer may do with a message, for presenters (`can.describe`). */
+/** Everything the viewer may do with a message, for presenters (`can.edit`, `can.delete`, …). */
 export function messageAbilities(access: MessageAccess): MessageAbilities {
   return everyRule(messageRules, access);
 }
@@ -105,16 +113,30 @@ export async function authorize<A extends RoomAction>({ db }: Deps, userId: numb
   return { ...room, isMember: memberId !== null } as Granted<A>;
 }
 
+/** Who is acting: what the message rules need to know of them. */
+export interface Actor {
+  id: number;
+  isAdmin: boolean;
+}
+
+/** What the rules need of a message. */
+export interface MessageRef {
+  roomId: number;
+  authorId: number;
+  deletedAt: Date | null;
+}
+
+export function messageAccess(actor: Actor, message: MessageRef): MessageAccess {
+  return { isAuthor: message.authorId === actor.id, isAdmin: actor.isAdmin, isDeleted: message.deletedAt !== null };
+}
+
 /**
- * Checks an action on a message (by its room and author) and that the person may read its room;
- * anything refused is "not found". Returns the room.
+ * Checks an action on a message and that the person may read its room (replying needs posting
+ * there too); anything refused is "not found". Returns the room.
  */
-export async function authorizeMessage(
-  deps: Deps,
-  userId: number,
-  message: { roomId: number; authorId: number },
-  action: MessageAction,
-): Promise<Granted<"read">> {
-  if (!mayOnMessage(action, { isAuthor: message.authorId === userId })) throw new NotFoundError("Message not found");
-  return authorize(deps, userId, message.roomId, "read");
+export async function authorizeMessage(deps: Deps, actor: Actor, message: MessageRef, action: MessageAction): Promise<Granted<"read">> {
+  if (!mayOnMessage(action, messageAccess(actor, message))) throw new NotFoundError("Message not found");
+  const room = await authorize(deps, actor.id, message.roomId, "read");
+  if (action === "reply" && !may("post", { room, isMember: room.isMember })) throw new NotFoundError("Room not found");
+  return room;
 }

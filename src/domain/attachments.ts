@@ -114,13 +114,14 @@ export interface ImageToDescribe {
 /** An image of the user's own message that they may (re)describe; anything else is not found. */
 export async function imageToDescribe(deps: Deps, userId: number, attachmentId: number): Promise<ImageToDescribe> {
   const [row] = await deps.db
-    .select({ ...attachmentColumns, roomId: messages.roomId, authorId: messages.authorId })
+    .select({ ...attachmentColumns, roomId: messages.roomId, authorId: messages.authorId, deletedAt: messages.deletedAt })
     .from(attachments)
     .innerJoin(messages, eq(messages.id, attachments.messageId))
     .where(eq(attachments.id, attachmentId));
   if (!row || row.kind !== "image") throw new NotFoundError("Image not found");
-  await authorizeMessage(deps, userId, row, "describe");
-  const { roomId, authorId: _, posterHash, ...attachment } = row;
+  // Only the author describes, so being an administrator changes nothing here.
+  await authorizeMessage(deps, { id: userId, isAdmin: false }, row, "describe");
+  const { roomId, authorId: _, deletedAt: __, posterHash, ...attachment } = row;
   return { attachment: { ...attachment, hasPoster: posterHash !== null }, roomId };
 }
 

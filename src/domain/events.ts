@@ -8,6 +8,13 @@ export type DomainEvent =
   | { kind: "message.created"; roomId: number; messageId: number; authorId: number }
   /** Its attachments changed (an image was described). */
   | { kind: "message.updated"; roomId: number; messageId: number; authorId: number }
+  /**
+   * A posted message changed: its author edited it, it was deleted, or someone reacted to it.
+   * `change` is the room's change number it took (src/domain/sql/changes.ts).
+   */
+  | MessageChange<"message.edited">
+  | MessageChange<"message.deleted">
+  | MessageChange<"reaction.changed">
   | { kind: "membership.ended"; roomId: number; userId: number }
   | { kind: "presence.changed"; userId: number }
   /** Told by the instance holding the typist's page: they started (or still are) typing, or stopped. */
@@ -16,6 +23,8 @@ export type DomainEvent =
   | { kind: "read.moved"; roomId: number; userId: number; hadUnread: boolean }
   /** A signed-in session was destroyed (log-out, or a new log-in in its place): its sockets close. */
   | { kind: "session.ended"; userId: number; sessionId: string };
+
+type MessageChange<K extends string> = { kind: K; roomId: number; messageId: number; change: number };
 
 /** Where a write's events are told from: it runs on a database handle, perhaps in a transaction. */
 export interface EventBus {

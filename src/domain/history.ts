@@ -128,3 +128,32 @@ export async function historyPage(deps: Deps, room: Granted<"read">, request: Pa
   }
   return { ...page, messages: await withDetails(deps, page.messages) };
 }
+
+/**
+ * What a page that has seen a room's changes up to `since` has missed of them: the messages edited,
+ * deleted or reacted to since, as they are now, and the newest change that makes; `null` when more
+ * than `limit` changed (the page is better off starting again).
+ */
+export async function changedSince(
+  deps: Deps,
+  room: Granted<"read">,
+  since: number,
+  limit: number,
+): Promise<{ messages: Message[]; last: number } | null> {
+  const rows = await deps.db
+    .select({ ...messageColumns, change: messages.changeSeq })
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.authorId))
+    .where(and(eq(messages.roomId, room.id), gt(messages.changeSeq, since)))
+    .orderBy(asc(messages.changeSeq))
+    .limit(limit + 1);
+  if (rows.length > limit) return null;
+  const last = rows.reduce((newest, row) => Math.max(newest, Number(row.change)), since);
+  return {
+    messages: await withDetails(
+      deps,
+      rows.map(({ change: _, ...row }) => row),
+    ),
+    last,
+  };
+}

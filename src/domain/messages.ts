@@ -10,12 +10,11 @@ import type { DomainEvent } from "./events.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 import type { Previous } from "./history.js";
 import { messageColumns, withDetails, type Message } from "./sql/messages.js";
+import { ROOM_LOCK, roomLockKey } from "./sql/changes.js";
 import { roomColumns } from "./sql/rooms.js";
 import { parseInput } from "./validate.js";
 
 const MAX_BODY = 4000;
-/** The advisory lock class of "posting in a room"; the second key is the room's id (two rooms sharing a key only wait for each other). */
-const ROOM_LOCK = 1;
 
 const normalised = z.string().transform((s) => s.replace(/\r\n?/g, "\n").trim());
 const tooLong = `A message can be at most ${MAX_BODY} characters.`;
@@ -119,7 +118,7 @@ const insertAndRead = prepared((db) => {
   const inserted = db.$with("inserted", { id: sql<number>`id`.as("id") }).as(
     sql`insert into ${messages} (${column(messages.roomId)}, ${column(messages.authorId)}, ${column(messages.body)}, ${column(messages.clientId)})
       select ${roomId}::bigint, ${userId}::bigint, ${sql.placeholder("body")}::text, ${sql.placeholder("clientId")}::uuid
-      from pg_advisory_xact_lock(${ROOM_LOCK}, (${roomId}::bigint % 2147483647)::int)
+      from pg_advisory_xact_lock(${ROOM_LOCK}, ${roomLockKey(roomId)})
       on conflict (${column(messages.authorId)}, ${column(messages.clientId)}) do nothing
       returning ${column(messages.id)}`,
   );

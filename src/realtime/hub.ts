@@ -42,6 +42,9 @@ export class Hub {
     this.#handlers = {
       "message.created": (event) => messages.created(event),
       "message.updated": (event) => messages.updated(event),
+      "message.edited": (event) => messages.changed(event),
+      "message.deleted": (event) => messages.changed(event),
+      "reaction.changed": (event) => messages.changed(event),
       "membership.ended": (event) => membershipEnded(fanout, event),
       "presence.changed": (event) => presenceChanged(fanout, event),
       // Typing hears these itself, and tells (below) when what it heard changed a room's typists.

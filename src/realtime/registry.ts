@@ -2,10 +2,11 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { Granted } from "../domain/access.js";
 
-/** A push waiting for the page's catch-up; `messageId` when it carries a new message. */
+/** A push waiting for the page's catch-up; `messageId` when it carries a new message, `change` a room's change. */
 export interface Held {
   html: string;
   messageId?: number;
+  change?: number;
 }
 
 /** One open page of a logged-in person; `roomId` is set on a room page. */
@@ -14,6 +15,8 @@ export interface Client {
   /** The connection under `ws`, corked while a turn of the event loop writes to it. */
   transport: Duplex;
   userId: number;
+  /** Whether they were an administrator when the socket opened (they see "Delete" on every message). */
+  isAdmin: boolean;
   /** The session the socket was opened with, so that ending it ends the socket. */
   sessionId: string;
   roomId: number | null;
@@ -28,6 +31,8 @@ export interface Client {
    * live message at or below it is one the page has, and is not sent again.
    */
   newest: number | null;
+  /** On a room page, the room's newest change (an edit, a deletion, a reaction) this page has seen. */
+  changes: number | null;
   alive: boolean;
   /** Pushes held back while the page is brought up to date, so that they arrive after it, in order. */
   held: Held[] | null;

@@ -1,8 +1,9 @@
 import { findUser } from "../domain/accounts.js";
-import type { Granted } from "../domain/access.js";
+import type { Actor, Granted } from "../domain/access.js";
 import { findPeople } from "../domain/conversations.js";
 import type { Deps } from "../domain/deps.js";
-import { missedSince } from "../domain/history.js";
+import { changedSince, missedSince } from "../domain/history.js";
+import { everyPart, renderMessageParts } from "../render/message.js";
 import { receipts } from "../domain/reading.js";
 import { membersOf, roomsOf } from "../domain/rooms.js";
 import { renderPresencePush } from "../render/presence.js";
@@ -27,6 +28,8 @@ export interface PagePosition {
   room: Granted<"read"> | null;
   /** The newest message a room page shows, when it shows the newest end; null: none to catch up on. */
   after: number | null;
+  /** The room's newest change a room page shows; null: none to catch up on. */
+  changes: number | null;
   watchesPeople: boolean;
 }
 
@@ -42,30 +45,47 @@ export async function renderPageState(deps: Deps, page: PagePosition): Promise<P
   if (!user) return { html: "", newest: null };
   const [mine, room, people] = await Promise.all([
     roomsOf(deps, user.id, user.sidebarOrder),
-    page.room === null ? { html: "", newest: null } : renderRoomState(deps, user.id, page.room, page.after),
+    page.room === null ? { html: "", newest: null, changes: null } : renderRoomState(deps, user, page.room, page.after, page.changes),
     page.watchesPeople ? renderPeopleState(deps, user.id) : "",
   ]);
   const sidebar = renderSidebarPush(presentSidebar(mine, user, deps.presence), page.room?.id ?? null);
-  return { html: room.html + people + sidebar, newest: room.newest };
+  return { html: room.html + people + sidebar, newest: room.newest, changes: room.changes ?? null };
 }
 
-async function renderRoomState(deps: Deps, viewerId: number, granted: Granted<"read">, after: number | null): Promise<PageState> {
+async function renderRoomState(
+  deps: Deps,
+  viewer: Actor,
+  granted: Granted<"read">,
+  after: number | null,
+  changesSeen: number | null,
+): Promise<PageState> {
   const roomId = granted.id;
-  const [members, seen, missed] = await Promise.all([
+  const viewerId = viewer.id;
+  const [members, seen, missed, changed] = await Promise.all([
     membersOf(deps, granted),
     receipts(deps, roomId),
     after === null ? undefined : missedSince(deps, granted, after, REPLAY_LIMIT),
+    changesSeen === null ? undefined : changedSince(deps, granted, changesSeen, REPLAY_LIMIT),
   ]);
   let messages = "";
   let newest: number | null = null;
-  if (missed === null) {
+  let changes = changesSeen;
+  if (missed === null || changed === null) {
     const room = presentRoom(granted, viewerId, deps.presence);
-    const timeline = await presentTimeline(deps, granted, room, viewerId, { latest: true });
+    const timeline = await presentTimeline(deps, granted, room, viewer, { latest: true });
     messages = renderTimelineReset(timeline);
     newest = timeline.newestId;
-  } else if (missed?.messages.length) {
-    messages = renderLivePush(missed.messages, missed.previous, viewerId);
-    newest = missed.messages.at(-1)!.id;
+    changes = timeline.changes;
+  } else {
+    if (missed?.messages.length) {
+      messages = renderLivePush(missed.messages, missed.previous, viewer);
+      newest = missed.messages.at(-1)!.id;
+    }
+    // Messages it shows that changed while it was away, each swapped whole in place.
+    if (changed) {
+      messages += changed.messages.map((m) => renderMessageParts(m, everyPart, viewer)).join("");
+      changes = changed.last;
+    }
   }
   const names = new Map(members.map((m) => [m.id, m.displayName]));
   const html =
@@ -73,7 +93,7 @@ async function renderRoomState(deps: Deps, viewerId: number, granted: Granted<"r
     seen.flatMap((r) => (r.userId === viewerId ? [] : [renderReceiptMove(r)])).join("") +
     renderTypingPush(typingText(viewerId, deps.typing.typists(roomId), names)) +
     members.map((m) => renderPresencePush(deps.presence.state(m.id, m.lastSeenAt))).join("");
-  return { html, newest };
+  return { html, newest, changes };
 }
 
 async function renderPeopleState(deps: Deps, viewerId: number): Promise<string> {

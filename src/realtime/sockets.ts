@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from "../db/pool.js";
 import type { Deps } from "../domain/deps.js";
 import { NotFoundError } from "../domain/errors.js";
 import { authorize } from "../domain/access.js";
+import { findUser } from "../domain/accounts.js";
 import { isSameSite, type TrustProxy } from "../http/origin.js";
 import { idParam } from "../http/params.js";
 import type { Hub } from "./hub.js";
@@ -91,11 +92,17 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
     if (userId === undefined) return refuse(socket, 401);
     const roomParam = url.searchParams.get("room");
     const roomId = roomParam === null ? null : idParam(roomParam);
-    const room = roomId === null ? null : await authorize(opts.deps, userId, roomId, "read");
+    const [room, user] = await Promise.all([
+      roomId === null ? null : authorize(opts.deps, userId, roomId, "read"),
+      findUser(opts.deps, userId),
+    ]);
+    if (!user) return refuse(socket, 401);
     const watchesPeople = url.searchParams.has("people");
     const sessionId = (req as IncomingMessage & { sessionID: string }).sessionID;
     // A room page at its newest end says which message it shows last: what came after it is sent.
     const after = roomId === null ? null : sinceParam(url.searchParams.get("after"));
+    // And the newest change to its messages it shows: later ones are sent (see lastChange).
+    const changes = roomId === null ? null : sinceParam(url.searchParams.get("changes"));
     // Checked just before the upgrade, which adds the socket in the same turn.
     if (opts.hub.socketsOf(userId) >= opts.maxSocketsPerUser) return refuse(socket, 429);
     wss.handleUpgrade(req, socket, head, (ws) =>
@@ -103,12 +110,14 @@ export function attachWebSockets(server: Server, opts: SocketOptions): { close()
         ws,
         transport: socket,
         userId,
+        isAdmin: user.isAdmin,
         sessionId,
         roomId,
         room,
         watchesPeople,
         after,
         newest: after,
+        changes,
         alive: true,
         held: null,
       }),

@@ -14,14 +14,19 @@ export class Transport {
 
   /**
    * Sends one frame, or keeps it while the page is being brought up to date (see `holdUntil`). A
-   * frame carrying message `messageId` goes only to a page that does not have that message yet.
+   * frame carrying new message `messageId` goes only to a page that does not have that message
+   * yet; one carrying a room's `change` only to a page that has not seen that change yet.
    */
-  write(client: Client, html: string, messageId?: number): void {
+  write(client: Client, html: string, { messageId, change }: Carries = {}): void {
     if (messageId !== undefined) {
       if (client.newest !== null && messageId <= client.newest) return;
       client.newest = messageId;
     }
-    if (client.held) return void client.held.push({ html, messageId });
+    if (change !== undefined) {
+      if (client.changes !== null && change <= client.changes) return;
+      client.changes = change;
+    }
+    if (client.held) return void client.held.push({ html, messageId, change });
     if (client.ws.readyState !== WebSocket.OPEN) return;
     if (!this.#corked.has(client.transport)) {
       if (this.#corked.size === 0) setImmediate(this.#uncork);
@@ -37,38 +42,52 @@ export class Transport {
   };
 
   /**
-   * Writes `push` to each of `clients`, or only to those whose user is in `audience`; a push of
-   * new message `messageId` only to those that do not have it. A push per variant should keep its
+   * Writes `push` to each of `clients`, or only to those whose user is in `audience`, and what it
+   * `carries` only to those that do not have it (see `write`). A push per variant should keep its
    * renders (see `oncePerKey`): it is asked once per socket.
    */
-  send(clients: Iterable<Client>, push: Push, audience?: ReadonlySet<number>, messageId?: number): void {
+  send(clients: Iterable<Client>, push: Push, audience?: ReadonlySet<number>, carries?: Carries): void {
     for (const client of clients) {
-      if (!audience || audience.has(client.userId)) this.write(client, typeof push === "string" ? push : push(client), messageId);
+      if (!audience || audience.has(client.userId)) this.write(client, typeof push === "string" ? push : push(client), carries);
     }
   }
 
   /**
    * Holds the page's pushes until `state` (what changed since it was rendered) has gone out first:
-   * a page then sees every message once it has the state, in order. A held message that the state
-   * already carried is dropped.
+   * a page then sees every message once it has the state, in order. A held message or change that
+   * the state already carried is dropped.
    */
   holdUntil(client: Client, state: Promise<PageState>): Promise<void> {
     client.held = [];
-    return state.then(({ html, newest }) => {
+    return state.then(({ html, newest, changes = null }) => {
       const held = client.held ?? [];
       client.held = null;
       if (html) this.write(client, html);
       if (newest !== null) client.newest = Math.max(client.newest ?? newest, newest);
-      for (const push of held)
-        if (push.messageId === undefined || newest === null || push.messageId > newest) this.write(client, push.html);
+      if (changes !== null) client.changes = Math.max(client.changes ?? changes, changes);
+      for (const push of held) {
+        const carried = push.messageId !== undefined && newest !== null && push.messageId <= newest;
+        const seen = push.change !== undefined && changes !== null && push.change <= changes;
+        if (!carried && !seen) this.write(client, push.html);
+      }
     });
   }
 }
 
-/** A page's catch-up: what to send it first, and the newest message that carries (null: none). */
+/** What a push brings a page that it may have already: a new message, or a room's change. */
+export interface Carries {
+  messageId?: number;
+  change?: number;
+}
+
+/**
+ * A page's catch-up: what to send it first, the newest message that carries (null: none) and the
+ * room's newest change it reflects (null or absent: no room).
+ */
 export interface PageState {
   html: string;
   newest: number | null;
+  changes?: number | null;
 }
 
 /** A render cache for one push: viewers whose variant has the same key share one render. */

@@ -51,6 +51,8 @@ export const prefix = {
   message: "message-",
   receipts: "receipts-",
   messageActions: "message-actions-",
+  messageContent: "message-content-",
+  reactions: "reactions-",
   receipt: "receipt-",
   attachments: "attachments-",
   roomRow: "room-row-",
@@ -63,6 +65,10 @@ export const idOf = {
   receipts: (messageId: number) => `${prefix.receipts}${messageId}`,
   /** A message's toolbar, which "More actions" opens on touch screens. */
   messageActions: (messageId: number) => `${prefix.messageActions}${messageId}`,
+  /** What a message says (partials/message-content): an edit or a deletion swaps it. */
+  messageContent: (messageId: number) => `${prefix.messageContent}${messageId}`,
+  /** A message's reactions (partials/reactions). */
+  reactions: (messageId: number) => `${prefix.reactions}${messageId}`,
   /** One reader's receipt, wherever it sits. */
   receipt: (userId: number) => `${prefix.receipt}${userId}`,
   attachments: (messageId: number) => `${prefix.attachments}${messageId}`,

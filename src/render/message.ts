@@ -1,9 +1,9 @@
 import { linkifyit } from "linkify-it";
-import { messageAbilities } from "../domain/access.js";
+import { messageAbilities, messageAccess, type Actor, type MessageAbilities } from "../domain/access.js";
 import type { Attachment } from "../domain/sql/attachments.js";
 import type { Message } from "../domain/sql/messages.js";
 import { presentAvatar, type AvatarView } from "./avatar.js";
-import { at, id } from "./dom.js";
+import { at, id, idOf } from "./dom.js";
 import { render } from "./engine.js";
 import { memo } from "./memo.js";
 
@@ -95,23 +95,44 @@ export function presentAttachment(a: Attachment, mayDescribe = false): Attachmen
   };
 }
 
+/** Someone with no relation to a message but membership of its room. */
+const nobody: Actor = { id: 0, isAdmin: false };
+
 export interface MessageView extends TimeLabels {
   id: number;
   roomId: number;
+  /** The message's own page (the room around it), and the base of its actions' paths. */
+  permalink: string;
+  permalinkBase: string;
+  authorId: number;
   authorName: string;
+  /** What the viewer may do with it. */
+  can: MessageAbilities;
+  edited: TimeLabels | null;
+  deleted: boolean;
   avatar: AvatarView;
   authorUsername: string;
   parts: BodyPart[];
   attachments: AttachmentView[];
 }
 
-/** `viewerId`: who the render is for, when it matters (the author is invited to describe images). */
-export function presentMessage(m: Message, viewerId?: number): MessageView {
-  const can = messageAbilities({ isAuthor: viewerId === m.author.id });
+/**
+ * `viewer`: who the render is for (what they may do with it shows); without one, a render for
+ * someone who is neither its author nor an administrator.
+ */
+export function presentMessage(m: Message, viewer?: Actor): MessageView {
+  const can = messageAbilities(messageAccess(viewer ?? nobody, { roomId: m.roomId, authorId: m.author.id, deletedAt: m.deletedAt }));
+  const permalinkBase = `/rooms/${m.roomId}/messages/${m.id}`;
   return {
     id: m.id,
     roomId: m.roomId,
+    permalinkBase,
+    permalink: `${permalinkBase}${at(idOf.message(m.id))}`,
+    authorId: m.author.id,
     authorName: m.author.displayName,
+    can,
+    edited: m.editedAt && !m.deletedAt ? timeLabels(m.editedAt) : null,
+    deleted: m.deletedAt !== null,
     avatar: presentAvatar(m.author.id, m.author.displayName),
     authorUsername: m.author.username,
     ...timeLabels(m.createdAt),
@@ -126,8 +147,22 @@ export function differsForAuthor(m: Message): boolean {
 }
 
 /** A message's attachments again, after one was described: swapped in place, receipts untouched. */
-export function renderAttachmentsPush(m: Message, viewerId?: number): string {
-  return render("partials/attachments", { ...presentMessage(m, viewerId), oob: true });
+export function renderAttachmentsPush(m: Message, viewer?: Actor): string {
+  return render("partials/attachments", { ...presentMessage(m, viewer), oob: true });
+}
+
+/** The parts of a message a change swaps in place, by the partial that renders each. */
+const partials = { content: "partials/message-content", reactions: "partials/reactions", actions: "partials/message-actions" };
+export type MessagePart = keyof typeof partials;
+export const everyPart: readonly MessagePart[] = ["content", "reactions", "actions"];
+
+/**
+ * Parts of a message again after it changed, each swapped in place out of band: its place in the
+ * timeline, its grouping and its receipts stay as they are.
+ */
+export function renderMessageParts(m: Message, parts: readonly MessagePart[], viewer?: Actor): string {
+  const view = { ...presentMessage(m, viewer), oob: true };
+  return parts.map((part) => render(partials[part], view)).join("");
 }
 
 /** How much of a message's text its announcement reads: enough to know what it is about. */

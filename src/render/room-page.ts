@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { roomAbilities, type Granted, type RoomAbilities } from "../domain/access.js";
+import { roomAbilities, type Actor, type Granted, type RoomAbilities } from "../domain/access.js";
 import type { Deps } from "../domain/deps.js";
 import type { PageRequest } from "../domain/history.js";
 import { membersOf, type Member } from "../domain/rooms.js";
@@ -76,12 +76,13 @@ export interface RoomPageView extends RoomTimeline {
 export async function presentRoomPage(
   deps: Deps,
   granted: Granted<"read">,
-  viewerId: number,
+  viewer: Actor,
   request: PageRequest,
   forms: { uploadLimits: UploadLimits; draft?: Draft; memberForm?: MemberForm },
 ): Promise<RoomPageView> {
+  const viewerId = viewer.id;
   const room = presentRoom(granted, viewerId, deps.presence);
-  const [timeline, members] = await Promise.all([presentTimeline(deps, granted, room, viewerId, request), membersOf(deps, granted)]);
+  const [timeline, members] = await Promise.all([presentTimeline(deps, granted, room, viewer, request), membersOf(deps, granted)]);
   return {
     ...timeline,
     title: room.label,

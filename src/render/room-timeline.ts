@@ -1,4 +1,5 @@
-import type { Granted } from "../domain/access.js";
+import type { Actor, Granted } from "../domain/access.js";
+import { lastChange } from "../domain/sql/changes.js";
 import type { Deps } from "../domain/deps.js";
 import { historyPage, type HistoryPage, type PageRequest } from "../domain/history.js";
 import { readPointer, receipts } from "../domain/reading.js";
@@ -35,6 +36,8 @@ export interface RoomTimeline {
   firstUnreadId?: number;
   /** The newest message shown when the page is at the newest end: where its socket picks up. */
   newestId: number | null;
+  /** The room's newest change (edit, deletion, reaction) the page shows: later ones reach its socket. */
+  changes: number;
 }
 
 /** A page of a room's messages as one viewer sees it, with receipts, edges and the "New messages" line. */
@@ -42,9 +45,12 @@ export async function presentTimeline(
   deps: Deps,
   granted: Granted<"read">,
   room: RoomView,
-  viewerId: number,
+  viewer: Actor,
   request: PageRequest,
 ): Promise<RoomTimeline> {
+  const viewerId = viewer.id;
+  // Read before the messages, so that a change between the two is sent again rather than missed.
+  const changes = await lastChange(deps.db, granted.id);
   const [page, lastRead, seen] = await Promise.all([
     historyPage(deps, granted, request),
     readPointer(deps, viewerId, room.id),
@@ -52,7 +58,7 @@ export async function presentTimeline(
   ]);
   const receiptsAt = receiptsByMessage(seen, viewerId);
   const target = "around" in request ? request.around : undefined;
-  const items = timeline(page.messages, page.previous, viewerId).map((item) => ({
+  const items = timeline(page.messages, page.previous, viewer).map((item) => ({
     ...item,
     receipts: receiptsAt.get(item.id),
     target: item.id === target,
@@ -66,6 +72,7 @@ export async function presentTimeline(
     ...edgesOf(page, room),
     firstUnreadId: firstUnread?.id,
     newestId: page.hasNewer ? null : (page.messages.at(-1)?.id ?? 0),
+    changes,
   };
 }
 
@@ -82,11 +89,11 @@ export function renderTimelineReset(timeline: RoomTimeline): string {
  * loader itself is replaced out of band by the next one (an older page: the next older loader or the
  * start of the room; a newer page: the next newer loader), or removed when there is nothing newer.
  */
-export function renderHistoryPage(page: HistoryPage, direction: "older" | "newer", room: RoomView, viewerId: number): string {
+export function renderHistoryPage(page: HistoryPage, direction: "older" | "newer", room: RoomView, viewer: Actor): string {
   const { top, bottom } = edgesOf(page, room);
   const edge = direction === "older" ? top : (bottom ?? { edge: "end", roomId: room.id, room });
   return (
-    render("partials/timeline", { items: timeline(page.messages, page.previous, viewerId) }) +
+    render("partials/timeline", { items: timeline(page.messages, page.previous, viewer) }) +
     render("partials/history-edge", { ...edge, oob: true })
   );
 }

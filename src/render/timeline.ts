@@ -1,3 +1,4 @@
+import type { Actor } from "../domain/access.js";
 import type { Previous } from "../domain/history.js";
 import type { Message } from "../domain/sql/messages.js";
 import { render } from "./engine.js";
@@ -33,20 +34,20 @@ export function dayLabel(at: Date, now = new Date()): string {
  * the message just before the first one (from the page before, or the room's last one for a live
  * message), so both stay right across page boundaries.
  */
-export function timeline(messages: Message[], previous: Previous | null, viewerId?: number, now = new Date()): TimelineItem[] {
+export function timeline(messages: Message[], previous: Previous | null, viewer?: Actor, now = new Date()): TimelineItem[] {
   const items: TimelineItem[] = [];
   let before = previous;
   for (const m of messages) {
     const newDay = !before || dayKey(before.createdAt) !== dayKey(m.createdAt);
     const day = newDay ? { id: idOf.day(dayKey(m.createdAt)), iso: dayKey(m.createdAt), label: dayLabel(m.createdAt, now) } : undefined;
     const continued = !newDay && before!.authorId === m.author.id && m.createdAt.getTime() - before!.createdAt.getTime() < GROUP_MS;
-    items.push({ ...presentMessage(m, viewerId), ...(day && { day }), continued });
+    items.push({ ...presentMessage(m, viewer), ...(day && { day }), continued });
     before = { authorId: m.author.id, createdAt: m.createdAt };
   }
   return items;
 }
 
 /** Messages as they are pushed live: added at the end of the timeline, with a day divider where one starts a new day. */
-export function renderLivePush(messages: Message[], previous: Previous | null, viewerId?: number): string {
-  return outOfBand("beforeend", at(id.messages), render("partials/timeline", { items: timeline(messages, previous, viewerId) }));
+export function renderLivePush(messages: Message[], previous: Previous | null, viewer?: Actor): string {
+  return outOfBand("beforeend", at(id.messages), render("partials/timeline", { items: timeline(messages, previous, viewer) }));
 }

@@ -20,6 +20,6 @@ export async function sendRoomPage(
 ): Promise<void> {
   const user = userOf(res);
   const granted = await authorize(web.deps, user.id, idParam(req.params.id), "read");
-  const view = await presentRoomPage(web.deps, granted, user.id, request, { uploadLimits: uploadLimits(web.config), ...forms });
+  const view = await presentRoomPage(web.deps, granted, user, request, { uploadLimits: uploadLimits(web.config), ...forms });
   await web.page(req, res, "pages/room", view, status);
 }

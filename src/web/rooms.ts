@@ -104,7 +104,7 @@ export function roomsRouter(web: Web): Router {
     const page = await historyPage(web.deps, granted, request);
     res
       .type("html")
-      .send(renderHistoryPage(page, "before" in request ? "older" : "newer", presentRoom(granted, user.id, web.deps.presence), user.id));
+      .send(renderHistoryPage(page, "before" in request ? "older" : "newer", presentRoom(granted, user.id, web.deps.presence), user));
   });
 
   // A message's permalink: the room around it, the message highlighted and focused.

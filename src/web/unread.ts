@@ -18,7 +18,7 @@ export function unreadRouter(web: Web): Router {
     const groups: RoomGroup[] = [];
     for (const m of messages) {
       if (groups.at(-1)?.room.id !== m.roomId) groups.push({ room: presentRoom(m.room, user.id, web.deps.presence), messages: [] });
-      groups.at(-1)!.messages.push(presentMessage(m, user.id));
+      groups.at(-1)!.messages.push(presentMessage(m, user));
     }
     await web.page(req, res, "pages/unread", {
       title: "Unread",

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from "../support/server.js";
 
 const htmx = { "hx-request": "true" };
 /** The `after` a room page's ws-connect URL carries: the newest message it shows. */
-const afterOf = (html: string) => Number(/ws-connect="\/ws\?room=\d+&amp;after=(\d+)"/.exec(html)?.[1] ?? NaN);
+const afterOf = (html: string) => Number(/ws-connect="\/ws\?room=\d+&amp;after=(\d+)(?:&amp;changes=\d+)?"/.exec(html)?.[1] ?? NaN);
 const messageIds = (html: string) => [...html.matchAll(/<li id="message-(\d+)"/g)].map((m) => Number(m[1]));
 const isMessage = (push: string) => push.startsWith('<div hx-swap-oob="beforeend:#messages">');
 const presenceOf = (html: string, userId: number) =>

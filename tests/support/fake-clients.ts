@@ -18,15 +18,20 @@ export interface FakeClient extends Client {
   uncorks: number;
 }
 
-export function fakeClient(userId: number, page: { roomId?: number; watchesPeople?: boolean; sessionId?: string } = {}): FakeClient {
+export function fakeClient(
+  userId: number,
+  page: { roomId?: number; watchesPeople?: boolean; sessionId?: string; isAdmin?: boolean } = {},
+): FakeClient {
   const fake = {
     userId,
+    isAdmin: page.isAdmin ?? false,
     sessionId: page.sessionId ?? `session-${userId}`,
     roomId: page.roomId ?? null,
     room: null,
     watchesPeople: page.watchesPeople ?? false,
     after: null,
     newest: null,
+    changes: null,
     alive: true,
     held: null,
     sent: [],

@@ -40,14 +40,35 @@ test("conversations are read and written by their people, and nobody leaves, joi
   }
 });
 
+const someone = { isAuthor: false, isAdmin: false, isDeleted: false };
+const author = { ...someone, isAuthor: true };
+const admin = { ...someone, isAdmin: true };
+
 test("only the author of a message describes its images", () => {
-  assert.equal(mayOnMessage("describe", { isAuthor: true }), true);
-  assert.equal(mayOnMessage("describe", { isAuthor: false }), false);
+  assert.equal(mayOnMessage("describe", author), true);
+  assert.equal(mayOnMessage("describe", someone), false);
+  assert.equal(mayOnMessage("describe", admin), false);
+});
+
+test("the author edits; the author or an administrator deletes; members react and reply", () => {
+  assert.deepEqual(messageAbilities(author), { describe: true, edit: true, delete: true, react: true, reply: true });
+  assert.deepEqual(messageAbilities(admin), { describe: false, edit: false, delete: true, react: true, reply: true });
+  assert.deepEqual(messageAbilities(someone), { describe: false, edit: false, delete: false, react: true, reply: true });
+});
+
+test("nothing more is done with a deleted message, by anyone", () => {
+  for (const who of [author, admin, someone])
+    assert.deepEqual(messageAbilities({ ...who, isDeleted: true }), {
+      describe: false,
+      edit: false,
+      delete: false,
+      react: false,
+      reply: false,
+    });
 });
 
 test("abilities are the rules' answers for one viewer, every action named", () => {
   assert.deepEqual(roomAbilities(access(true, true)), { read: true, post: true, leave: true, join: false, addMember: true });
   assert.deepEqual(roomAbilities(access(false, false)), { read: false, post: false, leave: false, join: true, addMember: false });
   assert.deepEqual(roomAbilities(access(true, true, "group")), { read: true, post: true, leave: false, join: false, addMember: false });
-  assert.deepEqual(messageAbilities({ isAuthor: false }), { describe: false });
 });

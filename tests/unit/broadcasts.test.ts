@@ -4,7 +4,9 @@ import type { Room } from "../../src/domain/access.js";
 import type { Delivery } from "../../src/domain/messages.js";
 import type { Attachment } from "../../src/domain/sql/attachments.js";
 import { membershipEnded } from "../../src/realtime/broadcasts/memberships.js";
-import { byAuthorship, deliverMessage } from "../../src/realtime/broadcasts/messages.js";
+import { byViewer, deliverMessage } from "../../src/realtime/broadcasts/messages.js";
+import { renderLivePush } from "../../src/render/timeline.js";
+import type { Actor } from "../../src/domain/access.js";
 import { presenceSockets } from "../../src/realtime/broadcasts/presence.js";
 import { loadUnreadRows, sendRowsAfterRead, type UnreadRows } from "../../src/realtime/broadcasts/reading.js";
 import { sessionEnded } from "../../src/realtime/broadcasts/sessions.js";
@@ -66,26 +68,38 @@ const forViewer = (push: Push, userId: number) => (typeof push === "string" ? pu
 const noRows = (room: Room): UnreadRows => ({ room, counts: new Map(), fresh: new Map() });
 const describeLink = "/attachments/501/description";
 
-test("a plain message without a receipt is one render for everyone", () => {
-  const push = byAuthorship(message(), (viewer) => `message for ${viewer ?? "anyone"}`);
-  assert.equal(push, "message for anyone");
+const roleOf = (viewer?: Actor) => (viewer === undefined ? "anyone" : viewer.isAdmin ? "an administrator" : `author ${viewer.id}`);
+
+test("a message is rendered once per role: its author, administrators, everyone else", () => {
+  let renders = 0;
+  const push = byViewer(message(), (viewer) => (renders++, `message for ${roleOf(viewer)}`));
+  const viewers = [ALICE, BOB, CAROL, 4, 5].map((id) => fakeClient(id, { isAdmin: id >= 4 }));
+  const seen = viewers.map((client) => (typeof push === "string" ? push : push(client)));
+  assert.deepEqual(seen, [
+    `message for author ${ALICE}`,
+    "message for anyone",
+    "message for anyone",
+    "message for an administrator",
+    "message for an administrator",
+  ]);
+  assert.equal(renders, 3);
 });
 
 test("the author's receipt goes to the others only", () => {
-  const push = byAuthorship(message(), (viewer) => `message for ${viewer ?? "anyone"}`, "+receipt");
-  assert.equal(forViewer(push, ALICE), "message for anyone", "the author reads the same message, without their own receipt");
+  const push = byViewer(message(), (viewer) => `message for ${roleOf(viewer)}`, "+receipt");
+  assert.equal(forViewer(push, ALICE), `message for author ${ALICE}`, "the author reads it without their own receipt");
   assert.equal(forViewer(push, BOB), "message for anyone+receipt");
 });
 
-test("an undescribed image reads differently to its author: they alone are asked to describe it", () => {
-  const push = byAuthorship(message({ attachments: [image(null)] }), (viewer) => `message for ${viewer ?? "anyone"}`);
-  assert.equal(forViewer(push, ALICE), `message for ${ALICE}`);
-  assert.equal(forViewer(push, BOB), "message for anyone");
-  assert.equal(
-    byAuthorship(message({ attachments: [image("A cat")] }), () => "same"),
-    "same",
-    "a described image is the same for all",
-  );
+test("the author alone may edit and describe; an administrator may delete", () => {
+  const live = (viewer?: Actor) => renderLivePush([message({ attachments: [image(null)] })], null, viewer);
+  const push = byViewer(message({ attachments: [image(null)] }), live);
+  const author = forViewer(push, ALICE);
+  const other = forViewer(push, BOB);
+  const admin = typeof push === "string" ? push : push(fakeClient(CAROL, { isAdmin: true }));
+  assert.ok(author.includes(describeLink) && !other.includes(describeLink) && !admin.includes(describeLink));
+  assert.ok(author.includes("/messages/100/edit") && !other.includes("/messages/100/edit") && !admin.includes("/messages/100/edit"));
+  assert.ok(author.includes("/messages/100/delete") && admin.includes("/messages/100/delete") && !other.includes("/messages/100/delete"));
 });
 
 test("a new message: the author's page has it without the receipt, the others' with it, non-members nothing", () => {

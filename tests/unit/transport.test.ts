@@ -62,8 +62,8 @@ test("a held message the page's state already carried is dropped; one newer foll
   page.newest = 10;
   let resolveState!: (state: PageState) => void;
   const released = transport.holdUntil(page, new Promise((resolve) => (resolveState = resolve)));
-  transport.send([page], "message 11", undefined, 11);
-  transport.send([page], "message 12", undefined, 12);
+  transport.send([page], "message 11", undefined, { messageId: 11 });
+  transport.send([page], "message 12", undefined, { messageId: 12 });
   transport.send([page], "a receipt");
   resolveState({ html: "state up to 11", newest: 11 });
   await released;
@@ -75,8 +75,8 @@ test("a message goes to each page once: not again, and not to a page that has a 
   const transport = new Transport();
   const [behind, ahead] = [fakeClient(1, { roomId: 7 }), fakeClient(2, { roomId: 7 })];
   ahead.newest = 20;
-  transport.send([behind, ahead], "message 15", undefined, 15);
-  transport.send([behind, ahead], "message 15", undefined, 15);
+  transport.send([behind, ahead], "message 15", undefined, { messageId: 15 });
+  transport.send([behind, ahead], "message 15", undefined, { messageId: 15 });
   assert.deepEqual(behind.sent, ["message 15"]);
   assert.deepEqual(ahead.sent, []);
   assert.deepEqual([behind.newest, ahead.newest], [15, 20]);
@@ -135,4 +135,25 @@ test("the ping sweep cuts off sockets that did not answer and pings the rest, 50
     others.every((c) => c.pings === 1 && !c.terminated && !c.alive),
     "pinged once, alive again only when they answer",
   );
+});
+
+test("a change to a message goes to each page once, and not to a page whose catch-up reflects it", async () => {
+  const transport = new Transport();
+  const [seen, fresh] = [fakeClient(1, { roomId: 7 }), fakeClient(2, { roomId: 7 })];
+  seen.changes = 5;
+  transport.send([seen, fresh], "change 5", undefined, { change: 5 });
+  transport.send([seen, fresh], "change 6", undefined, { change: 6 });
+  transport.send([seen, fresh], "change 6", undefined, { change: 6 });
+  assert.deepEqual(seen.sent, ["change 6"]);
+  assert.deepEqual(fresh.sent, ["change 5", "change 6"]);
+
+  const page = fakeClient(3, { roomId: 7 });
+  let resolveState!: (state: PageState) => void;
+  const released = transport.holdUntil(page, new Promise((resolve) => (resolveState = resolve)));
+  transport.send([page], "change 8", undefined, { change: 8 });
+  transport.send([page], "change 9", undefined, { change: 9 });
+  resolveState({ html: "state with changes up to 8", newest: null, changes: 8 });
+  await released;
+  assert.deepEqual(page.sent, ["state with changes up to 8", "change 9"]);
+  assert.equal(page.changes, 9);
 });

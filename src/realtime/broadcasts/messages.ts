@@ -1,11 +1,12 @@
 import type { DomainEvent } from "../../domain/events.js";
 import { messageForDelivery, messagesForDelivery, type Delivery } from "../../domain/messages.js";
 import type { Message } from "../../domain/sql/messages.js";
-import { differsForAuthor, renderAnnouncement, renderAttachmentsPush } from "../../render/message.js";
+import { everyPart, renderAnnouncement, renderAttachmentsPush, renderMessageParts, type MessagePart } from "../../render/message.js";
 import { renderReceiptMove } from "../../render/receipts.js";
 import { renderLivePush } from "../../render/timeline.js";
 import type { Fanout } from "../fanout.js";
-import type { Push } from "../transport.js";
+import { oncePerKey, type Push } from "../transport.js";
+import type { Actor } from "../../domain/access.js";
 import { loadUnreadRows, sendRowsAfterMessage, type UnreadRows } from "./reading.js";
 import { sendReceipt } from "./receipts.js";
 
@@ -15,6 +16,14 @@ const REMEMBERED_DELIVERIES = 500;
 const DELIVERY_MEMORY_MS = 60_000;
 
 type MessageEvent = Extract<DomainEvent, { kind: "message.created" | "message.updated" }>;
+type ChangeEvent = Extract<DomainEvent, { kind: "message.edited" | "message.deleted" | "reaction.changed" }>;
+
+/** What each change swaps: an edit what the message says; a deletion all of it; a reaction its reactions. */
+const partsChanged: Record<ChangeEvent["kind"], readonly MessagePart[]> = {
+  "message.edited": ["content"],
+  "message.deleted": everyPart,
+  "reaction.changed": ["reactions"],
+};
 
 /** New and changed messages, to the room's open pages, each room's in the order they committed. */
 export class MessageBroadcasts {
@@ -34,6 +43,11 @@ export class MessageBroadcasts {
 
   updated(event: MessageEvent): Promise<void> {
     return this.#inRoomOrder(event.roomId, () => this.#deliverUpdate(event.roomId, event.messageId));
+  }
+
+  /** A posted message changed: its parts that did are swapped on the room's pages, in room order. */
+  changed(event: ChangeEvent): Promise<void> {
+    return this.#inRoomOrder(event.roomId, () => this.#deliverChange(event));
   }
 
   /** A room quiet this long has no post whose news is still on its way: its record can go. */
@@ -95,6 +109,16 @@ export class MessageBroadcasts {
     return Math.max(from, messageId - DELIVERY_BATCH);
   }
 
+  async #deliverChange({ kind, roomId, messageId, change }: ChangeEvent): Promise<void> {
+    const watching = this.#ctx.registry.inRoom(roomId);
+    if (watching.size === 0) return;
+    // The message as it is now, which may be newer than this change: a page is never set back.
+    const message = await messageForDelivery(this.#ctx.deps, roomId, messageId);
+    if (!message) return;
+    const push = byViewer(message, (viewer) => renderMessageParts(message, partsChanged[kind], viewer));
+    this.#ctx.transport.send(watching, push, message.members, { change });
+  }
+
   async #deliverUpdate(roomId: number, messageId: number): Promise<void> {
     const watching = this.#ctx.registry.inRoom(roomId);
     if (watching.size === 0) return;
@@ -102,7 +126,7 @@ export class MessageBroadcasts {
     if (message)
       this.#ctx.transport.send(
         watching,
-        byAuthorship(message, (viewerId) => renderAttachmentsPush(message, viewerId)),
+        byViewer(message, (viewer) => renderAttachmentsPush(message, viewer)),
         message.members,
       );
   }
@@ -130,20 +154,26 @@ export async function deliverMessage(ctx: Fanout, message: Delivery, rows: Unrea
   // Membership as of the message's own query: a socket whose user has left gets nothing.
   const watching = ctx.registry.inRoom(roomId);
   if (watching.size > 0) {
-    const live = (viewerId?: number) => renderLivePush([message], message.previous, viewerId);
-    ctx.transport.send(watching, byAuthorship(message, live, forOthers), message.members, messageId);
+    const live = (viewer?: Actor) => renderLivePush([message], message.previous, viewer);
+    ctx.transport.send(watching, byViewer(message, live, forOthers), message.members, { messageId });
   }
   sendRowsAfterMessage(ctx, rows, authorId);
   await directReceipt;
 }
 
+/** Whose render of a message a page gets: its author's, an administrator's (who may delete it), or anyone else's. */
+type Role = "author" | "admin" | "other";
+
 /**
- * One render for everyone, or, when the message reads differently to its author (or carries
- * something only the others get, `forOthers`), one for them and one for everyone else.
+ * A message's push, rendered once per role among the sockets it goes to (at most three renders);
+ * `forOthers` goes to everyone but its author.
  */
-export function byAuthorship(message: Message, html: (viewerId?: number) => string, forOthers = ""): Push {
-  const forAll = html() + forOthers;
-  if (!differsForAuthor(message) && forOthers === "") return forAll;
-  const forAuthor = html(differsForAuthor(message) ? message.author.id : undefined);
-  return ({ userId }) => (userId === message.author.id ? forAuthor : forAll);
+export function byViewer(message: Message, html: (viewer?: Actor) => string, forOthers = ""): Push {
+  const once = oncePerKey<Role>();
+  const author: Actor = { id: message.author.id, isAdmin: false };
+  const admin: Actor = { id: 0, isAdmin: true };
+  return ({ userId, isAdmin }) => {
+    const role: Role = userId === message.author.id ? "author" : isAdmin ? "admin" : "other";
+    return once(role, () => (role === "author" ? html(author) : html(role === "admin" ? admin : undefined) + forOthers));
+  };
 }
