@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
-import { joinLinkOf, rememberAdministrator } from "../support/client.js";
+import { eq } from "drizzle-orm";
+import { messages, users } from "../../src/db/schema.js";
+import { joinLinkOf, rememberAdministrator, Visitor } from "../support/client.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import type { BrowserGlobals } from "./browser.js";
 
@@ -139,4 +141,34 @@ export async function collectCspViolations(page: Page): Promise<string[]> {
     });
   });
   return violations;
+}
+
+/**
+ * A room whose owner wrote `count` messages ("<word> 1", "<word> 2"…, a minute apart, straight
+ * into the table), with a second member who has read it to the end, so that no "New messages"
+ * line or unread count moves things about.
+ */
+export async function roomWithMessages(server: TestServer, count: number, word = "note") {
+  const [ownerName, readerName] = [unique("owner"), unique("reader")];
+  const owner = new Visitor(server.url);
+  await owner.signUp(ownerName);
+  const roomName = unique("busy");
+  const roomId = await owner.createRoom(roomName);
+  const reader = new Visitor(server.url);
+  await reader.signUp(readerName);
+  await reader.joinRoom(roomId);
+  const [{ id: authorId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, ownerName))) as [
+    { id: number },
+  ];
+  const start = Date.now() - count * 60_000;
+  if (count > 0) {
+    await server.deps.db
+      .insert(messages)
+      .values(
+        Array.from({ length: count }, (_, i) => ({ roomId, authorId, body: `${word} ${i + 1}`, createdAt: new Date(start + i * 60_000) })),
+      );
+  }
+  await reader.openRoom(roomId);
+  await reader.post(`/rooms/${roomId}/read`);
+  return { owner, ownerName, reader, readerName, roomId, roomName };
 }

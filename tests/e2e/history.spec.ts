@@ -1,9 +1,7 @@
 import type { Page } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { messages, users } from "../../src/db/schema.js";
-import { Visitor } from "../support/client.js";
-import type { TestServer } from "../support/server.js";
-import { expect, logIn, person, socketSwitch, test, unique, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
+import { messages } from "../../src/db/schema.js";
+import { expect, logIn, person, roomWithMessages, socketSwitch, test, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
 
 interface Scroller {
   scrollTop: number;
@@ -11,34 +9,10 @@ interface Scroller {
   clientHeight: number;
 }
 
-/** A room with `count` messages from its owner (written straight to the table) and a second member. */
-async function roomWithHistory(server: TestServer, count: number) {
-  const [ownerName, readerName] = [unique("owner"), unique("reader")];
-  const owner = new Visitor(server.url);
-  await owner.signUp(ownerName);
-  const roomId = await owner.createRoom(unique("archive"));
-  const reader = new Visitor(server.url);
-  await reader.signUp(readerName);
-  await reader.joinRoom(roomId);
-  const [{ id: authorId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, ownerName))) as [
-    { id: number },
-  ];
-  const start = Date.now() - count * 60_000;
-  await server.deps.db
-    .insert(messages)
-    .values(
-      Array.from({ length: count }, (_, i) => ({ roomId, authorId, body: `history ${i + 1}`, createdAt: new Date(start + i * 60_000) })),
-    );
-  // The reader has read it all, so no "New messages" line moves things about.
-  await reader.openRoom(roomId);
-  await reader.post(`/rooms/${roomId}/read`);
-  return { owner, ownerName, reader, readerName, roomId };
-}
-
 const messagesShown = (page: Page) => page.locator("#history > li.message, #messages > li.message");
 
 test("scrolling up loads three pages of history above without moving what is on screen, then back down", async ({ browser, server }) => {
-  const { readerName, roomId } = await roomWithHistory(server, 180);
+  const { readerName, roomId } = await roomWithMessages(server, 180, "history");
   const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
   await logIn(page, readerName);
   await page.goto(`/rooms/${roomId}`);
@@ -77,7 +51,7 @@ test("offline for a while: when Bob's connection is back, the three messages he 
   browser,
   server,
 }) => {
-  const { owner, readerName, roomId } = await roomWithHistory(server, 5);
+  const { owner, readerName, roomId } = await roomWithMessages(server, 5, "history");
   const context = await person(browser, server);
   const page = await context.newPage();
   const sockets = await socketSwitch(page);
@@ -111,7 +85,7 @@ test("offline for a while: when Bob's connection is back, the three messages he 
 });
 
 test("without JavaScript, 'Older messages' walks back through the history to its start", async ({ browser, server }) => {
-  const { readerName, roomId } = await roomWithHistory(server, 120);
+  const { readerName, roomId } = await roomWithMessages(server, 120, "history");
   const page = await (await person(browser, server, { javaScriptEnabled: false })).newPage();
   await logIn(page, readerName);
   await page.goto(`/rooms/${roomId}`);
@@ -134,7 +108,7 @@ test("far into a long history the page stays light: the far end is dropped, and 
   browser,
   server,
 }) => {
-  const { owner, readerName, roomId } = await roomWithHistory(server, 420);
+  const { owner, readerName, roomId } = await roomWithMessages(server, 420, "history");
   const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
   await watchLiveConnection(page);
   await logIn(page, readerName);
@@ -177,7 +151,7 @@ test("a permalink opens the room at its message, focused; far up, new messages o
   browser,
   server,
 }) => {
-  const { owner, readerName, roomId } = await roomWithHistory(server, 120);
+  const { owner, readerName, roomId } = await roomWithMessages(server, 120, "history");
   const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
   await watchLiveConnection(page);
   await logIn(page, readerName);
@@ -212,7 +186,7 @@ test("back at the newest from a permalink while others post: the catch-up walks 
   browser,
   server,
 }) => {
-  const { owner, readerName, roomId } = await roomWithHistory(server, 100);
+  const { owner, readerName, roomId } = await roomWithMessages(server, 100, "history");
   const page = await (await person(browser, server, { viewport: { width: 1000, height: 700 } })).newPage();
   await watchLiveConnection(page);
   await logIn(page, readerName);

@@ -1,10 +1,18 @@
 import type { Browser, BrowserContextOptions, Page } from "@playwright/test";
-import { eq } from "drizzle-orm";
-import { messages, users } from "../../src/db/schema.js";
-import { Visitor } from "../support/client.js";
+import type { Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
 import type { BrowserGlobals } from "./browser.js";
-import { createRoom, expect, person, signUp, test, unique, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
+import {
+  createRoom,
+  expect,
+  person,
+  roomWithMessages,
+  signUp,
+  test,
+  unique,
+  waitForLiveConnection,
+  watchLiveConnection,
+} from "./fixtures.js";
 
 interface Focused {
   description: string;
@@ -151,33 +159,6 @@ async function active(page: Page): Promise<ActiveInfo> {
       marked: el.__marked === true,
     };
   });
-}
-
-/** A room whose owner wrote `count` messages (straight into the table), read to the end by a second member. */
-async function roomWithMessages(server: TestServer, count: number) {
-  const [ownerName, readerName] = [unique("owner"), unique("reader")];
-  const owner = new Visitor(server.url);
-  await owner.signUp(ownerName);
-  const roomName = unique("busy");
-  const roomId = await owner.createRoom(roomName);
-  const reader = new Visitor(server.url);
-  await reader.signUp(readerName);
-  await reader.joinRoom(roomId);
-  const [{ id: authorId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, ownerName))) as [
-    { id: number },
-  ];
-  const start = Date.now() - count * 60_000;
-  if (count > 0) {
-    await server.deps.db
-      .insert(messages)
-      .values(
-        Array.from({ length: count }, (_, i) => ({ roomId, authorId, body: `note ${i + 1}`, createdAt: new Date(start + i * 60_000) })),
-      );
-  }
-  // Read to the end, so that no "New messages" line or unread count moves things about.
-  await reader.openRoom(roomId);
-  await reader.post(`/rooms/${roomId}/read`);
-  return { owner, reader, roomId, roomName };
 }
 
 /** A browser carrying `visitor`'s session. */
