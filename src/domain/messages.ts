@@ -13,6 +13,7 @@ import { messageColumns, withDetails, type Message } from "./sql/messages.js";
 import { ROOM_LOCK, roomLockKey } from "./sql/changes.js";
 import { roomColumns } from "./sql/rooms.js";
 import { parseInput } from "./validate.js";
+import { renderBody } from "../formatting/markdown.js";
 
 const MAX_BODY = 4000;
 
@@ -116,8 +117,8 @@ const insertAndRead = prepared((db) => {
   const userId = sql.placeholder("userId");
   const column = (c: { name: string }) => sql.identifier(c.name);
   const inserted = db.$with("inserted", { id: sql<number>`id`.as("id") }).as(
-    sql`insert into ${messages} (${column(messages.roomId)}, ${column(messages.authorId)}, ${column(messages.body)}, ${column(messages.clientId)})
-      select ${roomId}::bigint, ${userId}::bigint, ${sql.placeholder("body")}::text, ${sql.placeholder("clientId")}::uuid
+    sql`insert into ${messages} (${column(messages.roomId)}, ${column(messages.authorId)}, ${column(messages.body)}, ${column(messages.bodyHtml)}, ${column(messages.clientId)})
+      select ${roomId}::bigint, ${userId}::bigint, ${sql.placeholder("body")}::text, ${sql.placeholder("bodyHtml")}::text, ${sql.placeholder("clientId")}::uuid
       from pg_advisory_xact_lock(${ROOM_LOCK}, ${roomLockKey(roomId)})
       on conflict (${column(messages.authorId)}, ${column(messages.clientId)}) do nothing
       returning ${column(messages.id)}`,
@@ -138,7 +139,8 @@ interface Inserted {
 }
 
 async function insertMessage(db: Db, userId: number, roomId: number, body: string, clientId: string | null): Promise<Inserted> {
-  const [row] = await insertAndRead(db).execute({ userId, roomId, body, clientId });
+  // Rendered once, here: pages and pushes serve the stored HTML.
+  const [row] = await insertAndRead(db).execute({ userId, roomId, body, bodyHtml: renderBody(body), clientId });
   if (row) return { id: row.id, again: false };
   const earlier = await alreadySent(db, userId, roomId, clientId);
   if (earlier === null) throw new NotFoundError("Room not found");

@@ -100,7 +100,7 @@ for (const kind of databaseKinds()) {
         [...missed].sort((a, b) => a - b),
       );
       assert.deepEqual(
-        [...fragment.html.matchAll(/<p class="message-body">([^<]+)<\/p>/g)].map((m) => m[1]),
+        [...fragment.html.matchAll(/<div class="message-body"><p>([^<]+)<\/p><\/div>/g)].map((m) => m[1]),
         ["missed one", "missed two", "missed three"],
       );
       assert.equal(newerLink(fragment.html), undefined);

@@ -36,7 +36,7 @@ for (const kind of databaseKinds()) {
         page.html,
         /<span class="message-author font-semibold">Alice<\/span> <a href="\/rooms\/\d+\/messages\/\d+#message-\d+" class="permalink"><time data-local-time datetime="\d{4}-\d\d-\d\dT[^"]+Z"/,
       );
-      assert.match(page.html, /<p class="message-body">Hello,\nworld<\/p>/);
+      assert.match(page.html, /<div class="message-body"><p>Hello,<br>\nworld<\/p><\/div>/);
     });
 
     test("without JavaScript the form's empty description field goes with a text message; a description without an image is refused", async () => {
@@ -99,7 +99,7 @@ for (const kind of databaseKinds()) {
       await alice.openRoom(room);
       for (let i = 1; i <= 55; i++) await alice.post(`/rooms/${room}/messages`, { body: `number ${i}` });
       const html = (await alice.openRoom(room)).html;
-      const shown = [...html.matchAll(/<p class="message-body">number (\d+)<\/p>/g)].map((m) => Number(m[1]));
+      const shown = [...html.matchAll(/<div class="message-body"><p>number (\d+)<\/p><\/div>/g)].map((m) => Number(m[1]));
       assert.deepEqual(
         shown,
         Array.from({ length: 50 }, (_, i) => i + 6),

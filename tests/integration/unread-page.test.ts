@@ -34,7 +34,7 @@ for (const kind of databaseKinds()) {
     test("lists every unread message by room, oldest first, each linking to its place", async () => {
       const page = await bob.get("/unread");
       assert.equal(page.status, 200);
-      const order = [...page.html.matchAll(/<p class="message-body">([^<]*)<\/p>/g)].map((m) => m[1]);
+      const order = [...page.html.matchAll(/<div class="message-body"><p>([^<]*)<\/p><\/div>/g)].map((m) => m[1]);
       assert.deepEqual(order, ["a1", "a2 &lt;b&gt;bold?&lt;/b&gt;", "z1", "z2"]);
       assert.match(
         page.html,
@@ -86,7 +86,7 @@ for (const kind of databaseKinds()) {
       assert.equal(plain.location, "/unread");
       const page = await bob.get("/unread");
       assert.deepEqual(
-        [...page.html.matchAll(/<p class="message-body">([^<]*)<\/p>/g)].map((m) => m[1]),
+        [...page.html.matchAll(/<div class="message-body"><p>([^<]*)<\/p><\/div>/g)].map((m) => m[1]),
         ["a1", "a2 &lt;b&gt;bold?&lt;/b&gt;"],
       );
 
