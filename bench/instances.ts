@@ -30,7 +30,7 @@ const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const POSTERS = Number(values.posters);
 const htmx = { "hx-request": "true" };
-const MESSAGE_BODY = /<p class="message-body">([^<]*)<\/p>/g;
+const MESSAGE_BODY = /<div class="message-body[^"]*"><p>([^<]*)<\/p><\/div>/g;
 
 if (!postgresUrl) {
   console.log("bench:instances needs PostgreSQL: set DATABASE_URL (several instances share one PostgreSQL; PGlite is one process's own).");

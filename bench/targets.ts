@@ -73,7 +73,7 @@ async function roomOf(clients: Client[], post: (body: string) => Promise<void>):
 }
 
 // Global, so that a frame that carries several messages yields each of them.
-const MESSAGE_BODY = /<p class="message-body">([^<]*)<\/p>/g;
+const MESSAGE_BODY = /<div class="message-body[^"]*"><p>([^<]*)<\/p><\/div>/g;
 
 const parleyClient = (socket: LiveSocket): Client => ({
   opened: socket.opened,
