@@ -11,6 +11,7 @@ import * as focus from "./js/focus.js";
 import * as history from "./js/history.js";
 import * as messageActions from "./js/message-actions.js";
 import * as panels from "./js/panels.js";
+import * as reactionPicker from "./js/reaction-picker.js";
 import * as reading from "./js/reading.js";
 import { localizeTimes } from "./js/times.js";
 
@@ -19,6 +20,7 @@ function enhance(root, arrived = root) {
   composer.enhanceComposer(root);
   localizeTimes(arrived);
   messageActions.enhance(arrived);
+  reactionPicker.enhance(arrived);
   reading.watchMessages(root);
 }
 
@@ -36,5 +38,6 @@ feed.listen();
 focus.listen();
 panels.listen();
 messageActions.listen();
+reactionPicker.listen();
 connection.listen();
 copyLink.listen();

@@ -19,6 +19,7 @@ import { healthRouter } from "./web/health.js";
 import { rateLimits } from "./web/limits.js";
 import { messagesRouter } from "./web/messages.js";
 import { peopleRouter } from "./web/people.js";
+import { reactionsRouter } from "./web/reactions.js";
 import { filesRouter } from "./web/files.js";
 import { descriptionsRouter } from "./web/descriptions.js";
 import { roomsRouter } from "./web/rooms.js";
@@ -100,6 +101,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(requireUser);
   app.use(roomsRouter(web));
   app.use(messagesRouter(web, limits.messages));
+  app.use(reactionsRouter(web, limits.messages));
   app.use(settingsRouter(web));
   app.use(unreadRouter(web));
   app.use(peopleRouter(web));

@@ -53,6 +53,7 @@ export const prefix = {
   messageActions: "message-actions-",
   messageContent: "message-content-",
   reactions: "reactions-",
+  reactionPicker: "reaction-picker-",
   receipt: "receipt-",
   attachments: "attachments-",
   roomRow: "room-row-",
@@ -69,6 +70,8 @@ export const idOf = {
   messageContent: (messageId: number) => `${prefix.messageContent}${messageId}`,
   /** A message's reactions (partials/reactions). */
   reactions: (messageId: number) => `${prefix.reactions}${messageId}`,
+  /** What a message's React control opens (partials/reaction-picker): an error comes back in its place. */
+  reactionPicker: (messageId: number) => `${prefix.reactionPicker}${messageId}`,
   /** One reader's receipt, wherever it sits. */
   receipt: (userId: number) => `${prefix.receipt}${userId}`,
   attachments: (messageId: number) => `${prefix.attachments}${messageId}`,

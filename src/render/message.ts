@@ -6,6 +6,7 @@ import { presentAvatar, type AvatarView } from "./avatar.js";
 import { at, id, idOf } from "./dom.js";
 import { render } from "./engine.js";
 import { memo } from "./memo.js";
+import { presentReactions, type ReactionView } from "./reactions.js";
 
 /**
  * A message's text as HTML: what it stored when it was written, or, for a message older than
@@ -94,7 +95,12 @@ export interface MessageView extends TimeLabels {
   bodyHtml: string;
   emojiOnly: boolean;
   attachments: AttachmentView[];
+  /** Its reactions, the viewer's marked (none on a deleted message). */
+  reactions: ReactionView[];
 }
+
+/** A message's own page, at the message: where its actions return to without script. */
+export const permalinkOf = (roomId: number, messageId: number) => `/rooms/${roomId}/messages/${messageId}${at(idOf.message(messageId))}`;
 
 /**
  * `viewer`: who the render is for (what they may do with it shows); without one, a render for
@@ -107,7 +113,7 @@ export function presentMessage(m: Message, viewer?: Actor): MessageView {
     id: m.id,
     roomId: m.roomId,
     permalinkBase,
-    permalink: `${permalinkBase}${at(idOf.message(m.id))}`,
+    permalink: permalinkOf(m.roomId, m.id),
     authorId: m.author.id,
     authorName: m.author.displayName,
     can,
@@ -119,6 +125,7 @@ export function presentMessage(m: Message, viewer?: Actor): MessageView {
     bodyHtml: bodyHtmlOf(m),
     emojiOnly: isEmojiOnly(m.body),
     attachments: m.attachments.map((a) => presentAttachment(a, can.describe)),
+    reactions: m.deletedAt ? [] : presentReactions(m.reactions, viewer?.id),
   };
 }
 

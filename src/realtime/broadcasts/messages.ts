@@ -2,6 +2,7 @@ import type { DomainEvent } from "../../domain/events.js";
 import { messageForDelivery, messagesForDelivery, type Delivery } from "../../domain/messages.js";
 import type { Message } from "../../domain/sql/messages.js";
 import { everyPart, renderAnnouncement, renderAttachmentsPush, renderMessageParts, type MessagePart } from "../../render/message.js";
+import { reactionVariants } from "../../render/reactions.js";
 import { renderReceiptMove } from "../../render/receipts.js";
 import { renderLivePush } from "../../render/timeline.js";
 import type { Fanout } from "../fanout.js";
@@ -115,7 +116,8 @@ export class MessageBroadcasts {
     // The message as it is now, which may be newer than this change: a page is never set back.
     const message = await messageForDelivery(this.#ctx.deps, roomId, messageId);
     if (!message) return;
-    const push = byViewer(message, (viewer) => renderMessageParts(message, partsChanged[kind], viewer));
+    const html = (viewer?: Actor) => renderMessageParts(message, partsChanged[kind], viewer);
+    const push = kind === "reaction.changed" ? byReactions(message, html) : byViewer(message, html);
     this.#ctx.transport.send(watching, push, message.members, { change });
   }
 
@@ -175,5 +177,18 @@ export function byViewer(message: Message, html: (viewer?: Actor) => string, for
   return ({ userId, isAdmin }) => {
     const role: Role = userId === message.author.id ? "author" : isAdmin ? "admin" : "other";
     return once(role, () => (role === "author" ? html(author) : html(role === "admin" ? admin : undefined) + forOthers));
+  };
+}
+
+/**
+ * A message's reactions, which differ by viewer only in those they reacted with: one render for
+ * everyone who reacted with none of them, and one per variant among those who did (reactionVariants).
+ */
+function byReactions(message: Message, html: (viewer?: Actor) => string): Push {
+  const once = oncePerKey<string>();
+  const variants = reactionVariants(message.reactions);
+  return ({ userId }) => {
+    const key = variants.get(userId);
+    return once(key ?? "", () => html(key === undefined ? undefined : { id: userId, isAdmin: false }));
   };
 }

@@ -1,0 +1,82 @@
+// @ts-check
+// A message's React control opens its choices. Without script every emoji is a Tab stop; with it
+// they are one: the arrow keys (and Home, End) move between them, Escape closes the control and
+// returns to it, and once a reaction is sent it closes the same way.
+const CHOICES = "[data-reaction-choices]";
+
+/** @param {Element} group */
+function buttonsOf(group) {
+  return /** @type {HTMLButtonElement[]} */ ([...group.querySelectorAll("button")]);
+}
+
+/** Makes `current` the group's one Tab stop. @param {Element} group @param {HTMLButtonElement} current */
+function rove(group, current) {
+  for (const button of buttonsOf(group)) button.tabIndex = button === current ? 0 : -1;
+}
+
+/** @param {Element} control the React control's <details> */
+function close(control) {
+  control.removeAttribute("open");
+  /** @type {HTMLElement | null} */ (control.querySelector("summary"))?.focus();
+}
+
+/**
+ * Where a key leads from choice `at` of `count`, in rows of `columns`; null: nowhere.
+ * @param {string} key @param {number} at @param {number} count @param {number} columns
+ */
+function step(key, at, count, columns) {
+  const moves = /** @type {Record<string, number>} */ ({ ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns });
+  if (key === "Home") return 0;
+  if (key === "End") return count - 1;
+  if (!(key in moves)) return null;
+  return Math.min(count - 1, Math.max(0, at + /** @type {number} */ (moves[key])));
+}
+
+/** @param {ParentNode} root */
+export function enhance(root) {
+  for (const group of root.querySelectorAll?.(CHOICES) ?? []) {
+    const [first] = buttonsOf(group);
+    if (!first) continue;
+    rove(group, first);
+    // Opened from its summary (a key or a click), the choices take the focus once they arrive.
+    const control = group.closest("details");
+    if (control && document.activeElement === control.querySelector("summary")) first.focus();
+  }
+}
+
+export function listen() {
+  // Captured, so that its Escape is handled before the toolbar's (message-actions.js) would close the toolbar.
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      const target = /** @type {Element} */ (event.target);
+      const control = target.closest?.("details.reaction-picker[open]");
+      if (!control) return;
+      if (event.key === "Escape") {
+        // The toolbar's own Escape waits for the next press.
+        event.stopPropagation();
+        close(control);
+        return;
+      }
+      const group = target.closest(CHOICES);
+      if (!group || !(target instanceof HTMLButtonElement)) return;
+      const buttons = buttonsOf(group);
+      const columns = getComputedStyle(group).gridTemplateColumns.split(" ").length;
+      const next = step(event.key, buttons.indexOf(target), buttons.length, columns);
+      if (next === null) return;
+      event.preventDefault();
+      const button = /** @type {HTMLButtonElement} */ (buttons[next]);
+      rove(group, button);
+      button.focus();
+    },
+    true,
+  );
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const { elt, xhr } = /** @type {HtmxEvent} */ (event).detail;
+    // A reaction sent from its forms (not the choices loading, nor a refusal, which shows in place).
+    const control = elt instanceof HTMLFormElement ? elt.closest("details.reaction-picker") : null;
+    if (!control || xhr?.status !== 200) return;
+    for (const form of control.querySelectorAll("form")) form.reset();
+    close(control);
+  });
+}
