@@ -3,13 +3,13 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
 import { attachments, memberships, messages, reactions, rooms, users } from "../db/schema.js";
-import { authorize, type Room } from "./access.js";
+import { authorize, authorizeMessage, type Actor, type Granted, type MessageAction, type Room } from "./access.js";
 import { discard, prepareAttachments, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
 import type { DomainEvent } from "./events.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 import type { Previous } from "./history.js";
-import { messageColumns, withDetails, type Message } from "./sql/messages.js";
+import { loadMessage, messageColumns, withDetails, type Message } from "./sql/messages.js";
 import { ROOM_LOCK, roomLockKey } from "./sql/changes.js";
 import { roomColumns } from "./sql/rooms.js";
 import { parseInput } from "./validate.js";
@@ -23,11 +23,17 @@ const tooLong = `A message can be at most ${MAX_BODY} characters.`;
 /** What a composer names the message it sends; a retry carries the same one (see postMessage). */
 export const clientIdInput = z.uuid({ error: "This message form is damaged. Reload the page and send it again." });
 
+/** A message's text, when it has no files: something to say. */
+export const textBody = z
+  .string({ error: "Write a message first." })
+  .pipe(normalised)
+  .pipe(z.string().min(1, "Write a message first.").max(MAX_BODY, tooLong));
+
+/** The text of a message with files: their caption, which may be empty. */
+export const captionBody = normalised.pipe(z.string().max(MAX_BODY, tooLong)).default("");
+
 const postInput = z.object({
-  body: z
-    .string({ error: "Write a message first." })
-    .pipe(normalised)
-    .pipe(z.string().min(1, "Write a message first.").max(MAX_BODY, tooLong)),
+  body: textBody,
   // Without script the composer always has one description field; left empty, it says nothing.
   alt: z.string().max(0, "Attach the image this description is for, or leave the description empty.").optional(),
   clientId: clientIdInput.optional(),
@@ -35,7 +41,7 @@ const postInput = z.object({
 
 // With files the text is an optional caption, and each image may come with a description.
 const captionInput = z.object({
-  body: normalised.pipe(z.string().max(MAX_BODY, tooLong)).default(""),
+  body: captionBody,
   alt: z
     .union([
       z.string().max(1000, "A description can be at most 1000 characters."),
@@ -87,6 +93,23 @@ export async function postMessage(deps: Deps, userId: number, roomId: number, in
   }
   if (!inserted.again) deps.typing.stopped(roomId, userId);
   return inserted.id;
+}
+
+/**
+ * A message of a room with the room it is in, if the person may do `action` with it; anything
+ * else (no such message, not in that room, a room they cannot read, a rule that says no) is "not found".
+ */
+export async function messageFor(
+  deps: Deps,
+  actor: Actor,
+  roomId: number,
+  messageId: number,
+  action: MessageAction,
+): Promise<{ message: Message; room: Granted<"read"> }> {
+  const message = await loadMessage(deps, roomId, messageId);
+  if (!message) throw new NotFoundError("Message not found");
+  const room = await authorizeMessage(deps, actor, { roomId, authorId: message.author.id, deletedAt: message.deletedAt }, action);
+  return { message, room };
 }
 
 const sentWith = prepared((db) =>

@@ -75,3 +75,13 @@ export async function withDetails<M extends { id: number }>(
   const [files, reacted] = await Promise.all([attachmentsOf(deps, ids), reactionsOf(deps, ids)]);
   return rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [], reactions: reacted.get(r.id) ?? [] }));
 }
+
+/** One message of a room, with its details; null if the room has no such message. */
+export async function loadMessage(deps: Deps, roomId: number, messageId: number): Promise<Message | null> {
+  const [row] = await deps.db
+    .select(messageColumns)
+    .from(messages)
+    .innerJoin(users, sql`${users.id} = ${messages.authorId}`)
+    .where(sql`${messages.id} = ${messageId} and ${messages.roomId} = ${roomId}`);
+  return row ? (await withDetails(deps, [row]))[0]! : null;
+}
