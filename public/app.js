@@ -17,6 +17,7 @@ import { localizeTimes } from "./js/times.js";
 /** @param {ParentNode} root where content arrived @param {ParentNode} arrived the content itself */
 function enhance(root, arrived = root) {
   composer.enhanceComposer(root);
+  composer.enhanceReply(arrived);
   localizeTimes(arrived);
   messageActions.enhance(arrived);
   reading.watchMessages(root);

@@ -40,6 +40,9 @@ export const id = {
   composerError: "composer-error",
   composerFiles: "composer-files",
   composerPreviews: "composer-previews",
+  /** The composer's reply slot (partials/composer-reply): the quote of what it answers, swapped alone. */
+  composerReply: "composer-reply",
+  composerReplyQuote: "composer-reply-quote",
   connectionStatus: "connection-status",
   uploadStatus: "upload-status",
   uploadProgress: "upload-progress",
