@@ -46,8 +46,8 @@ export async function editMessage(deps: Deps, actor: Actor, roomId: number, mess
 }
 
 /** The message as the author edits it (their text as they wrote it); anyone else is told "not found". */
-export async function messageToEdit(deps: Deps, actor: Actor, roomId: number, messageId: number): Promise<Message> {
-  return (await messageFor(deps, actor, roomId, messageId, "edit")).message;
+export async function messageToEdit(deps: Deps, actor: Actor, roomId: number, messageId: number) {
+  return messageFor(deps, actor, roomId, messageId, "edit");
 }
 
 export interface Revision {

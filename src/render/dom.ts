@@ -55,6 +55,7 @@ export const prefix = {
   receipts: "receipts-",
   messageActions: "message-actions-",
   messageContent: "message-content-",
+  messageEditor: "message-editor-",
   reactions: "reactions-",
   receipt: "receipt-",
   attachments: "attachments-",
@@ -70,6 +71,8 @@ export const idOf = {
   messageActions: (messageId: number) => `${prefix.messageActions}${messageId}`,
   /** What a message says (partials/message-content): an edit or a deletion swaps it. */
   messageContent: (messageId: number) => `${prefix.messageContent}${messageId}`,
+  /** The author's editor in a message's place (partials/message-editor), until saved or cancelled. */
+  messageEditor: (messageId: number) => `${prefix.messageEditor}${messageId}`,
   /** A message's reactions (partials/reactions). */
   reactions: (messageId: number) => `${prefix.reactions}${messageId}`,
   /** One reader's receipt, wherever it sits. */
