@@ -10,6 +10,7 @@ import * as feed from "./js/feed.js";
 import * as focus from "./js/focus.js";
 import * as history from "./js/history.js";
 import * as messageActions from "./js/message-actions.js";
+import * as messageEdit from "./js/message-edit.js";
 import * as panels from "./js/panels.js";
 import * as reactionPicker from "./js/reaction-picker.js";
 import * as reading from "./js/reading.js";
@@ -18,6 +19,7 @@ import { localizeTimes } from "./js/times.js";
 /** @param {ParentNode} root where content arrived @param {ParentNode} arrived the content itself */
 function enhance(root, arrived = root) {
   composer.enhanceComposer(root);
+  composer.enhanceReply(arrived);
   localizeTimes(arrived);
   messageActions.enhance(arrived);
   reactionPicker.enhance(arrived);
@@ -39,5 +41,6 @@ focus.listen();
 panels.listen();
 messageActions.listen();
 reactionPicker.listen();
+messageEdit.listen();
 connection.listen();
 copyLink.listen();

@@ -22,6 +22,7 @@ import { peopleRouter } from "./web/people.js";
 import { reactionsRouter } from "./web/reactions.js";
 import { filesRouter } from "./web/files.js";
 import { descriptionsRouter } from "./web/descriptions.js";
+import { editsRouter } from "./web/edits.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { unreadRouter } from "./web/unread.js";
@@ -102,6 +103,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(roomsRouter(web));
   app.use(messagesRouter(web, limits.messages));
   app.use(reactionsRouter(web, limits.messages));
+  app.use(editsRouter(web, limits.messages));
   app.use(settingsRouter(web));
   app.use(unreadRouter(web));
   app.use(peopleRouter(web));

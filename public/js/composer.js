@@ -1,6 +1,7 @@
 // @ts-check
 // The composer: Enter sends, Shift+Enter makes a new line (only promised when this script runs); an
-// accepted message empties it and keeps focus; a failed send keeps the text and says why.
+// accepted message empties it and keeps focus; a failed send keeps the text and says why. A reply's
+// quote comes and goes in its slot alone, so what is typed stays.
 import { chosenFiles, encodeFor, setFiles } from "./attachments.js";
 import { at, dom } from "./contract.js";
 import { composerOf, describedBy, showComposerError } from "./form.js";
@@ -15,6 +16,31 @@ export function enhanceComposer(root) {
   field.form?.querySelector(".composer-describe")?.remove();
   describedBy(field, dom.id.composerHint, true);
   if (field.form) encodeFor(field.form, chosenFiles(field.form).length > 0);
+}
+
+/** The composer's reply slot and text box, if `form` has them. @param {Element | null | undefined} form */
+function replyParts(form) {
+  const slot = form?.querySelector(at(dom.id.composerReply));
+  const field = form?.querySelector("textarea");
+  return slot && field ? { slot, field } : null;
+}
+
+/** Whether `form`'s message is a reply. @param {Element | null | undefined} form */
+function replying(form) {
+  return (replyParts(form)?.slot.childElementCount ?? 0) > 0;
+}
+
+/** Empties the reply slot: the message is no longer a reply. @param {Element | null | undefined} form */
+function cancelReply(form) {
+  const parts = replyParts(form);
+  if (!parts) return;
+  parts.slot.replaceChildren();
+  describedBy(parts.field, dom.id.composerReplyQuote, false);
+}
+
+/** "Cancel reply" is a link to the room without script; here it acts in place, so it is a button. @param {ParentNode} root */
+export function enhanceReply(root) {
+  for (const link of root.querySelectorAll?.("[data-cancel-reply]:not([role])") ?? []) link.setAttribute("role", "button");
 }
 
 /** @type {Record<number, string>} */
@@ -38,6 +64,40 @@ function showSendError(event) {
 }
 
 export function listen() {
+  document.addEventListener("click", (event) => {
+    const cancel = /** @type {Element} */ (event.target).closest?.("[data-cancel-reply]");
+    if (!cancel) return;
+    event.preventDefault();
+    const form = cancel.closest("form");
+    cancelReply(form);
+    form?.querySelector("textarea")?.focus();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    // A link made a button: Space presses it, as it would a button.
+    if (event.key === " " && target.matches?.("[data-cancel-reply]")) {
+      event.preventDefault();
+      target.click();
+    }
+    // Escape in the text box of a reply makes it a message of its own again; the text stays.
+    if (event.key === "Escape" && target instanceof HTMLTextAreaElement && replying(target.form)) {
+      event.preventDefault();
+      cancelReply(target.form);
+    }
+  });
+
+  // "Reply" swapped a quote into the slot: the text box, now described by it, is where to write.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const { target } = /** @type {HtmxEvent} */ (event).detail;
+    if (!(target instanceof Element) || target.id !== dom.id.composerReply) return;
+    const form = document.querySelector(at(dom.id.composer));
+    const field = form?.querySelector("textarea");
+    if (!field) return;
+    describedBy(field, dom.id.composerReplyQuote, replying(form));
+    field.focus();
+  });
+
   document.addEventListener("keydown", (event) => {
     const field = event.target;
     if (!(field instanceof HTMLTextAreaElement) || !field.hasAttribute("data-enter-sends")) return;
@@ -59,6 +119,7 @@ export function listen() {
     field.removeAttribute("aria-invalid");
     describedBy(field, dom.id.composerError, false);
     setFiles(form, []);
+    cancelReply(form);
     field.focus();
   });
 

@@ -28,6 +28,8 @@ export declare const dom: {
     | "composerHint"
     | "composerError"
     | "composerFiles"
+    | "composerReply"
+    | "composerReplyQuote"
     | "composerPreviews"
     | "connectionStatus"
     | "uploadStatus"

@@ -54,6 +54,8 @@ const messageRules = {
   // What an image shows is said by whoever sent it.
   describe: (a: MessageAccess) => a.isAuthor && !a.isDeleted,
   edit: (a: MessageAccess) => a.isAuthor && !a.isDeleted,
+  // Everyone who reads the message may read its earlier versions; a deletion takes them too.
+  readRevisions: (a: MessageAccess) => !a.isDeleted,
   delete: (a: MessageAccess) => (a.isAuthor || a.isAdmin) && !a.isDeleted,
   // Any member: reading the room is the room rule these sit under (authorizeMessage).
   react: (a: MessageAccess) => !a.isDeleted,

@@ -3,15 +3,16 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { prepared } from "../db/prepared.js";
 import { attachments, memberships, messages, reactions, rooms, users } from "../db/schema.js";
-import { authorize, type Room } from "./access.js";
+import { authorize, authorizeMessage, type Actor, type Granted, type MessageAction, type Room } from "./access.js";
 import { discard, prepareAttachments, type Upload } from "./attachments.js";
 import type { Deps } from "./deps.js";
 import type { DomainEvent } from "./events.js";
 import { InvalidInputError, NotFoundError } from "./errors.js";
 import type { Previous } from "./history.js";
-import { messageColumns, withDetails, type Message } from "./sql/messages.js";
+import { loadMessage, messageColumns, withDetails, type Message } from "./sql/messages.js";
 import { ROOM_LOCK, roomLockKey } from "./sql/changes.js";
 import { roomColumns } from "./sql/rooms.js";
+import { replyTarget, replyToInput } from "./replies.js";
 import { parseInput } from "./validate.js";
 import { renderBody } from "../formatting/markdown.js";
 
@@ -23,19 +24,26 @@ const tooLong = `A message can be at most ${MAX_BODY} characters.`;
 /** What a composer names the message it sends; a retry carries the same one (see postMessage). */
 export const clientIdInput = z.uuid({ error: "This message form is damaged. Reload the page and send it again." });
 
+/** A message's text, when it has no files: something to say. */
+export const textBody = z
+  .string({ error: "Write a message first." })
+  .pipe(normalised)
+  .pipe(z.string().min(1, "Write a message first.").max(MAX_BODY, tooLong));
+
+/** The text of a message with files: their caption, which may be empty. */
+export const captionBody = normalised.pipe(z.string().max(MAX_BODY, tooLong)).default("");
+
 const postInput = z.object({
-  body: z
-    .string({ error: "Write a message first." })
-    .pipe(normalised)
-    .pipe(z.string().min(1, "Write a message first.").max(MAX_BODY, tooLong)),
+  body: textBody,
   // Without script the composer always has one description field; left empty, it says nothing.
   alt: z.string().max(0, "Attach the image this description is for, or leave the description empty.").optional(),
   clientId: clientIdInput.optional(),
+  replyTo: replyToInput,
 });
 
 // With files the text is an optional caption, and each image may come with a description.
 const captionInput = z.object({
-  body: normalised.pipe(z.string().max(MAX_BODY, tooLong)).default(""),
+  body: captionBody,
   alt: z
     .union([
       z.string().max(1000, "A description can be at most 1000 characters."),
@@ -43,6 +51,7 @@ const captionInput = z.object({
     ])
     .optional(),
   clientId: clientIdInput.optional(),
+  replyTo: replyToInput,
 });
 
 /**
@@ -53,16 +62,20 @@ const captionInput = z.object({
  * Posting is idempotent on the composer's client id: a message sent again (its answer was lost, or
  * the page resent it) is the message already stored, whose id comes back; nothing is stored, no file
  * processed and nothing published again. Two sends racing each other meet at the unique index.
+ *
+ * A reply (`replyTo`) answers a message of the same room that may be answered (not deleted).
  */
-export async function postMessage(deps: Deps, userId: number, roomId: number, input: unknown, uploads: Upload[] = []): Promise<number> {
+export async function postMessage(deps: Deps, actor: Actor, roomId: number, input: unknown, uploads: Upload[] = []): Promise<number> {
+  const userId = actor.id;
   await authorize(deps, userId, roomId, "post");
-  const { body, alt, clientId = null } = parseInput(uploads.length ? captionInput : postInput, input);
+  const { body, alt, clientId = null, replyTo } = parseInput(uploads.length ? captionInput : postInput, input);
+  const fields = { body, clientId, replyToId: replyTo === undefined ? null : await answered(deps, actor, roomId, replyTo, clientId) };
   // A message stored again (a retry) is not news: only a first insert is told.
   const told = ({ id, again }: Inserted): DomainEvent[] =>
     again ? [] : [{ kind: "message.created", roomId, messageId: id, authorId: userId }];
   let inserted: Inserted;
   if (uploads.length === 0) {
-    inserted = await deps.events.writeAndTell(deps.db, (db) => insertMessage(db, userId, roomId, body, clientId), told);
+    inserted = await deps.events.writeAndTell(deps.db, (db) => insertMessage(db, userId, roomId, fields), told);
   } else {
     // Files are processed only for a message not stored yet (the insert alone settles a race).
     const earlier = await alreadySent(deps.db, userId, roomId, clientId);
@@ -73,7 +86,7 @@ export async function postMessage(deps: Deps, userId: number, roomId: number, in
         deps.db,
         (db) =>
           db.transaction(async (tx) => {
-            const message = await insertMessage(tx, userId, roomId, body, clientId);
+            const message = await insertMessage(tx, userId, roomId, fields);
             if (!message.again) await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId: message.id })));
             return message;
           }),
@@ -87,6 +100,36 @@ export async function postMessage(deps: Deps, userId: number, roomId: number, in
   }
   if (!inserted.again) deps.typing.stopped(roomId, userId);
   return inserted.id;
+}
+
+/**
+ * A message of a room with the room it is in, if the person may do `action` with it; anything
+ * else (no such message, not in that room, a room they cannot read, a rule that says no) is "not found".
+ */
+export async function messageFor(
+  deps: Deps,
+  actor: Actor,
+  roomId: number,
+  messageId: number,
+  action: MessageAction,
+): Promise<{ message: Message; room: Granted<"read"> }> {
+  const message = await loadMessage(deps, roomId, messageId);
+  if (!message) throw new NotFoundError("Message not found");
+  const room = await authorizeMessage(deps, actor, { roomId, authorId: message.author.id, deletedAt: message.deletedAt }, action);
+  return { message, room };
+}
+
+/**
+ * The message a reply answers, checked; a retry of a reply already stored is let through to the
+ * insert (which answers as the first send did), even if its original was deleted meanwhile.
+ */
+async function answered(deps: Deps, actor: Actor, roomId: number, replyTo: number, clientId: string | null): Promise<number> {
+  try {
+    return await replyTarget(deps, actor, roomId, replyTo);
+  } catch (err) {
+    if ((await alreadySent(deps.db, actor.id, roomId, clientId)) === null) throw err;
+    return replyTo;
+  }
 }
 
 const sentWith = prepared((db) =>
@@ -117,8 +160,9 @@ const insertAndRead = prepared((db) => {
   const userId = sql.placeholder("userId");
   const column = (c: { name: string }) => sql.identifier(c.name);
   const inserted = db.$with("inserted", { id: sql<number>`id`.as("id") }).as(
-    sql`insert into ${messages} (${column(messages.roomId)}, ${column(messages.authorId)}, ${column(messages.body)}, ${column(messages.bodyHtml)}, ${column(messages.clientId)})
-      select ${roomId}::bigint, ${userId}::bigint, ${sql.placeholder("body")}::text, ${sql.placeholder("bodyHtml")}::text, ${sql.placeholder("clientId")}::uuid
+    sql`insert into ${messages} (${column(messages.roomId)}, ${column(messages.authorId)}, ${column(messages.body)}, ${column(messages.bodyHtml)}, ${column(messages.clientId)}, ${column(messages.replyToId)})
+      select ${roomId}::bigint, ${userId}::bigint, ${sql.placeholder("body")}::text, ${sql.placeholder("bodyHtml")}::text, ${sql.placeholder("clientId")}::uuid,
+        ${sql.placeholder("replyToId")}::bigint
       from pg_advisory_xact_lock(${ROOM_LOCK}, ${roomLockKey(roomId)})
       on conflict (${column(messages.authorId)}, ${column(messages.clientId)}) do nothing
       returning ${column(messages.id)}`,
@@ -138,9 +182,17 @@ interface Inserted {
   again: boolean;
 }
 
-async function insertMessage(db: Db, userId: number, roomId: number, body: string, clientId: string | null): Promise<Inserted> {
+/** What a post stores besides its room and author. */
+interface NewMessage {
+  body: string;
+  clientId: string | null;
+  /** The message it answers, already checked (see replyTarget). */
+  replyToId: number | null;
+}
+
+async function insertMessage(db: Db, userId: number, roomId: number, { body, clientId, replyToId }: NewMessage): Promise<Inserted> {
   // Rendered once, here: pages and pushes serve the stored HTML.
-  const [row] = await insertAndRead(db).execute({ userId, roomId, body, bodyHtml: renderBody(body), clientId });
+  const [row] = await insertAndRead(db).execute({ userId, roomId, body, bodyHtml: renderBody(body), clientId, replyToId });
   if (row) return { id: row.id, again: false };
   const earlier = await alreadySent(db, userId, roomId, clientId);
   if (earlier === null) throw new NotFoundError("Room not found");

@@ -40,6 +40,9 @@ export const id = {
   composerError: "composer-error",
   composerFiles: "composer-files",
   composerPreviews: "composer-previews",
+  /** The composer's reply slot (partials/composer-reply): the quote of what it answers, swapped alone. */
+  composerReply: "composer-reply",
+  composerReplyQuote: "composer-reply-quote",
   connectionStatus: "connection-status",
   uploadStatus: "upload-status",
   uploadProgress: "upload-progress",
@@ -52,6 +55,7 @@ export const prefix = {
   receipts: "receipts-",
   messageActions: "message-actions-",
   messageContent: "message-content-",
+  messageEditor: "message-editor-",
   reactions: "reactions-",
   reactionPicker: "reaction-picker-",
   receipt: "receipt-",
@@ -68,6 +72,8 @@ export const idOf = {
   messageActions: (messageId: number) => `${prefix.messageActions}${messageId}`,
   /** What a message says (partials/message-content): an edit or a deletion swaps it. */
   messageContent: (messageId: number) => `${prefix.messageContent}${messageId}`,
+  /** The author's editor in a message's place (partials/message-editor), until saved or cancelled. */
+  messageEditor: (messageId: number) => `${prefix.messageEditor}${messageId}`,
   /** A message's reactions (partials/reactions). */
   reactions: (messageId: number) => `${prefix.reactions}${messageId}`,
   /** What a message's React control opens (partials/reaction-picker): an error comes back in its place. */

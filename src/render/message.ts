@@ -7,6 +7,7 @@ import { at, id, idOf } from "./dom.js";
 import { render } from "./engine.js";
 import { memo } from "./memo.js";
 import { presentReactions, type ReactionView } from "./reactions.js";
+import { presentQuote, type QuoteView } from "./quote.js";
 
 /**
  * A message's text as HTML: what it stored when it was written, or, for a message older than
@@ -91,6 +92,8 @@ export interface MessageView extends TimeLabels {
   deleted: boolean;
   avatar: AvatarView;
   authorUsername: string;
+  /** What it answers, if it is a reply. */
+  replyTo: QuoteView | null;
   /** The text as HTML, from our renderer: the one thing a template outputs unescaped. */
   bodyHtml: string;
   emojiOnly: boolean;
@@ -121,6 +124,7 @@ export function presentMessage(m: Message, viewer?: Actor): MessageView {
     deleted: m.deletedAt !== null,
     avatar: presentAvatar(m.author.id, m.author.displayName),
     authorUsername: m.author.username,
+    replyTo: m.replyTo && presentQuote(m.roomId, m.replyTo),
     ...timeLabels(m.createdAt),
     bodyHtml: bodyHtmlOf(m),
     emojiOnly: isEmojiOnly(m.body),
@@ -158,14 +162,20 @@ const ANNOUNCED_CHARS = 200;
 
 /**
  * A message from someone else as a screen reader announces it (only its author and text, not its
- * time, links and actions), appended to the page's one live region.
+ * time, links and actions), appended to the page's one live region. A reply names whom it answers
+ * ("Bob, replying to Alice: …"), not what: the quote is a Tab away, and the line stays short.
  */
 export function renderAnnouncement(m: Message): string {
   const chars = [...m.body];
   let text = chars.length > ANNOUNCED_CHARS ? `${chars.slice(0, ANNOUNCED_CHARS).join("")}…` : m.body;
   const files = m.attachments.length;
   if (files) text += `${text ? " " : ""}(${files === 1 ? "1 file" : `${files} files`})`;
-  return outOfBand("beforeend", at(id.announcer), render("partials/announcement", { author: m.author.displayName, text }));
+  return outOfBand("beforeend", at(id.announcer), render("partials/announcement", { author: announcedAuthor(m), text }));
+}
+
+function announcedAuthor(m: Message): string {
+  const answered = m.replyTo && !m.replyTo.deleted ? m.replyTo.authorName : null;
+  return answered === null ? m.author.displayName : `${m.author.displayName}, replying to ${answered}`;
 }
 
 /** Wraps rendered HTML so htmx swaps it out of band into `target`. */

@@ -3,7 +3,9 @@ import { roomAbilities, type Actor, type Granted, type RoomAbilities } from "../
 import type { Deps } from "../domain/deps.js";
 import type { PageRequest } from "../domain/history.js";
 import { membersOf, type Member } from "../domain/rooms.js";
+import type { Quoted } from "../domain/sql/messages.js";
 import { presentPresence, type PresenceView } from "./presence.js";
+import { presentQuote, type QuoteView } from "./quote.js";
 import { presentTimeline, type RoomTimeline } from "./room-timeline.js";
 import { presentRoom, type RoomView } from "./rooms.js";
 import { typingText } from "./typing.js";
@@ -32,10 +34,14 @@ export interface ComposerView {
   body?: unknown;
   error?: string;
   uploadLimits: UploadLimits;
+  /** The message it answers (a Reply chosen, or a refused reply's draft), if any. */
+  reply: QuoteView | null;
 }
 
-export function presentComposer(room: RoomView, uploadLimits: UploadLimits, draft?: Draft): ComposerView {
+/** `reply`: the message the composer answers, found by `quotable` (domain/replies.ts). */
+export function presentComposer(room: RoomView, uploadLimits: UploadLimits, draft?: Draft, reply: Quoted | null = null): ComposerView {
   return {
+    reply: reply && presentQuote(room.id, reply),
     room,
     addressee: room.isConversation ? room.label : `#${room.name}`,
     clientId: draft?.clientId ?? randomUUID(),
@@ -78,7 +84,7 @@ export async function presentRoomPage(
   granted: Granted<"read">,
   viewer: Actor,
   request: PageRequest,
-  forms: { uploadLimits: UploadLimits; draft?: Draft; memberForm?: MemberForm },
+  forms: { uploadLimits: UploadLimits; draft?: Draft; memberForm?: MemberForm; reply?: Quoted | null },
 ): Promise<RoomPageView> {
   const viewerId = viewer.id;
   const room = presentRoom(granted, viewerId, deps.presence);
@@ -93,7 +99,7 @@ export async function presentRoomPage(
     membersHeading: room.isConversation ? "People here" : "Members",
     members: members.map((m) => ({ ...m, presence: presentPresence(deps.presence.state(m.id, m.lastSeenAt)) })),
     typing: typingText(viewerId, deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
-    composer: presentComposer(room, forms.uploadLimits, forms.draft),
+    composer: presentComposer(room, forms.uploadLimits, forms.draft, forms.reply),
     memberForm: forms.memberForm ?? {},
   };
 }

@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { InvalidInputError, UploadError } from "../domain/errors.js";
 import { clientIdInput, postMessage } from "../domain/messages.js";
+import { quotable } from "../domain/replies.js";
 import { authorize } from "../domain/access.js";
 import { render } from "../render/engine.js";
 import { presentComposer } from "../render/room-page.js";
+import { presentQuote } from "../render/quote.js";
 import { presentRoom } from "../render/rooms.js";
 import { idParam, pageRequest } from "../http/params.js";
 import { isHtmx, userOf, type Web } from "./context.js";
@@ -18,14 +20,15 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
   async function refused(req: Request, res: Response, err: InvalidInputError | UploadError): Promise<void> {
     const user = userOf(res);
     const roomId = idParam(req.params.id);
-    const { body, clientId: posted } = (req.body as Record<string, unknown> | undefined) ?? {};
-    const error = (err instanceof InvalidInputError && (err.errors.body ?? err.errors.alt)) || err.message;
+    const { body, clientId: posted, replyTo } = (req.body as Record<string, unknown> | undefined) ?? {};
+    const error = (err instanceof InvalidInputError && (err.errors.body ?? err.errors.alt ?? err.errors.replyTo)) || err.message;
     // The message was not stored: sent again, it is still the same message.
     const kept = clientIdInput.safeParse(posted);
     const draft = { body, error, clientId: kept.success ? kept.data : randomUUID() };
-    if (!isHtmx(req)) return sendRoomPage(web, req, res, pageRequest(req), { draft }, err.status);
+    // The reply stays with the draft, unless what it answers can no longer be (the error says so).
+    if (!isHtmx(req)) return sendRoomPage(web, req, res, pageRequest(req), { draft, replyTo }, err.status);
     const room = presentRoom(await authorize(web.deps, user.id, roomId, "post"), user.id, web.deps.presence);
-    const composer = presentComposer(room, uploadLimits(web.config), draft);
+    const composer = presentComposer(room, uploadLimits(web.config), draft, await quotable(web.deps, user, roomId, replyTo));
     // htmx swaps only the 4xx answers that are always forms (400, 409, 422); this header tells the
     // script that a 413 or 415 here is the composer too, with the reason for that file.
     res
@@ -41,7 +44,7 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
     const roomId = idParam(req.params.id);
     let outcome: InvalidInputError | UploadError | null = null;
     try {
-      await postMessage(web.deps, userOf(res).id, roomId, req.body, uploadsOf(req));
+      await postMessage(web.deps, userOf(res), roomId, req.body, uploadsOf(req));
     } catch (err) {
       if (!(err instanceof InvalidInputError || err instanceof UploadError)) throw err;
       outcome = err;
@@ -52,6 +55,17 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
     // The next message the page composes needs a client id of its own (app.js puts it in the form).
     else if (isHtmx(req)) res.status(204).set("Parley-Next-Client-Id", randomUUID()).end();
     else res.redirect(303, `/rooms/${roomId}#composer`);
+  });
+
+  // "Reply" on a message: for htmx the composer's reply slot alone (a draft being typed stays), with
+  // the quote, or empty if that message cannot be answered here; without, the room with it set.
+  router.get("/rooms/:id/composer/reply", async (req, res) => {
+    const user = userOf(res);
+    const roomId = idParam(req.params.id);
+    await authorize(web.deps, user.id, roomId, "post");
+    const reply = await quotable(web.deps, user, roomId, req.query.reply);
+    if (!isHtmx(req)) return res.redirect(303, `/rooms/${roomId}${reply ? `?reply=${reply.id}` : ""}#composer`);
+    res.type("html").send(render("partials/composer-reply", { roomId, reply: reply && presentQuote(roomId, reply) }));
   });
 
   // An upload refused while it streamed in (too large, not an image or video) arrives here.

@@ -49,7 +49,7 @@ export function roomsRouter(web: Web): Router {
   });
 
   router.get("/rooms/:id", async (req, res) => {
-    await sendRoomPage(web, req, res, pageRequest(req));
+    await sendRoomPage(web, req, res, pageRequest(req), { replyTo: req.query.reply });
   });
 
   router.post("/rooms/:id/join", async (req, res) => {

@@ -51,9 +51,16 @@ test("only the author of a message describes its images", () => {
 });
 
 test("the author edits; the author or an administrator deletes; members react and reply", () => {
-  assert.deepEqual(messageAbilities(author), { describe: true, edit: true, delete: true, react: true, reply: true });
-  assert.deepEqual(messageAbilities(admin), { describe: false, edit: false, delete: true, react: true, reply: true });
-  assert.deepEqual(messageAbilities(someone), { describe: false, edit: false, delete: false, react: true, reply: true });
+  assert.deepEqual(messageAbilities(author), { describe: true, edit: true, readRevisions: true, delete: true, react: true, reply: true });
+  assert.deepEqual(messageAbilities(admin), { describe: false, edit: false, readRevisions: true, delete: true, react: true, reply: true });
+  assert.deepEqual(messageAbilities(someone), {
+    describe: false,
+    edit: false,
+    readRevisions: true,
+    delete: false,
+    react: true,
+    reply: true,
+  });
 });
 
 test("nothing more is done with a deleted message, by anyone", () => {
@@ -61,6 +68,7 @@ test("nothing more is done with a deleted message, by anyone", () => {
     assert.deepEqual(messageAbilities({ ...who, isDeleted: true }), {
       describe: false,
       edit: false,
+      readRevisions: false,
       delete: false,
       react: false,
       reply: false,

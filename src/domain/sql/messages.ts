@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { messages, users } from "../../db/schema.js";
 import type { Deps } from "../deps.js";
 import { attachmentsOf, type Attachment } from "./attachments.js";
@@ -8,7 +8,7 @@ import { reactionsOf, type Reaction } from "./reactions.js";
 export interface Quoted {
   id: number;
   authorName: string;
-  /** Its text's first line (empty when it has only files, or was deleted). */
+  /** Its text's first line, cut with "…" past QUOTED_CHARS (empty when it has only files, or was deleted). */
   firstLine: string;
   deleted: boolean;
 }
@@ -30,13 +30,20 @@ export interface Message {
 }
 
 /** How much of the quoted message's first line a reply carries. */
-const QUOTED_CHARS = 160;
+export const QUOTED_CHARS = 160;
+
+/** The first line of a message's text as a reply quotes it. */
+export function firstLineOf(body: AnyColumn | SQL): SQL<string> {
+  const line = sql`split_part(${body}, E'\n', 1)`;
+  const most = sql.raw(String(QUOTED_CHARS));
+  return sql<string>`(left(${line}, ${most}) || case when char_length(${line}) > ${most} then '…' else '' end)`;
+}
 
 // The answered message, when there is one: one probe of its primary key per reply.
 const replyTo = sql<Quoted | null>`(select json_build_object(
     'id', o.id,
     'authorName', ou.display_name,
-    'firstLine', left(split_part(o.body, E'\n', 1), ${sql.raw(String(QUOTED_CHARS))}),
+    'firstLine', ${firstLineOf(sql.raw("o.body"))},
     'deleted', o.deleted_at is not null)
   from ${messages} o join ${users} ou on ou.id = o.author_id
   where o.id = ${messages.replyToId})`.mapWith((v: string | Quoted | null) => {
@@ -74,4 +81,14 @@ export async function withDetails<M extends { id: number }>(
   const ids = rows.map((r) => r.id);
   const [files, reacted] = await Promise.all([attachmentsOf(deps, ids), reactionsOf(deps, ids)]);
   return rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [], reactions: reacted.get(r.id) ?? [] }));
+}
+
+/** One message of a room, with its details; null if the room has no such message. */
+export async function loadMessage(deps: Deps, roomId: number, messageId: number): Promise<Message | null> {
+  const [row] = await deps.db
+    .select(messageColumns)
+    .from(messages)
+    .innerJoin(users, sql`${users.id} = ${messages.authorId}`)
+    .where(sql`${messages.id} = ${messageId} and ${messages.roomId} = ${roomId}`);
+  return row ? (await withDetails(deps, [row]))[0]! : null;
 }
