@@ -57,12 +57,15 @@ for (const kind of databaseKinds()) {
         );
         assert.match(pushes[0]!, /hi &lt;everyone&gt;/);
       }
-      // One rendering: Bob's frame is the author's plus what rides along for the others: the
-      // message announced as its author and text only, and Alice's receipt.
+      // One rendering per role: Bob's frame is the author's but for her Edit action, plus what rides
+      // along for the others: the message announced as its author and text only, and Alice's receipt.
       assert.equal(messagesIn(aliceTab1)[0], messagesIn(aliceTab2)[0]);
-      assert.ok(messagesIn(bobTab)[0]!.startsWith(messagesIn(aliceTab1)[0]!), "the same message string for everyone");
+      const authors = messagesIn(aliceTab1)[0]!;
+      const asOthersSeeIt = authors.replace(/<a href="[^"]*\/edit"[^>]*data-edit>Edit<\/a>/, "");
+      assert.notEqual(asOthersSeeIt, authors, "the author's render has Edit");
+      assert.ok(messagesIn(bobTab)[0]!.startsWith(asOthersSeeIt), "the same message string for everyone else");
       assert.match(
-        messagesIn(bobTab)[0]!.slice(messagesIn(aliceTab1)[0]!.length),
+        messagesIn(bobTab)[0]!.slice(asOthersSeeIt.length),
         /^<div hx-swap-oob="beforeend:#announcer"><p>Alice: hi &lt;everyone&gt;<\/p><\/div><span id="receipt-\d+" hx-swap-oob="delete"><\/span>/,
       );
       assert.doesNotMatch(messagesIn(aliceTab1)[0]!, /#announcer/, "the author is not told of their own message");
