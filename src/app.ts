@@ -23,6 +23,7 @@ import { reactionsRouter } from "./web/reactions.js";
 import { filesRouter } from "./web/files.js";
 import { descriptionsRouter } from "./web/descriptions.js";
 import { editsRouter } from "./web/edits.js";
+import { deletionsRouter } from "./web/deletions.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { unreadRouter } from "./web/unread.js";
@@ -104,6 +105,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(messagesRouter(web, limits.messages));
   app.use(reactionsRouter(web, limits.messages));
   app.use(editsRouter(web, limits.messages));
+  app.use(deletionsRouter(web, limits.messages));
   app.use(settingsRouter(web));
   app.use(unreadRouter(web));
   app.use(peopleRouter(web));

@@ -20,6 +20,7 @@ export declare const dom: {
     | "unreadTotal"
     | "roomList"
     | "conversationList"
+    | "deleteDialog"
     | "peopleCount"
     | "peopleResults"
     | "peopleError"

@@ -16,17 +16,17 @@ import type { Deps } from "./deps.js";
 export const ORPHAN_GRACE_MS = 60 * 60 * 1000;
 const BATCH = 500;
 
-/** Which of these hashes a row refers to, as original, thumbnail or poster (an index probe each). */
-async function referenced(db: Db, hashes: string[]): Promise<Set<string>> {
+/** Those of these hashes no row refers to, as original, thumbnail or poster (index probes each). */
+export async function unreferenced(db: Db, hashes: string[]): Promise<string[]> {
   const rows = await db
     .select({ hash: sql<string>`h` })
     .from(sql`unnest(${sql.param(hashes)}::text[]) as h`)
     .where(
-      sql`exists (select 1 from ${attachments} where ${attachments.hash} = h)
-       or exists (select 1 from ${attachments} where ${attachments.thumbHash} = h)
-       or exists (select 1 from ${attachments} where ${attachments.posterHash} = h)`,
+      sql`not exists (select 1 from ${attachments} where ${attachments.hash} = h)
+       and not exists (select 1 from ${attachments} where ${attachments.thumbHash} = h)
+       and not exists (select 1 from ${attachments} where ${attachments.posterHash} = h)`,
     );
-  return new Set(rows.map((r) => r.hash));
+  return rows.map((r) => r.hash);
 }
 
 /** Removes stored files no attachment refers to and scratch files, both older than the grace; counts the stored ones. */
@@ -35,8 +35,7 @@ export async function sweepOrphans({ db, files }: Pick<Deps, "db" | "files">, no
   await files.clearTempBefore(before);
   let removed = 0;
   const sweep = async (batch: string[]) => {
-    const kept = await referenced(db, batch);
-    for (const hash of batch) if (!kept.has(hash) && (await files.reclaim(hash, before))) removed++;
+    for (const hash of await unreferenced(db, batch)) if (await files.reclaim(hash, before)) removed++;
   };
   const batch: string[] = [];
   for await (const hash of files.storedBefore(before)) {

@@ -28,7 +28,8 @@ const sameMembership = and(eq(before.roomId, memberships.roomId), eq(before.user
 const moveResult = {
   roomId: memberships.roomId,
   hadUnread: sql<boolean>`exists (select 1 from ${messages} where ${messages.roomId} = ${before.roomId}
-    and ${messages.id} > coalesce(${before.lastReadMessageId}, 0) and ${messages.authorId} <> ${before.userId})`,
+    and ${messages.id} > coalesce(${before.lastReadMessageId}, 0) and ${messages.authorId} <> ${before.userId}
+    and ${messages.deletedAt} is null)`,
 };
 
 /**
@@ -250,4 +251,25 @@ export async function unreadFor(
   if (userIds.length === 0) return new Map();
   const rows = await unreadCounts(db).execute({ roomId, userIds });
   return new Map(rows.map((r) => [r.userId, { inRoom: r.inRoom, total: r.total, order: r.order }]));
+}
+
+/**
+ * Which of `userIds` had a message of the room unread (their pointer before it, and not its author):
+ * a deletion changes their counts and no one else's.
+ */
+export async function hadMessageUnread({ db }: Deps, roomId: number, messageId: number, userIds: number[]): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .innerJoin(messages, eq(messages.id, messageId))
+    .where(
+      and(
+        eq(memberships.roomId, roomId),
+        sql`${memberships.userId} = any(${sql.param(userIds)}::int[])`,
+        sql`coalesce(${memberships.lastReadMessageId}, 0) < ${messageId}`,
+        sql`${memberships.userId} <> ${messages.authorId}`,
+      ),
+    );
+  return rows.map((r) => r.userId);
 }

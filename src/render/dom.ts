@@ -43,6 +43,8 @@ export const id = {
   /** The composer's reply slot (partials/composer-reply): the quote of what it answers, swapped alone. */
   composerReply: "composer-reply",
   composerReplyQuote: "composer-reply-quote",
+  /** Where "Delete" asks first, with script (partials/delete-dialog): one at a time. */
+  deleteDialog: "delete-dialog",
   connectionStatus: "connection-status",
   uploadStatus: "upload-status",
   uploadProgress: "upload-progress",
@@ -59,6 +61,7 @@ export const prefix = {
   reactions: "reactions-",
   reactionPicker: "reaction-picker-",
   receipt: "receipt-",
+  announcement: "announcement-",
   attachments: "attachments-",
   roomRow: "room-row-",
   day: "day-",
@@ -78,6 +81,8 @@ export const idOf = {
   reactions: (messageId: number) => `${prefix.reactions}${messageId}`,
   /** What a message's React control opens (partials/reaction-picker): an error comes back in its place. */
   reactionPicker: (messageId: number) => `${prefix.reactionPicker}${messageId}`,
+  /** A message's line in the announcer, while it is kept there. */
+  announcement: (messageId: number) => `${prefix.announcement}${messageId}`,
   /** One reader's receipt, wherever it sits. */
   receipt: (userId: number) => `${prefix.receipt}${userId}`,
   attachments: (messageId: number) => `${prefix.attachments}${messageId}`,

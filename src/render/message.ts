@@ -124,7 +124,8 @@ export function presentMessage(m: Message, viewer?: Actor): MessageView {
     deleted: m.deletedAt !== null,
     avatar: presentAvatar(m.author.id, m.author.displayName),
     authorUsername: m.author.username,
-    replyTo: m.replyTo && presentQuote(m.roomId, m.replyTo),
+    // A tombstone says nothing more, not even what it answered.
+    replyTo: m.replyTo && !m.deletedAt ? presentQuote(m.roomId, m.replyTo) : null,
     ...timeLabels(m.createdAt),
     bodyHtml: bodyHtmlOf(m),
     emojiOnly: isEmojiOnly(m.body),
@@ -157,6 +158,11 @@ export function renderMessageParts(m: Message, parts: readonly MessagePart[], vi
   return parts.map((part) => render(partials[part], view)).join("");
 }
 
+/** A deleted message's parts, and its announcement taken away from a page that still keeps it. */
+export function renderTombstonePush(m: Message, viewer?: Actor): string {
+  return renderMessageParts(m, everyPart, viewer) + `<p id="${idOf.announcement(m.id)}" hx-swap-oob="delete"></p>`;
+}
+
 /** How much of a message's text its announcement reads: enough to know what it is about. */
 const ANNOUNCED_CHARS = 200;
 
@@ -170,7 +176,7 @@ export function renderAnnouncement(m: Message): string {
   let text = chars.length > ANNOUNCED_CHARS ? `${chars.slice(0, ANNOUNCED_CHARS).join("")}…` : m.body;
   const files = m.attachments.length;
   if (files) text += `${text ? " " : ""}(${files === 1 ? "1 file" : `${files} files`})`;
-  return outOfBand("beforeend", at(id.announcer), render("partials/announcement", { author: announcedAuthor(m), text }));
+  return outOfBand("beforeend", at(id.announcer), render("partials/announcement", { id: m.id, author: announcedAuthor(m), text }));
 }
 
 function announcedAuthor(m: Message): string {

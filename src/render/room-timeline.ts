@@ -64,7 +64,9 @@ export async function presentTimeline(
     target: item.id === target,
   }));
   // The "New messages" divider belongs to the newest page, the one a person opens the room on.
-  const firstUnread = page.hasNewer ? undefined : page.messages.find((m) => m.id > (lastRead ?? 0) && m.author.id !== viewerId);
+  const firstUnread = page.hasNewer
+    ? undefined
+    : page.messages.find((m) => m.id > (lastRead ?? 0) && m.author.id !== viewerId && !m.deletedAt);
   return {
     room,
     items,

@@ -15,6 +15,8 @@ let adminCookies: Array<{ name: string; value: string }>;
 let publicRoom: number;
 let privateRoom: number;
 let conversation: number;
+let everyKind: number;
+let kindsMessages: { formatted: number; edited: number };
 
 test.beforeAll(async ({ server }) => {
   const owner = new Visitor(server.url);
@@ -59,6 +61,37 @@ test.beforeAll(async ({ server }) => {
 
   await friend.openRoom(conversation);
   await friend.post(`/rooms/${conversation}/messages`, { body: "Sure" });
+
+  // A room with every kind of message: formatted, edited, a reply, reacted to, deleted.
+  everyKind = await owner.createRoom(unique("kinds"));
+  await friend.joinRoom(everyKind);
+  await owner.openRoom(everyKind);
+  const newest = async () =>
+    Math.max(...[...(await owner.openRoom(everyKind)).html.matchAll(/<li id="message-(\d+)"/g)].map((m) => Number(m[1])));
+  const say = async (who: Visitor, body: string, extra: Record<string, string> = {}) => {
+    expect((await who.post(`/rooms/${everyKind}/messages`, { body, ...extra })).status).toBe(303);
+    return newest();
+  };
+  const formatted = await say(
+    owner,
+    "**Bold**, *italic*, ~~gone~~ and `code`:\n```\nconst x = 1;\n```\n> quoted\n- one\n- two\n\n1. first\n2. second\n\nSee https://example.org",
+  );
+  await say(owner, "👍");
+  const edited = await say(owner, "teh typo");
+  expect((await owner.post(`/rooms/${everyKind}/messages/${edited}/edit`, { body: "the typo, fixed" })).status).toBe(303);
+  await friend.openRoom(everyKind);
+  await say(friend, "Answering the formatted one", { replyTo: String(formatted) });
+  for (const [who, emoji] of [
+    [friend, "🎉"],
+    [owner, "🎉"],
+    [friend, "ship it"],
+  ] as const) {
+    expect((await who.post(`/rooms/${everyKind}/messages/${formatted}/reactions`, { emoji })).status).toBe(303);
+  }
+  const doomed = await say(owner, "This one goes");
+  await say(friend, "Answering the one that goes", { replyTo: String(doomed) });
+  expect((await owner.post(`/rooms/${everyKind}/messages/${doomed}/delete`)).status).toBe(303);
+  kindsMessages = { formatted, edited };
 
   cookies = owner.cookieList();
   adminCookies = (await administrator(server.url)).cookieList();
@@ -150,6 +183,44 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expect(page.getByText("Write a message first.")).toBeVisible();
       await expect(page.getByRole("textbox", { name: /^Message #/ })).toHaveAttribute("aria-invalid", "true");
       await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("a room with every kind of message: formatted, edited, a reply, reactions, deleted", async ({ browser, server }) => {
+      const page = await visit(browser, server, true);
+      await page.goto(`/rooms/${everyKind}`);
+      const log = page.getByRole("log");
+      await expect(log.locator("strong", { hasText: "Bold" })).toBeVisible();
+      await expect(log.locator("pre code")).toContainText("const x = 1;");
+      await expect(log.getByRole("link", { name: /^\(edited .*\) ?, see earlier versions$/ })).toBeVisible();
+      await expect(log.getByText("Original message deleted")).toBeVisible();
+      await expect(log.getByText("This message was deleted.")).toBeVisible();
+      await expect(log.getByRole("button", { name: /^You and .* reacted with 🎉$/ })).toBeVisible();
+      await expectNoAxeViolations(page);
+      // A message's toolbar open, with its React choices.
+      const formatted = log.getByRole("listitem").filter({ has: page.locator("strong", { hasText: "Bold" }) });
+      await formatted.hover();
+      await formatted.getByText("React", { exact: true }).click();
+      await expect(formatted.getByRole("button", { name: "Thumbs up" })).toBeVisible();
+      await expectNoAxeViolations(page);
+      await page.context().close();
+    });
+
+    test("the pages of a message's actions: delete, edit, earlier versions, react", async ({ browser, server }) => {
+      // Four pages, each checked whole.
+      test.slow();
+      const page = await visit(browser, server, true);
+      const base = `/rooms/${everyKind}/messages`;
+      for (const [path, heading] of [
+        [`${base}/${kindsMessages.formatted}/delete`, "Delete this message?"],
+        [`${base}/${kindsMessages.edited}/edit`, "Edit message"],
+        [`${base}/${kindsMessages.edited}/revisions`, "Earlier versions"],
+        [`${base}/${kindsMessages.formatted}/reactions/new`, /^React to /],
+      ] as const) {
+        await page.goto(path);
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        await expectNoAxeViolations(page);
+      }
       await page.context().close();
     });
 

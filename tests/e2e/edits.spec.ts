@@ -1,20 +1,14 @@
 import { expectNoAxeViolations } from "./axe.js";
-import { expect, roomWithMessages, test, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
-import { browserOf } from "./screens.js";
+import type { Page } from "@playwright/test";
+import { expect, roomWithMessages, test } from "./fixtures.js";
+import { browserOf, laptop, liveInRoom } from "./screens.js";
 
 test("the author edits in place (Up arrow, Enter saves, Escape cancels), focus returns to the message, and the other person sees it live", async ({
   browser,
   server,
 }) => {
   const { owner, reader, roomId } = await roomWithMessages(server, 1);
-  const desktop = { viewport: { width: 1280, height: 800 } };
-  const mine = await browserOf(browser, server, owner, desktop, true);
-  const theirs = await browserOf(browser, server, reader, desktop, true);
-  for (const page of [mine, theirs]) {
-    await watchLiveConnection(page);
-    await page.goto(`/rooms/${roomId}`);
-    await waitForLiveConnection(page);
-  }
+  const [mine, theirs] = (await liveInRoom(browser, server, roomId, [owner, reader], laptop.options)) as [Page, Page];
   await mine.locator("#composer-body").fill("teh plan");
   await mine.keyboard.press("Enter");
   const seen = theirs.locator("li.message").filter({ hasText: "teh plan" });

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContextOptions, Page } from "@playwright/test";
 import type { Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
-import { expect, person } from "./fixtures.js";
+import { expect, person, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
 
 /** A screen to test a page on: a viewport always, and whatever else makes the device (touch, pixel density). */
 export interface Screen {
@@ -36,6 +36,25 @@ export async function browserOf(
   const context = await person(browser, server, { ...options, javaScriptEnabled });
   await context.addCookies(visitor.cookieList().map((c) => ({ ...c, url: server.url })));
   return context.newPage();
+}
+
+/** Each visitor's browser (script on) with the room open and its live connection up, in order. */
+export async function liveInRoom(
+  browser: Browser,
+  server: TestServer,
+  roomId: number,
+  visitors: Visitor[],
+  options: BrowserContextOptions,
+) {
+  const pages: Page[] = [];
+  for (const visitor of visitors) {
+    const page = await browserOf(browser, server, visitor, options, true);
+    await watchLiveConnection(page);
+    await page.goto(`/rooms/${roomId}`);
+    await waitForLiveConnection(page);
+    pages.push(page);
+  }
+  return pages;
 }
 
 /** The little of an element the checks read in the page (no DOM lib here: see browser.ts). */

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { messageRevisions, messages } from "../../src/db/schema.js";
 import { people, socketPool, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { newestMessageIn, startTestServer, type TestServer } from "../support/server.js";
 
 const htmx = { "hx-request": "true" };
 const contentSwap = (id: number) => (push: string) =>
@@ -35,13 +35,7 @@ for (const kind of databaseKinds()) {
     async function posted(body: string): Promise<number> {
       await alice.openRoom(roomId);
       assert.equal((await alice.post(`/rooms/${roomId}/messages`, { body })).status, 303);
-      const [row] = await server.deps.db
-        .select({ id: messages.id })
-        .from(messages)
-        .where(eq(messages.roomId, roomId))
-        .orderBy(desc(messages.id))
-        .limit(1);
-      return row!.id;
+      return newestMessageIn(server.deps.db, roomId);
     }
     const row = async (id: number) => (await server.deps.db.select().from(messages).where(eq(messages.id, id)))[0]!;
 

@@ -57,16 +57,16 @@ for (const kind of databaseKinds()) {
         );
         assert.match(pushes[0]!, /hi &lt;everyone&gt;/);
       }
-      // One rendering per role: Bob's frame is the author's but for her Edit action, plus what rides
+      // One rendering per role: Bob's frame is the author's but for her Edit and Delete, plus what rides
       // along for the others: the message announced as its author and text only, and Alice's receipt.
       assert.equal(messagesIn(aliceTab1)[0], messagesIn(aliceTab2)[0]);
       const authors = messagesIn(aliceTab1)[0]!;
-      const asOthersSeeIt = authors.replace(/<a href="[^"]*\/edit"[^>]*data-edit>Edit<\/a>/, "");
-      assert.notEqual(asOthersSeeIt, authors, "the author's render has Edit");
+      const asOthersSeeIt = authors.replace(/<a href="[^"]*\/(edit|delete)"[^>]*data-\1>(Edit|Delete)<\/a>/g, "");
+      assert.match(authors, /data-edit>Edit<\/a>.*data-delete>Delete<\/a>/s, "the author's render has Edit and Delete");
       assert.ok(messagesIn(bobTab)[0]!.startsWith(asOthersSeeIt), "the same message string for everyone else");
       assert.match(
         messagesIn(bobTab)[0]!.slice(asOthersSeeIt.length),
-        /^<div hx-swap-oob="beforeend:#announcer"><p>Alice: hi &lt;everyone&gt;<\/p><\/div><span id="receipt-\d+" hx-swap-oob="delete"><\/span>/,
+        /^<div hx-swap-oob="beforeend:#announcer"><p id="announcement-\d+">Alice: hi &lt;everyone&gt;<\/p><\/div><span id="receipt-\d+" hx-swap-oob="delete"><\/span>/,
       );
       assert.doesNotMatch(messagesIn(aliceTab1)[0]!, /#announcer/, "the author is not told of their own message");
       assert.deepEqual(messagesIn(eveDefault), []);

@@ -66,7 +66,7 @@ for (const kind of databaseKinds()) {
         assert.match(quote, /<span class="sr-only">Replying to <\/span><span class="reply-quote-author">Alice<\/span>/);
         assert.doesNotMatch(quote, /Second line/);
       }
-      assert.match(push!, /<p>Bob, replying to Alice: Yes please<\/p>/);
+      assert.match(push!, /<p id="announcement-\d+">Bob, replying to Alice: Yes please<\/p>/);
     });
 
     test("a reply to a message of another room, to none, or a damaged one is refused (422) and nothing is stored", async () => {

@@ -2,7 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { DestinationStream } from "pino";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { desc, eq } from "drizzle-orm";
 import { loadConfig } from "../../src/config.js";
+import type { Db } from "../../src/db/client.js";
+import { messages } from "../../src/db/schema.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type Running } from "../../src/server.js";
 import { freshPostgresDatabase, type DatabaseKind } from "./databases.js";
@@ -90,4 +93,10 @@ async function start(
       await cleanUp();
     },
   };
+}
+
+/** The id of a room's newest message: the one a test has just posted. */
+export async function newestMessageIn(db: Db, roomId: number): Promise<number> {
+  const [row] = await db.select({ id: messages.id }).from(messages).where(eq(messages.roomId, roomId)).orderBy(desc(messages.id)).limit(1);
+  return row!.id;
 }

@@ -1,9 +1,10 @@
-import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { memberships, messages } from "../../db/schema.js";
 
 /**
  * What "unread" means, in SQL: the messages after a membership's read pointer
- * (`last_read_message_id`) that someone else wrote. Rooms, reading and accounts all build on it.
+ * (`last_read_message_id`) that someone else wrote and nobody deleted. Rooms, reading and accounts
+ * all build on it.
  */
 
 /** The newest message of a room, as a subquery: where a new member's pointer starts. */
@@ -15,6 +16,7 @@ export const unreadJoin = and(
   eq(messages.roomId, memberships.roomId),
   gt(messages.id, sql`coalesce(${memberships.lastReadMessageId}, 0)`),
   ne(messages.authorId, memberships.userId),
+  isNull(messages.deletedAt),
 );
 
 // Joined to each membership row of a query: its unread count as `unread.n`. A lateral count is one
@@ -22,5 +24,5 @@ export const unreadJoin = and(
 // estimate the pointer's range and chose a full scan of the table (300 ms at 1,000,000 messages).
 export const unreadOfMembership = sql`lateral (select count(*)::int as n from ${messages} u
   where u.room_id = ${memberships}.room_id and u.id > coalesce(${memberships}.last_read_message_id, 0)
-    and u.author_id <> ${memberships}.user_id) unread`;
+    and u.author_id <> ${memberships}.user_id and u.deleted_at is null) unread`;
 export const unreadCount = sql<number>`unread.n`.mapWith(Number);

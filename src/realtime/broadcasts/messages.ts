@@ -1,14 +1,14 @@
 import type { DomainEvent } from "../../domain/events.js";
 import { messageForDelivery, messagesForDelivery, type Delivery } from "../../domain/messages.js";
 import type { Message } from "../../domain/sql/messages.js";
-import { everyPart, renderAnnouncement, renderAttachmentsPush, renderMessageParts, type MessagePart } from "../../render/message.js";
+import { renderAnnouncement, renderAttachmentsPush, renderMessageParts, renderTombstonePush } from "../../render/message.js";
 import { reactionVariants } from "../../render/reactions.js";
 import { renderReceiptMove } from "../../render/receipts.js";
 import { renderLivePush } from "../../render/timeline.js";
 import type { Fanout } from "../fanout.js";
 import { oncePerKey, type Push } from "../transport.js";
 import type { Actor } from "../../domain/access.js";
-import { loadUnreadRows, sendRowsAfterMessage, type UnreadRows } from "./reading.js";
+import { loadUnreadRows, sendRowsAfterDeletion, sendRowsAfterMessage, type UnreadRows } from "./reading.js";
 import { sendReceipt } from "./receipts.js";
 
 /** Messages a delivery reads at once; a longer burst is read by the events that follow. */
@@ -19,11 +19,11 @@ const DELIVERY_MEMORY_MS = 60_000;
 type MessageEvent = Extract<DomainEvent, { kind: "message.created" | "message.updated" }>;
 type ChangeEvent = Extract<DomainEvent, { kind: "message.edited" | "message.deleted" | "reaction.changed" }>;
 
-/** What each change swaps: an edit what the message says; a deletion all of it; a reaction its reactions. */
-const partsChanged: Record<ChangeEvent["kind"], readonly MessagePart[]> = {
-  "message.edited": ["content"],
-  "message.deleted": everyPart,
-  "reaction.changed": ["reactions"],
+/** What each change swaps: an edit what the message says; a deletion all of it (its announcement too); a reaction its reactions. */
+const changeRenders: Record<ChangeEvent["kind"], (message: Message, viewer?: Actor) => string> = {
+  "message.edited": (message, viewer) => renderMessageParts(message, ["content"], viewer),
+  "message.deleted": renderTombstonePush,
+  "reaction.changed": (message, viewer) => renderMessageParts(message, ["reactions"], viewer),
 };
 
 /** New and changed messages, to the room's open pages, each room's in the order they committed. */
@@ -112,13 +112,22 @@ export class MessageBroadcasts {
 
   async #deliverChange({ kind, roomId, messageId, change }: ChangeEvent): Promise<void> {
     const watching = this.#ctx.registry.inRoom(roomId);
-    if (watching.size === 0) return;
+    // A deletion also changes unread counts, on pages of other rooms too.
+    const recount = kind === "message.deleted";
+    if (watching.size === 0 && !recount) return;
     // The message as it is now, which may be newer than this change: a page is never set back.
     const message = await messageForDelivery(this.#ctx.deps, roomId, messageId);
     if (!message) return;
-    const html = (viewer?: Actor) => renderMessageParts(message, partsChanged[kind], viewer);
-    const push = kind === "reaction.changed" ? byReactions(message, html) : byViewer(message, html);
-    this.#ctx.transport.send(watching, push, message.members, { change });
+    if (watching.size > 0) {
+      const html = (viewer?: Actor) => changeRenders[kind](message, viewer);
+      const push = kind === "reaction.changed" ? byReactions(message, html) : byViewer(message, html);
+      this.#ctx.transport.send(watching, push, message.members, { change });
+    }
+    // Rows need not hold up the room's next delivery.
+    if (recount)
+      void sendRowsAfterDeletion(this.#ctx, message).catch((err: unknown) =>
+        this.#ctx.log.error({ err, roomId }, "realtime delivery failed"),
+      );
   }
 
   async #deliverUpdate(roomId: number, messageId: number): Promise<void> {

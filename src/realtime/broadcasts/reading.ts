@@ -1,5 +1,6 @@
 import type { DomainEvent } from "../../domain/events.js";
-import { unreadFor } from "../../domain/reading.js";
+import type { Delivery } from "../../domain/messages.js";
+import { hadMessageUnread, unreadFor } from "../../domain/reading.js";
 import type { Room } from "../../domain/access.js";
 import { roomForDelivery, roomsOf } from "../../domain/rooms.js";
 import { presentRoom } from "../../render/rooms.js";
@@ -62,6 +63,16 @@ export async function sendRowsAfterRead(ctx: Fanout, rows: UnreadRows, hadUnread
     }
   }
   await Promise.all(resorted);
+}
+
+/**
+ * After a message was deleted: the rows of those who had it unread (one query for them all), who
+ * now have one fewer; a room left with nothing unread moves in an activity-sorted section.
+ */
+export async function sendRowsAfterDeletion(ctx: Fanout, message: Delivery): Promise<void> {
+  const online = [...message.members].filter((id) => ctx.registry.isOnline(id));
+  const counted = await hadMessageUnread(ctx.deps, message.roomId, message.id, online);
+  if (counted.length) await sendRowsAfterRead(ctx, await loadUnreadRows(ctx, message.room, counted), true);
 }
 
 /** The room's sidebar row and the unread total, on each of `userId`'s pages. */
