@@ -71,6 +71,20 @@ export function listen() {
     },
     true,
   );
+  // Opened again (its choices already here, so `enhance` does not run), the choices take the focus
+  // as they did the first time: the one that was last the Tab stop. `toggle` does not bubble.
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const control = event.target;
+      if (!(control instanceof HTMLDetailsElement) || !control.open || !control.matches(".reaction-picker")) return;
+      const group = control.querySelector(CHOICES);
+      if (!group || document.activeElement !== control.querySelector("summary")) return;
+      const buttons = buttonsOf(group);
+      (buttons.find((button) => button.tabIndex === 0) ?? buttons[0])?.focus();
+    },
+    true,
+  );
   document.addEventListener("htmx:afterRequest", (event) => {
     const { elt, xhr } = /** @type {HtmxEvent} */ (event).detail;
     // A reaction sent from its forms (not the choices loading, nor a refusal, which shows in place).
