@@ -100,6 +100,8 @@ test("by keyboard Alice reacts to Bob's message; Bob sees it live, adds his, Ali
   await reactionOf(hers, "👎").focus();
   await alice.keyboard.press("Enter");
   await expectReaction(reactionOf(hers, "👎"), { pressed: false, count: 1, name: `${bobName} reacted with 👎` });
+  // The reactions were swapped under her: the focus stays on the same reaction.
+  await expect(reactionOf(hers, "👎")).toBeFocused();
   await expectReaction(reactionOf(his, "👎"), { pressed: true, count: 1, name: "You reacted with 👎" });
 
   // Escape closes the picker and gives the focus back to React.
