@@ -21,6 +21,26 @@ function close(control) {
 }
 
 /**
+ * Once a reaction is sent, a refusal shown before it goes: its message, the field's invalid state,
+ * and the refused words, which came back as the field's own value (what a reset would restore).
+ * @param {Element} control
+ */
+function forgetRefusal(control) {
+  for (const error of control.querySelectorAll(".field-error")) {
+    for (const field of control.querySelectorAll(`[aria-describedby~="${error.id}"]`)) {
+      const rest = (field.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== error.id);
+      field.setAttribute("aria-describedby", rest.join(" "));
+    }
+    error.remove();
+  }
+  for (const field of control.querySelectorAll("input[aria-invalid]")) {
+    field.removeAttribute("aria-invalid");
+    field.removeAttribute("autofocus");
+    /** @type {HTMLInputElement} */ (field).defaultValue = "";
+  }
+}
+
+/**
  * Where a key leads from choice `at` of `count`, in rows of `columns`; null: nowhere.
  * @param {string} key @param {number} at @param {number} count @param {number} columns
  */
@@ -71,11 +91,26 @@ export function listen() {
     },
     true,
   );
+  // Opened again (its choices already here, so `enhance` does not run), the choices take the focus
+  // as they did the first time: the one that was last the Tab stop. `toggle` does not bubble.
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const control = event.target;
+      if (!(control instanceof HTMLDetailsElement) || !control.open || !control.matches(".reaction-picker")) return;
+      const group = control.querySelector(CHOICES);
+      if (!group || document.activeElement !== control.querySelector("summary")) return;
+      const buttons = buttonsOf(group);
+      (buttons.find((button) => button.tabIndex === 0) ?? buttons[0])?.focus();
+    },
+    true,
+  );
   document.addEventListener("htmx:afterRequest", (event) => {
     const { elt, xhr } = /** @type {HtmxEvent} */ (event).detail;
     // A reaction sent from its forms (not the choices loading, nor a refusal, which shows in place).
     const control = elt instanceof HTMLFormElement ? elt.closest("details.reaction-picker") : null;
     if (!control || xhr?.status !== 200) return;
+    forgetRefusal(control);
     for (const form of control.querySelectorAll("form")) form.reset();
     close(control);
   });
