@@ -1,7 +1,8 @@
 // @ts-check
 // Delete asks first. With script the question (partials/delete-dialog) comes as a modal dialog,
 // which opens with focus on Cancel; Cancel or Escape closes it and goes back to Delete. Once the
-// message is deleted, focus goes to what is left of it (its tombstone), not to <body>.
+// message is deleted, focus goes to what is left of it (its tombstone), not to <body>; if it
+// could not be, the dialog stays and says so.
 import { dom } from "./contract.js";
 
 /** @param {HTMLDialogElement} dialog */
@@ -39,6 +40,9 @@ export function listen() {
   });
   document.addEventListener("htmx:afterRequest", (event) => {
     const { elt, successful } = /** @type {HtmxEvent} */ (event).detail;
-    if (successful && elt?.matches?.("form[data-delete-form]")) elt.closest("dialog")?.close("deleted");
+    if (!elt?.matches?.("form[data-delete-form]")) return;
+    const dialog = elt.closest("dialog");
+    if (successful) dialog?.close("deleted");
+    else dialog?.querySelector("[data-delete-failed]")?.removeAttribute("hidden");
   });
 }

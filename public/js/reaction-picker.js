@@ -65,6 +65,15 @@ export function enhance(root) {
 }
 
 export function listen() {
+  // A reactor's answer and a push of someone's later reaction can arrive in either order: the
+  // reactions with the older change number give way (data-change, partials/reactions).
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const detail = /** @type {HtmxEvent} */ (event).detail;
+    const current = detail.target;
+    const arriving = detail.fragment?.firstElementChild;
+    if (!current?.matches(".reactions[data-change]") || !arriving?.hasAttribute("data-change")) return;
+    if (Number(arriving.getAttribute("data-change")) < Number(current.getAttribute("data-change"))) detail.shouldSwap = false;
+  });
   // Captured, so that its Escape is handled before the toolbar's (message-actions.js) would close the toolbar.
   document.addEventListener(
     "keydown",

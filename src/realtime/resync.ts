@@ -3,7 +3,7 @@ import type { Actor, Granted } from "../domain/access.js";
 import { findPeople } from "../domain/conversations.js";
 import type { Deps } from "../domain/deps.js";
 import { changedSince, missedSince } from "../domain/history.js";
-import { everyPart, renderMessageParts } from "../render/message.js";
+import { renderChangedMessage } from "../render/message.js";
 import { receipts } from "../domain/reading.js";
 import { membersOf, roomsOf } from "../domain/rooms.js";
 import { renderPresencePush } from "../render/presence.js";
@@ -83,7 +83,7 @@ async function renderRoomState(
     }
     // Messages it shows that changed while it was away, each swapped whole in place.
     if (changed) {
-      messages += changed.messages.map((m) => renderMessageParts(m, everyPart, viewer)).join("");
+      messages += changed.messages.map((m) => renderChangedMessage(m, viewer)).join("");
       changes = changed.last;
     }
   }

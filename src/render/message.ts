@@ -90,6 +90,8 @@ export interface MessageView extends TimeLabels {
   can: MessageAbilities;
   edited: TimeLabels | null;
   deleted: boolean;
+  /** Its last change's number: a page keeps the newer of two renders that race (public/js/reaction-picker.js). */
+  change: number;
   avatar: AvatarView;
   authorUsername: string;
   /** What it answers, if it is a reply. */
@@ -122,6 +124,7 @@ export function presentMessage(m: Message, viewer?: Actor): MessageView {
     can,
     edited: m.editedAt && !m.deletedAt ? timeLabels(m.editedAt) : null,
     deleted: m.deletedAt !== null,
+    change: m.changeSeq ?? 0,
     avatar: presentAvatar(m.author.id, m.author.displayName),
     authorUsername: m.author.username,
     // A tombstone says nothing more, not even what it answered.
@@ -158,10 +161,22 @@ export function renderMessageParts(m: Message, parts: readonly MessagePart[], vi
   return parts.map((part) => render(partials[part], view)).join("");
 }
 
-/** A deleted message's parts, and its announcement taken away from a page that still keeps it. */
-export function renderTombstonePush(m: Message, viewer?: Actor): string {
-  return renderMessageParts(m, everyPart, viewer) + `<p id="${idOf.announcement(m.id)}" hx-swap-oob="delete"></p>`;
+/**
+ * A changed message whole again, in place. A deleted one also leaves the announcer, and the replies
+ * on the page that quote it say that it was deleted.
+ */
+export function renderChangedMessage(m: Message, viewer?: Actor): string {
+  const parts = renderMessageParts(m, everyPart, viewer);
+  if (!m.deletedAt) return parts;
+  const quote = render(
+    "partials/reply-quote",
+    presentQuote(m.roomId, { id: m.id, authorName: m.author.displayName, firstLine: "", deleted: true }),
+  );
+  return parts + `<p id="${idOf.announcement(m.id)}" hx-swap-oob="delete"></p>` + outOfBand("outerHTML", quotesOf(m.id), quote);
 }
+
+/** Every quote of a message on the page, in the replies that answer it. */
+const quotesOf = (messageId: number) => `[data-quotes='${messageId}']`;
 
 /** How much of a message's text its announcement reads: enough to know what it is about. */
 const ANNOUNCED_CHARS = 200;

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from "expres
 import { deleteMessage, messageToDelete } from "../domain/message-deletions.js";
 import { idParam } from "../http/params.js";
 import { render } from "../render/engine.js";
-import { permalinkOf, presentMessage, renderTombstonePush } from "../render/message.js";
+import { permalinkOf, presentMessage, renderChangedMessage } from "../render/message.js";
 import { presentRoom } from "../render/rooms.js";
 import { isHtmx, userOf, type Web } from "./context.js";
 
@@ -34,7 +34,7 @@ export function deletionsRouter(web: Web, limit: RequestHandler): Router {
     const user = userOf(res);
     const [roomId, messageId] = ids(req);
     const tombstone = await deleteMessage(web.deps, user, roomId, messageId);
-    if (isHtmx(req)) res.type("html").send(renderTombstonePush(tombstone, user));
+    if (isHtmx(req)) res.type("html").send(renderChangedMessage(tombstone, user));
     else res.redirect(303, permalinkOf(roomId, messageId));
   });
 

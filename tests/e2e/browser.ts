@@ -34,4 +34,6 @@ export interface BrowserGlobals {
   __parleyWs?: string[];
   __parleyCspViolation?: (text: string) => Promise<void>;
   __sameDocument?: boolean;
+  /** Set once an htmx request has been answered and swapped. */
+  __answered?: boolean;
 }

@@ -13,7 +13,13 @@ test("the author deletes after a dialog (Cancel is focused, Escape backs out), f
   await mine.keyboard.press("Enter");
   await expect(theirs.locator("li.message").filter({ hasText: "oops, the wrong room" })).toBeVisible();
 
-  const message = mine.locator("li.message").filter({ hasText: "oops, the wrong room" });
+  const sent = mine.locator("li.message").filter({ hasText: "oops, the wrong room" });
+  const original = /\d+$/.exec((await sent.getAttribute("id"))!)![0];
+  const message = mine.locator(`#message-${original}`);
+  // The other person has answered it: their reply quotes it.
+  await reader.post(`/rooms/${roomId}/messages`, { body: "which room then?", replyTo: original });
+  const replies = [mine, theirs].map((page) => page.locator("li.message").filter({ hasText: "which room then?" }));
+  for (const reply of replies) await expect(reply.locator(".reply-quote")).toContainText("oops, the wrong room");
   await message.hover();
   const remove = message.getByRole("link", { name: "Delete" });
   await remove.focus();
@@ -34,11 +40,13 @@ test("the author deletes after a dialog (Cancel is focused, Escape backs out), f
   await remove.press("Enter");
   await dialog.getByRole("button", { name: "Delete message" }).click();
   await expect(dialog).toHaveCount(0);
-  const mineGone = mine.locator(`li.message`).filter({ hasText: "This message was deleted." });
-  await expect(mineGone).toBeFocused();
+  await expect(message).toContainText("This message was deleted.");
+  await expect(message).toBeFocused();
   await expect(mine.getByText("oops, the wrong room")).toHaveCount(0);
-  await expect(mineGone.getByRole("link", { name: "Delete" })).toHaveCount(0);
+  await expect(message.getByRole("link", { name: "Delete" })).toHaveCount(0);
 
+  // The replies' quotes say so, live.
+  for (const reply of replies) await expect(reply.locator(".reply-quote")).toHaveText(/Original message deleted/);
   const theirsGone = theirs.locator("li.message").filter({ hasText: "This message was deleted." });
   await expect(theirsGone).toBeVisible();
   await expect(theirs.getByText("oops, the wrong room")).toHaveCount(0);

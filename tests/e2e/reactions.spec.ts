@@ -2,7 +2,7 @@ import type { Locator, Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./axe.js";
 import type { BrowserGlobals } from "./browser.js";
 import { expect, roomWithMessages, test, waitForLiveConnection, watchLiveConnection } from "./fixtures.js";
-import { browserOf, laptop, phone, type PageWindow } from "./screens.js";
+import { browserOf, laptop, liveInRoom, phone, type PageWindow } from "./screens.js";
 
 /** A message's reactions, as buttons; `emoji` picks one by what it shows. */
 const reactionsOf = (message: Locator) => message.locator(".reactions").getByRole("button");
@@ -292,4 +292,40 @@ test("without JavaScript the picker is a page of its own, a reaction is a form, 
   await expect(page.getByText("A reaction can be at most 16 characters.")).toBeVisible();
   await expect(page.getByRole("textbox", { name: "Or your own" })).toHaveValue("far too long for a reaction");
   await expect(page.getByRole("textbox", { name: "Or your own" })).toBeFocused();
+});
+
+test("a reactor's answer that arrives after a push of a later reaction does not take that reaction away", async ({ browser, server }) => {
+  const { owner, reader, roomId } = await roomWithMessages(server, 1);
+  const [alice, bob] = (await liveInRoom(browser, server, roomId, [reader, owner], laptop.options)) as [Page, Page];
+  const note = (page: Page) => page.locator("li.message").filter({ hasText: "note 1" });
+  const [messageId] = /\d+$/.exec((await note(alice).getAttribute("id"))!)!;
+  const toggle = (visitor: typeof owner, emoji: string) =>
+    visitor.post(`/rooms/${roomId}/messages/${messageId}/reactions`, { emoji }, { "hx-request": "true" });
+
+  // Alice's answer is held back until Bob's later reaction has reached her page by its socket.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await alice.route(/\/reactions$/, async (route) => {
+    const answer = await route.fetch();
+    await held;
+    await route.fulfill({ response: answer });
+  });
+  await note(alice).hover();
+  await note(alice).getByText("React", { exact: true }).click();
+  await note(alice).getByRole("button", { name: "Thumbs up" }).click();
+  // Her reaction is stored (its push came by her socket); Bob's comes after it, and its push shows both.
+  await expect(reactionOf(note(alice), "👍")).toHaveAttribute("aria-pressed", "true");
+  expect((await toggle(owner, "🎉")).status).toBe(200);
+  await expect(reactionOf(note(alice), "🎉")).toBeVisible();
+  // htmx tells afterRequest once the answer's swaps are done (and this is the page's one request).
+  await alice.evaluate(() => {
+    const page = globalThis as unknown as BrowserGlobals;
+    page.document.addEventListener("htmx:afterRequest", () => (page.__answered = true));
+  });
+  release();
+  await alice.waitForFunction(() => (globalThis as unknown as BrowserGlobals).__answered === true);
+  // The late answer (👍 alone) gave way to the newer state.
+  await expect(reactionsOf(note(alice))).toHaveCount(2);
+  await expect(reactionOf(note(alice), "🎉")).toBeVisible();
+  await expect(reactionOf(note(bob), "👍")).toHaveAttribute("aria-pressed", "false");
 });

@@ -75,6 +75,13 @@ for (const kind of databaseKinds()) {
         const [push] = await tab.waitFor(1, 2000, tombstoneOf(id));
         assert.doesNotMatch(push!, /secret|👍|data-edit|data-delete|>Reply</);
         assert.doesNotMatch(push!, new RegExp(`id="receipts-${id}"`), "receipts stay as they are");
+        assert.match(
+          push!,
+          new RegExp(
+            `<div hx-swap-oob="outerHTML:\\[data-quotes='${id}'\\]"><p class="reply-quote is-deleted[^>]*>.*Original message deleted`,
+            "s",
+          ),
+        );
       }
       // Nothing more for it: sent once each (frames arrive in order, so a later push shows it).
       await posted(bob, "marker");

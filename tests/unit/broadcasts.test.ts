@@ -56,6 +56,7 @@ function message(opts: { attachments?: Attachment[]; sharesReceipts?: boolean; m
     bodyHtml: null,
     editedAt: null,
     deletedAt: null,
+    changeSeq: null,
     replyTo: null,
     reactions: [],
     room,

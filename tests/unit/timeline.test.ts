@@ -19,6 +19,7 @@ function message(author: keyof typeof people, at: string | Date): Message {
     bodyHtml: null,
     editedAt: null,
     deletedAt: null,
+    changeSeq: null,
     replyTo: null,
     reactions: [],
   };

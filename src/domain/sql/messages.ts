@@ -23,6 +23,8 @@ export interface Message {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  /** The room's change number its last change took (an edit, a deletion, a reaction); null if none. */
+  changeSeq: number | null;
   replyTo: Quoted | null;
   author: { id: number; username: string; displayName: string; sharesReceipts: boolean };
   attachments: Attachment[];
@@ -64,6 +66,7 @@ export const messageColumns = {
   createdAt: messages.createdAt,
   editedAt: messages.editedAt,
   deletedAt: messages.deletedAt,
+  changeSeq: messages.changeSeq,
   replyTo,
   author: {
     id: users.id,

@@ -1,7 +1,7 @@
 import type { DomainEvent } from "../../domain/events.js";
 import { messageForDelivery, messagesForDelivery, type Delivery } from "../../domain/messages.js";
 import type { Message } from "../../domain/sql/messages.js";
-import { renderAnnouncement, renderAttachmentsPush, renderMessageParts, renderTombstonePush } from "../../render/message.js";
+import { renderAnnouncement, renderAttachmentsPush, renderChangedMessage, renderMessageParts } from "../../render/message.js";
 import { reactionVariants } from "../../render/reactions.js";
 import { renderReceiptMove } from "../../render/receipts.js";
 import { renderLivePush } from "../../render/timeline.js";
@@ -22,7 +22,7 @@ type ChangeEvent = Extract<DomainEvent, { kind: "message.edited" | "message.dele
 /** What each change swaps: an edit what the message says; a deletion all of it (its announcement too); a reaction its reactions. */
 const changeRenders: Record<ChangeEvent["kind"], (message: Message, viewer?: Actor) => string> = {
   "message.edited": (message, viewer) => renderMessageParts(message, ["content"], viewer),
-  "message.deleted": renderTombstonePush,
+  "message.deleted": renderChangedMessage,
   "reaction.changed": (message, viewer) => renderMessageParts(message, ["reactions"], viewer),
 };
 
