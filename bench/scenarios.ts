@@ -40,6 +40,8 @@ export const scenarios: Scenario[] = [
   { name: "sidebar", script: "bench/sidebar.ts", smoke: ["--rooms", "3", "--conversations", "1", "--requests", "3"] },
   { name: "transfer", script: "bench/transfer.ts", smoke: ["--rooms", "2", "--messages", "3", "--pages", "5", "--repeats", "2"] },
   { name: "uploads", script: "bench/uploads.ts", smoke: ["--photos", "1", "--video-mb", "3"] },
+  // In-process, no server: the Markdown parse that issue 15 moved to writing.
+  { name: "markdown", script: "bench/markdown.ts", smoke: ["--iterations", "20", "--runs", "1"] },
   {
     name: "instances",
     script: "bench/instances.ts",
