@@ -94,3 +94,23 @@ test("without JavaScript Delete opens a confirmation page, and deleting returns 
   await expect(page.locator("li.message.is-target")).toContainText("This message was deleted.");
   await expect(page.getByText("no script, please delete")).toHaveCount(0);
 });
+
+test("if the message is gone before Delete is pressed, the dialog stays and says so", async ({ browser, server }) => {
+  const { owner, roomId } = await roomWithMessages(server, 1);
+  await owner.openRoom(roomId);
+  await owner.post(`/rooms/${roomId}/messages`, { body: "deleted elsewhere" });
+  const [page] = (await liveInRoom(browser, server, roomId, [owner], laptop.options)) as [Page];
+  const message = page.locator("li.message").filter({ hasText: "deleted elsewhere" });
+  const id = /\d+$/.exec((await message.getAttribute("id"))!)![0];
+  await message.getByRole("link", { name: "Delete" }).focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Delete this message?" });
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  // Deleted from another tab meanwhile.
+  await owner.post(`/rooms/${roomId}/messages/${id}/delete`, {}, { "hx-request": "true" });
+  await dialog.getByRole("button", { name: "Delete message" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText(/could not be deleted/);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.locator(`#message-${id}`)).toContainText("This message was deleted.");
+});

@@ -4,6 +4,7 @@ import { utimes } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import { eq, inArray } from "drizzle-orm";
 import { attachments, messageRevisions, messages, reactions, users } from "../../src/db/schema.js";
+import { ORPHAN_GRACE_MS, sweepOrphans } from "../../src/domain/orphans.js";
 import { unreadFor } from "../../src/domain/reading.js";
 import { people, socketPool, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
@@ -179,6 +180,15 @@ for (const kind of databaseKinds()) {
       for (const hash of hashes(first)) assert.equal(existsSync(files.pathOf(hash)), true, "the second message still uses it");
       const [secondFile] = all.filter((a) => a.messageId === second);
       assert.equal((await bob.get(`/files/${secondFile!.id}`)).status, 200);
+
+      // Bytes put in the last minute may belong to a post on its way: they are left to the sweep.
+      const fresh = await send(await makeImage("png", 240, 240), "fresh.png");
+      const [freshFile] = await filesOf([fresh]);
+      assert.equal((await remove(bob, fresh)).status, 200);
+      assert.equal(existsSync(files.pathOf(freshFile!.hash)), true);
+      await utimes(files.pathOf(freshFile!.hash), anHourAgo(), anHourAgo());
+      assert.ok((await sweepOrphans(server.deps, new Date(Date.now() + ORPHAN_GRACE_MS))) >= 1);
+      assert.equal(existsSync(files.pathOf(freshFile!.hash)), false);
     });
 
     test("a deleted message no longer counts as unread: counts, the Unread page and the sidebar of open pages follow", async () => {
