@@ -13,7 +13,7 @@ import { lockRoom, markChanged } from "./sql/changes.js";
  * files before its row commits, so a file with the same bytes put just now may belong to a post
  * on its way; such a file is left to the periodic sweep (orphans.ts), which waits longer.
  */
-export const RECLAIM_GRACE_MS = 60_000;
+const RECLAIM_GRACE_MS = 60_000;
 
 /**
  * The author or an administrator deletes a message. What stays is a tombstone in its place, so
