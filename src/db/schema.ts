@@ -34,6 +34,16 @@ export const users = pgTable(
       .notNull()
       .default("activity"),
     shareReadReceipts: boolean("share_read_receipts").notNull().default(true),
+    /** "@room" neither mentions nor notifies this person (their own mentions still do). */
+    muteRoomMentions: boolean("mute_room_mentions").notNull().default(false),
+    /** "Show message text in notifications": off, a push says only who wrote where. */
+    notificationText: boolean("notification_text").notNull().default(true),
+    /**
+     * Until when this person counts as looking at Parley: a page of theirs that is open and visible
+     * keeps moving it on; once none is, it stays where the last one left it (hidden + 60 s). Web
+     * Push goes only to people past it. In the database, so every instance judges alike.
+     */
+    lookingUntil: timestamp("looking_until", { withTimezone: true, mode: "date" }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_username_lower_key").on(sql`lower(${t.username})`)],
@@ -85,6 +95,12 @@ export const memberships = pgTable(
     /** When the pointer last moved forward: the time of a "Seen" receipt. */
     lastReadAt: timestamp("last_read_at", { withTimezone: true, mode: "date" }),
     joinedAt: timestamp("joined_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /**
+     * What this member is told of: "everything", "mentions", "nothing", or "hidden" (as nothing, and
+     * the room leaves the sidebar until someone mentions them). Null: the default for the room's
+     * kind (rooms: mentions; direct and group conversations: everything).
+     */
+    notificationLevel: text("notification_level", { enum: ["everything", "mentions", "nothing", "hidden"] }),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("memberships_user_idx").on(t.userId, t.roomId)],
 );
@@ -262,4 +278,68 @@ export const presencePages = pgTable(
     userId: userRef("user_id"),
   },
   (t) => [primaryKey({ columns: [t.instanceId, t.userId] }), index("presence_pages_user_idx").on(t.userId)],
+);
+
+/**
+ * Who a message mentions, resolved when it is written (and again when it is edited): `@username` of
+ * a member, or every member but its author for `@room` (`everyone`), less those who mute it. A
+ * mention is unread while the message is past the person's read pointer and `read_at` is null
+ * (the Mentions page's "Mark all as read").
+ */
+export const messageMentions = pgTable(
+  "message_mentions",
+  {
+    messageId: bigint("message_id", { mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: userRef("user_id"),
+    roomId: roomRef(),
+    everyone: boolean("everyone").notNull().default(false),
+    readAt: timestamp("read_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.userId] }),
+    // The Mentions page (newest first, by keyset) and each room's unread mentions in the sidebar.
+    index("message_mentions_user_idx").on(t.userId, t.messageId),
+    index("message_mentions_user_room_idx").on(t.userId, t.roomId, t.messageId),
+  ],
+);
+
+/** A browser's Web Push subscription: where to send (endpoint) and the keys to encrypt for it. */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: id(),
+    userId: userRef("user_id"),
+    endpoint: text("endpoint").notNull(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    /** What Settings calls the device ("Chrome on Android"), from its User-Agent when it subscribed. */
+    label: text("label").notNull().default(""),
+    createdAt: createdAt(),
+    lastSentAt: timestamp("last_sent_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [uniqueIndex("push_subscriptions_endpoint_key").on(t.endpoint), index("push_subscriptions_user_idx").on(t.userId)],
+);
+
+/**
+ * Pushes waiting to be sent, one per subscription: written in the transaction that decided them,
+ * claimed by any instance with FOR UPDATE SKIP LOCKED and deleted once sent, so each goes once.
+ */
+export const pushJobs = pgTable(
+  "push_jobs",
+  {
+    id: id(),
+    subscriptionId: bigint("subscription_id", { mode: "number" })
+      .notNull()
+      .references(() => pushSubscriptions.id, { onDelete: "cascade" }),
+    /** What the service worker gets (JSON): a notification to show, or one to close. */
+    payload: text("payload").notNull(),
+    /** Coalesces pushes for one room at the push service (the `Topic` header). */
+    topic: text("topic"),
+    attempts: integer("attempts").notNull().default(0),
+    runAfter: timestamp("run_after", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("push_jobs_run_after_idx").on(t.runAfter)],
 );
