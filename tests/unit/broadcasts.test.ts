@@ -54,6 +54,7 @@ function message(opts: { attachments?: Attachment[]; sharesReceipts?: boolean; m
     author: { id: ALICE, username: "alice", displayName: "Alice", sharesReceipts: opts.sharesReceipts ?? true },
     attachments: opts.attachments ?? [],
     bodyHtml: null,
+    mentions: [],
     editedAt: null,
     deletedAt: null,
     changeSeq: null,
