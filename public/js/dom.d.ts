@@ -28,6 +28,7 @@ export declare const dom: {
     | "composerBody"
     | "composerHint"
     | "composerError"
+    | "composerNotice"
     | "composerFiles"
     | "composerReply"
     | "composerReplyQuote"
