@@ -27,6 +27,7 @@ import { deletionsRouter } from "./web/deletions.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { unreadRouter } from "./web/unread.js";
+import { mentionsRouter } from "./web/mentions.js";
 
 export interface AppOptions {
   config: Config;
@@ -108,6 +109,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(deletionsRouter(web, limits.messages));
   app.use(settingsRouter(web));
   app.use(unreadRouter(web));
+  app.use(mentionsRouter(web));
   app.use(peopleRouter(web));
   app.use(filesRouter(web));
   app.use(descriptionsRouter(web));

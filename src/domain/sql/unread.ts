@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import { memberships, messages } from "../../db/schema.js";
+import { memberships, messageMentions, messages } from "../../db/schema.js";
 
 /**
  * What "unread" means, in SQL: the messages after a membership's read pointer
@@ -26,3 +26,13 @@ export const unreadOfMembership = sql`lateral (select count(*)::int as n from ${
   where u.room_id = ${memberships}.room_id and u.id > coalesce(${memberships}.last_read_message_id, 0)
     and u.author_id <> ${memberships}.user_id and u.deleted_at is null) unread`;
 export const unreadCount = sql<number>`unread.n`.mapWith(Number);
+
+/** Joins each mention to its person's membership of the mention's room (none once they left it). */
+export const membershipOfMention = and(eq(memberships.roomId, messageMentions.roomId), eq(memberships.userId, messageMentions.userId));
+
+/**
+ * A mention is unread while nobody cleared it (`read_at`: opened, or "Mark all as read") and its
+ * message is after the read pointer (reading the room reads it too). Needs `membershipOfMention`.
+ */
+export const mentionUnread = sql<boolean>`(${messageMentions.readAt} is null
+  and ${messageMentions.messageId} > coalesce(${memberships.lastReadMessageId}, 0))`;
