@@ -85,9 +85,12 @@ for (const colorScheme of ["light", "dark"] as const) {
     await expect(page.getByRole("link", { name: "Older mentions" })).toBeVisible();
     await expectNoAxeViolations(page);
 
-    // With htmx, the older page joins the list in place.
-    await page.getByRole("link", { name: "Older mentions" }).click();
+    // With htmx, the older page joins the list in place, and focus goes to the first mention it brought.
+    await page.getByRole("link", { name: "Older mentions" }).focus();
+    await page.keyboard.press("Enter");
     await expect(list.getByRole("listitem")).toHaveCount(31);
+    await expect(list.getByRole("listitem").nth(30).getByRole("link", { name: full.roomName, exact: true })).toBeFocused();
+    await expect(list.getByRole("listitem").nth(30)).toContainText("note 1");
     await expect(page.getByRole("link", { name: "Older mentions" })).toHaveCount(0);
     await expect(page).toHaveURL(/\/mentions$/);
     await expectNoAxeViolations(page);
