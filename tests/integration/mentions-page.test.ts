@@ -111,12 +111,30 @@ for (const kind of databaseKinds()) {
       assert.deepEqual((await mentionsOf(bob)).items, []);
     });
 
+    test("a conversation is titled for me, as my sidebar titles it", async () => {
+      await bob.get("/people");
+      const form = new URLSearchParams([
+        ["people", String(await userId("alice"))],
+        ["people", String(await userId("carol"))],
+      ]);
+      const opened = await bob.post("/conversations", form);
+      const conversation = Number(/^\/rooms\/(\d+)$/.exec(opened.location ?? "")?.[1]);
+      assert.ok(conversation, `a conversation: ${opened.status} ${opened.location}`);
+      const id = await post(bob, conversation, "@alice a word between us");
+      const { page, items } = await mentionsOf(alice);
+      assert.deepEqual(items[0] && [items[0].roomId, items[0].messageId, items[0].unread], [conversation, id, true]);
+      assert.match(
+        page.html,
+        new RegExp(`<h2 class="mention-heading"><a href="/rooms/${conversation}" class="link inline-block">Bob and Carol</a>`),
+      );
+    });
+
     test("a mention the read pointer has passed is read: reading the room reads its mentions", async () => {
       await alice.get(`/rooms/${lobby}`);
       assert.equal((await alice.post(`/rooms/${lobby}/read`)).status, 303);
       const { items } = await mentionsOf(alice);
       assert.deepEqual(
-        items.map((i) => [i.roomId, i.unread]),
+        items.filter((i) => i.roomId === garden || i.roomId === lobby).map((i) => [i.roomId, i.unread]),
         [
           [garden, true],
           [lobby, false],
