@@ -8,6 +8,7 @@ export declare const dom: {
     | "history"
     | "messages"
     | "historyOlder"
+    | "mentionList"
     | "historyStart"
     | "historyNewer"
     | "firstUnread"

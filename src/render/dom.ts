@@ -28,6 +28,9 @@ export const id = {
   unreadTotal: "unread-total",
   roomList: "room-list",
   conversationList: "conversation-list",
+  // The Mentions page: its list, and the "Older mentions" link below it.
+  mentionList: "mention-list",
+  mentionsOlder: "mentions-older",
   // The people page.
   peopleCount: "people-count",
   peopleResults: "people-results",
