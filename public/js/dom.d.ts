@@ -31,6 +31,8 @@ export declare const dom: {
     | "composerFiles"
     | "composerReply"
     | "composerReplyQuote"
+    | "mentionSuggestions"
+    | "mentionStatus"
     | "composerPreviews"
     | "connectionStatus"
     | "uploadStatus"

@@ -43,6 +43,9 @@ export const id = {
   /** The composer's reply slot (partials/composer-reply): the quote of what it answers, swapped alone. */
   composerReply: "composer-reply",
   composerReplyQuote: "composer-reply-quote",
+  /** What "@" in the composer offers (partials/mention-suggestions fills it), and where a choice is said. */
+  mentionSuggestions: "mention-suggestions",
+  mentionStatus: "mention-status",
   /** Where "Delete" asks first, with script (partials/delete-dialog): one at a time. */
   deleteDialog: "delete-dialog",
   connectionStatus: "connection-status",
@@ -65,6 +68,7 @@ export const prefix = {
   attachments: "attachments-",
   roomRow: "room-row-",
   day: "day-",
+  mentionOption: "mention-option-",
 } as const;
 
 export const idOf = {
@@ -89,6 +93,8 @@ export const idOf = {
   roomRow: (roomId: number) => `${prefix.roomRow}${roomId}`,
   /** A day divider, by its UTC date (YYYY-MM-DD). */
   day: (date: string) => `${prefix.day}${date}`,
+  /** One suggestion after "@": a member by id, or "room" for @room. */
+  mentionOption: (key: number | "room") => `${prefix.mentionOption}${key}`,
 };
 
 /** A CSS selector (an out-of-band target, a link's fragment) for an id. */
