@@ -33,7 +33,7 @@ for (const kind of databaseKinds()) {
     let roomId: number;
     let defaultRoom: number;
     const suggest = (who: Visitor, room: number, q: string) =>
-      who.get(`/rooms/${room}/mention-suggestions?${new URLSearchParams({ q })}`, htmx);
+      who.get(`/rooms/${room}/mention-suggestions?${new URLSearchParams({ q }).toString()}`, htmx);
 
     before(async () => {
       // Past 6 members "@room" is not offered: the default room (everyone) is past it, "Mentions" is not.
