@@ -1,4 +1,5 @@
 import { PAGE_SIZE } from "../domain/history.js";
+import { SUGGESTION_QUERY_MAX } from "../domain/mention-suggestions.js";
 
 /**
  * The DOM contract: the ids, out-of-band targets, custom events and sizes that templates, pushes and
@@ -111,6 +112,8 @@ export const slot = { room: "{room}", message: "{message}" } as const;
 export const size = {
   /** Messages in a page of history: a full page back means there may be more. */
   historyPage: PAGE_SIZE,
+  /** The longest text after "@" that the composer asks suggestions for (longer is refused). */
+  mentionQuery: SUGGESTION_QUERY_MAX,
 } as const;
 
 /** The contract without its functions: what the page's script is handed (src/render/dom-module.ts). */
