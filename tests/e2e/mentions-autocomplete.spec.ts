@@ -104,6 +104,51 @@ test("keyboard only: @ offers the room's people, newest writer first; arrows, En
   await expect(field).toBeFocused();
 });
 
+test("while replying, Escape closes the list and keeps the reply; a composer swapped in after a refused file still offers people", async ({
+  browser,
+  server,
+}) => {
+  const { alice, bobName, roomId } = await roomOfThree(server);
+  const page = await browserOf(browser, server, alice, laptop.options, true);
+  await openRoom(page, roomId);
+  const field = page.locator("#composer-body");
+  const list = page.locator("#mention-suggestions");
+  const quote = page.locator("#composer-reply");
+
+  const original = page.locator("li.message").filter({ hasText: "first" });
+  await original.hover();
+  await original.getByRole("link", { name: "Reply" }).click();
+  await expect(quote).toContainText("first");
+  await expect(field).toBeFocused();
+  await page.keyboard.type("@b");
+  await expect(list.getByRole("option")).toHaveCount(1);
+  await page.keyboard.press("Escape");
+  await expect(list).toBeHidden();
+  await expect(quote).toContainText("first");
+  // The list closed, Escape is the composer's again: the reply is cancelled.
+  await page.keyboard.press("Escape");
+  await expect(quote).not.toContainText("first");
+
+  await page
+    .getByLabel("Attach images or videos")
+    .setInputFiles({ name: "notes.txt", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+  await field.fill("see");
+  // Marked, to tell the text box the server sends back from this one.
+  await field.evaluate((node) => ((node as unknown as PageNode & { dataset: Record<string, string> }).dataset.before = "swap"));
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(page.locator("#composer-error")).toContainText("notes.txt");
+  await expect(field).not.toHaveAttribute("data-before");
+  await expect(field).toHaveValue("see");
+  await expect(field).toHaveAttribute("aria-autocomplete", "list");
+  await field.press("End");
+  await page.keyboard.type(" @b");
+  await expect(list.getByRole("option")).toHaveText([new RegExp(`@${bobName}`)]);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await expect(field).toHaveValue(`see @${bobName} `);
+  await expect(field).toBeFocused();
+});
+
 /** The element's box lies wholly inside the viewport. */
 async function expectOnScreen(page: Page, selector: string): Promise<void> {
   const { box, width, height } = await page.locator(selector).evaluate((node: unknown) => {
