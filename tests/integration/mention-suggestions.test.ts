@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eq, inArray } from "drizzle-orm";
-import { rooms, users } from "../../src/db/schema.js";
+import { messages, rooms, users } from "../../src/db/schema.js";
+import { RANKING_WINDOW } from "../../src/domain/mention-suggestions.js";
 import { people, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -119,6 +120,21 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(offered((await suggest(alice, roomId, "RO")).html), ["room"]);
       assert.deepEqual(offered((await suggest(alice, roomId, "room")).html), ["room"]);
       assert.deepEqual(offered((await suggest(alice, roomId, "rooms")).html), []);
+    });
+
+    test("the ranking looks at the room's newest 1,000 messages: an earlier writer counts as one who never wrote", async () => {
+      const window = await alice.createRoom("Window");
+      for (const who of [bob, carol, dave]) await who.joinRoom(window);
+      assert.equal((await dave.post(`/rooms/${window}/messages`, { body: "long ago" }, htmx)).status, 204);
+      assert.deepEqual(offered((await suggest(alice, window, "")).html), ["room", "dave", "bob", "carol"]);
+      const [{ id: bobId }] = (await server.deps.db.select({ id: users.id }).from(users).where(eq(users.username, "bob"))) as [
+        { id: number },
+      ];
+      await server.deps.db
+        .insert(messages)
+        .values(Array.from({ length: RANKING_WINDOW }, (_, i) => ({ roomId: window, authorId: bobId, body: `bob ${i}` })));
+      // Dave's message is now the 1,001st newest: he is ranked with Carol, who never wrote, by name.
+      assert.deepEqual(offered((await suggest(alice, window, "")).html), ["room", "bob", "carol", "dave"]);
     });
 
     test("a direct conversation offers the other person, never @room", async () => {
