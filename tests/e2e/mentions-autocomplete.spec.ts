@@ -122,6 +122,14 @@ test("while replying, Escape closes the list and keeps the reply; a composer swa
   await expect(field).toBeFocused();
   await page.keyboard.type("@b");
   await expect(list.getByRole("option")).toHaveCount(1);
+  // Nobody matches: the list closes, and says so; taking the letters back opens it again.
+  await page.keyboard.type("zz");
+  await expect(list).toBeHidden();
+  await expect(page.locator("#mention-status")).toHaveText("No suggestions");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Backspace");
+  await expect(list.getByRole("option")).toHaveCount(1);
+  await expect(list).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(list).toBeHidden();
   await expect(quote).toContainText("first");
