@@ -68,6 +68,7 @@ export async function startServer(config: Config, logger: Logger, opened: { data
     typing: new Typing(events, config.TYPING_EXPIRY_MS),
     files: await LocalFileStore.open(config.FILES_DIR),
     videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
+    mentions: { roomMaxMembers: config.ROOM_MENTION_MAX_MEMBERS },
   };
   await deps.presence.start().catch(async (err: unknown) => {
     await bus?.close();

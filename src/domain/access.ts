@@ -62,6 +62,15 @@ const messageRules = {
   reply: (a: MessageAccess) => !a.isDeleted,
 } satisfies Record<string, (a: MessageAccess) => boolean>;
 
+/**
+ * Whether `@room` (which tells every member) is the actor's to say in a room of this many: any
+ * member up to `max`, past it an administrator. Null if so; otherwise why not, for the composer.
+ */
+export function mayMentionRoom(actor: Actor, members: number, max: number): string | null {
+  if (actor.isAdmin || members <= max) return null;
+  return `@room tells everyone, and only an administrator may use it in a room of more than ${max} people. Mention people by name instead.`;
+}
+
 export type RoomAction = keyof typeof roomRules;
 export type MessageAction = keyof typeof messageRules;
 

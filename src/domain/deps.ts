@@ -13,4 +13,5 @@ export interface Deps {
   typing: Typing;
   files: FileStore;
   videos: Videos;
+  mentions: { roomMaxMembers: number };
 }
