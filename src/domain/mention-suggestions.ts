@@ -1,7 +1,7 @@
 import { and, desc, eq, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, messages, users } from "../db/schema.js";
-import { authorize, type Actor, type RoomKind } from "./access.js";
+import { authorize, mayMentionRoom, type Actor } from "./access.js";
 import type { Deps } from "./deps.js";
 import { parseInput } from "./validate.js";
 
@@ -33,23 +33,9 @@ export interface MentionSuggestions {
   members: MemberSuggestion[];
 }
 
-export interface SuggestionOptions {
-  /** ROOM_MENTION_MAX_MEMBERS: past this many members, "@room" is not offered. */
-  roomMentionMaxMembers: number;
-}
-
 const input = z.object({
   q: z.string().max(SUGGESTION_QUERY_MAX, `Type at most ${SUGGESTION_QUERY_MAX} characters after @.`).default(""),
 });
-
-/**
- * Whether "@room" may be offered: not in a direct conversation (it would mean the one other person),
- * and not in a room so large that telling everyone is a broadcast. A stand-in until the mention
- * rules name their own (canMentionRoom), which this then calls.
- */
-export function canMentionRoom(room: { kind: RoomKind; memberCount: number }, { roomMentionMaxMembers }: SuggestionOptions): boolean {
-  return room.kind !== "direct" && room.memberCount <= roomMentionMaxMembers;
-}
 
 /** `text` as a LIKE pattern that matches itself literally at its start. */
 const startsWith = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -62,13 +48,7 @@ const startsWith = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c
  * authors come from one index range, and the room's member count, which "@room" needs, rides along
  * as the row that is always there.
  */
-export async function suggestMembers(
-  deps: Deps,
-  actor: Actor,
-  roomId: number,
-  query: unknown,
-  options: SuggestionOptions,
-): Promise<MentionSuggestions> {
+export async function suggestMembers(deps: Deps, actor: Actor, roomId: number, query: unknown): Promise<MentionSuggestions> {
   const { q } = parseInput(input, query ?? {});
   const room = await authorize(deps, actor.id, roomId, "read");
   const pattern = startsWith(q);
@@ -125,5 +105,11 @@ export async function suggestMembers(
     .orderBy(sql`${candidates.lastPost} desc nulls last`, candidates.sortName, candidates.id);
   const members = rows.flatMap((r) => (r.id === null ? [] : [{ id: r.id, username: r.username!, displayName: r.displayName! }]));
   const memberCount = Number(rows[0]?.memberCount ?? 0);
-  return { room: "room".startsWith(q.toLowerCase()) && canMentionRoom({ kind: room.kind, memberCount }, options), members };
+  // Offered where the actor may say it (mayMentionRoom), and never in a direct conversation, where it
+  // would only mean the one other person.
+  const everyone =
+    "room".startsWith(q.toLowerCase()) &&
+    room.kind !== "direct" &&
+    mayMentionRoom(actor, memberCount, deps.mentions.roomMaxMembers) === null;
+  return { room: everyone, members };
 }

@@ -9,12 +9,11 @@ import { userOf, type Web } from "./context.js";
 /** What the composer offers after "@" (public/js/mentions.js asks as one types): the list's options. */
 export function mentionSuggestionsRouter(web: Web): Router {
   const router = Router();
-  const options = { roomMentionMaxMembers: web.config.ROOM_MENTION_MAX_MEMBERS };
 
   router.get("/rooms/:id/mention-suggestions", async (req, res) => {
     const user = userOf(res);
     let status = 200;
-    const found = await suggestMembers(web.deps, user, idParam(req.params.id), req.query, options).catch((err: unknown) => {
+    const found = await suggestMembers(web.deps, user, idParam(req.params.id), req.query).catch((err: unknown) => {
       if (!(err instanceof InvalidInputError)) throw err;
       // Refused, but still an empty list: htmx swaps a 422 in, and the list closes.
       status = err.status;

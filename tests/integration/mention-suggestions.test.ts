@@ -111,12 +111,15 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(offered(backslash.html), []);
     });
 
-    test("at most 8 members; @room only where the room is small enough", async () => {
-      // The default room: eleven people, ten besides Alice, past ROOM_MENTION_MAX_MEMBERS.
-      const all = offered((await suggest(alice, defaultRoom, "")).html);
+    test("at most 8 members; @room only where the room is small enough, or to an administrator", async () => {
+      // The default room: eleven people, ten besides Bob, past ROOM_MENTION_MAX_MEMBERS.
+      const all = offered((await suggest(bob, defaultRoom, "")).html);
       assert.equal(all.length, 8);
       assert.equal(all[0], "dave", "the one who wrote there comes first");
       assert.ok(!all.includes("room"));
+      assert.deepEqual(offered((await suggest(bob, defaultRoom, "ro")).html), []);
+      // Alice, the first to sign up, is the administrator: she may tell a room of any size.
+      assert.deepEqual(offered((await suggest(alice, defaultRoom, "ro")).html), ["room"]);
       assert.deepEqual(offered((await suggest(alice, roomId, "RO")).html), ["room"]);
       assert.deepEqual(offered((await suggest(alice, roomId, "room")).html), ["room"]);
       assert.deepEqual(offered((await suggest(alice, roomId, "rooms")).html), []);
