@@ -104,11 +104,19 @@ declare const granted: unique symbol;
  * a member (what the other rules need, for `roomAbilities`). Functions that take a `Granted<"read">`
  * cannot be called without that check, and need not repeat its query.
  */
-export type Granted<A extends RoomAction> = Room & { readonly isMember: boolean; readonly [granted]: A };
+export type Granted<A extends RoomAction> = Room & {
+  readonly isMember: boolean;
+  /** What the person chose to be told of here (null: the default for the room's kind, or not a member). */
+  readonly notificationLevel: NotificationLevel | null;
+  readonly [granted]: A;
+};
+
+/** What a member is told of in a room (see memberships.notification_level). */
+export type NotificationLevel = "everything" | "mentions" | "nothing" | "hidden";
 
 const roomWithMembership = prepared((db) =>
   db
-    .select({ ...roomColumns, memberId: memberships.userId })
+    .select({ ...roomColumns, memberId: memberships.userId, notificationLevel: memberships.notificationLevel })
     .from(rooms)
     .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, sql.placeholder("userId"))))
     .where(eq(rooms.id, sql.placeholder("roomId")))

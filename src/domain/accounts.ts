@@ -20,6 +20,8 @@ export interface User {
   isAdmin: boolean;
   sidebarOrder: SidebarOrder;
   shareReadReceipts: boolean;
+  /** "@room" does not mention them. */
+  muteRoomMentions: boolean;
 }
 
 const userColumns = {
@@ -29,19 +31,25 @@ const userColumns = {
   isAdmin: users.isAdmin,
   sidebarOrder: users.sidebarOrder,
   shareReadReceipts: users.shareReadReceipts,
+  muteRoomMentions: users.muteRoomMentions,
 };
 
 const settingsInput = z.object({
   sidebarOrder: z.enum(["activity", "alphabetical"], { error: "Choose how to sort your rooms." }),
   // An unticked checkbox sends nothing.
   shareReadReceipts: z.literal("on").optional(),
+  muteRoomMentions: z.literal("on").optional(),
 });
 
 export async function updateSettings({ db }: Deps, userId: number, input: unknown): Promise<void> {
   const data = parseInput(settingsInput, input);
   await db
     .update(users)
-    .set({ sidebarOrder: data.sidebarOrder, shareReadReceipts: data.shareReadReceipts === "on" })
+    .set({
+      sidebarOrder: data.sidebarOrder,
+      shareReadReceipts: data.shareReadReceipts === "on",
+      muteRoomMentions: data.muteRoomMentions === "on",
+    })
     .where(eq(users.id, userId));
 }
 

@@ -9,7 +9,15 @@ import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
 import { messageColumns, withDetails, type Message } from "./sql/messages.js";
 import { roomColumns } from "./sql/rooms.js";
-import { listed, mentionCount, mentionsOfMembership, unreadCount, unreadJoin, unreadOfMembership, urgentOfMembership } from "./sql/unread.js";
+import {
+  listed,
+  mentionCount,
+  mentionsOfMembership,
+  unreadCount,
+  unreadJoin,
+  unreadOfMembership,
+  urgentOfMembership,
+} from "./sql/unread.js";
 
 /**
  * Each membership's read pointer (`last_read_message_id`): what a member has read. Unread counts,
@@ -264,11 +272,7 @@ export function unreadCountsQuery(db: Db, roomId: number | Placeholder, userIds:
   );
 }
 
-export async function unreadFor(
-  { db }: Deps,
-  roomId: number,
-  userIds: number[],
-): Promise<Map<number, UnreadCounts>> {
+export async function unreadFor({ db }: Deps, roomId: number, userIds: number[]): Promise<Map<number, UnreadCounts>> {
   if (userIds.length === 0) return new Map();
   const rows = await unreadCounts(db).execute({ roomId, userIds });
   return new Map(

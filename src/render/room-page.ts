@@ -9,6 +9,8 @@ import { presentQuote, type QuoteView } from "./quote.js";
 import { presentTimeline, type RoomTimeline } from "./room-timeline.js";
 import { presentRoom, type RoomView } from "./rooms.js";
 import { typingText } from "./typing.js";
+import { levelOf } from "../domain/notification-levels.js";
+import { presentLevelForm, ROOM_LABEL, type LevelFormView } from "./notification-levels.js";
 
 /** What the composer tells the browser, so that it can refuse a file before sending it. */
 export interface UploadLimits {
@@ -72,6 +74,8 @@ export interface RoomPageView extends RoomTimeline {
   typing: string;
   composer: ComposerView;
   memberForm: MemberForm;
+  /** What the viewer is told of here (members only). */
+  levelForm: LevelFormView | null;
 }
 
 /**
@@ -101,5 +105,6 @@ export async function presentRoomPage(
     typing: typingText(viewerId, deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
     composer: presentComposer(room, forms.uploadLimits, forms.draft, forms.reply),
     memberForm: forms.memberForm ?? {},
+    levelForm: granted.isMember ? presentLevelForm(room.id, levelOf(room.kind, granted.notificationLevel), ROOM_LABEL, "room") : null,
   };
 }

@@ -32,7 +32,12 @@ export function presentTotals({ unread, urgent }: Totals): { titlePrefix: string
 export const renderTotals = (totals: Totals) => render("partials/unread-total", { ...presentTotals(totals), oob: true });
 
 /** A whole sidebar list in its new order (its rooms are all of one section), and the unread total. */
-export function renderRoomListPush(rooms: RoomView<SidebarRoom>[], kind: "room" | "conversation", currentRoomId: number | null, totals: Totals): string {
+export function renderRoomListPush(
+  rooms: RoomView<SidebarRoom>[],
+  kind: "room" | "conversation",
+  currentRoomId: number | null,
+  totals: Totals,
+): string {
   const list = at(kind === "room" ? id.roomList : id.conversationList);
   return outOfBand("innerHTML", list, render("partials/room-rows", { rooms, currentRoomId })) + renderTotals(totals);
 }

@@ -1,16 +1,25 @@
-import { Router } from "express";
-import { updateSettings } from "../domain/accounts.js";
+import { Router, type Request, type Response } from "express";
+import { updateSettings, type User } from "../domain/accounts.js";
 import { InvalidInputError } from "../domain/errors.js";
+import { levelsOf } from "../domain/notification-levels.js";
+import { presentLevelForm, settingsLabel } from "../render/notification-levels.js";
+import { presentRoom } from "../render/rooms.js";
 import { userOf, type Web } from "./context.js";
 
 export function settingsRouter(web: Web): Router {
   const router = Router();
 
-  router.get("/settings", async (req, res) => {
+  /** The Settings page: the person's settings (as saved, or as refused), and their rooms' notification levels. */
+  async function settingsPage(req: Request, res: Response, values: User, errors: Record<string, string> = {}, status = 200) {
     const user = userOf(res);
+    const levels = (await levelsOf(web.deps, user.id)).map(({ room, level }) =>
+      presentLevelForm(room.id, level, settingsLabel(presentRoom(room, user.id, web.deps.presence)), "settings"),
+    );
     const saved = req.query.saved === "1";
-    await web.page(req, res, "pages/settings", { title: "Settings", currentPage: "settings", values: user, errors: {}, saved });
-  });
+    await web.page(req, res, "pages/settings", { title: "Settings", currentPage: "settings", values, errors, saved, levels }, status);
+  }
+
+  router.get("/settings", async (_req, res) => settingsPage(_req, res, userOf(res)));
 
   router.post("/settings", async (req, res) => {
     try {
@@ -18,8 +27,13 @@ export function settingsRouter(web: Web): Router {
       res.redirect(303, "/settings?saved=1");
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
-      const values = { ...userOf(res), shareReadReceipts: (req.body as Record<string, unknown>).shareReadReceipts === "on" };
-      await web.page(req, res, "pages/settings", { title: "Settings", currentPage: "settings", values, errors: err.errors }, err.status);
+      const body = req.body as Record<string, unknown>;
+      const values = {
+        ...userOf(res),
+        shareReadReceipts: body.shareReadReceipts === "on",
+        muteRoomMentions: body.muteRoomMentions === "on",
+      };
+      await settingsPage(req, res, values, err.errors, err.status);
     }
   });
 
