@@ -99,7 +99,10 @@ test("keyboard only: @ offers the room's people, newest writer first; arrows, En
   // The list closed, Enter sends as always.
   await page.keyboard.type("hello");
   await page.keyboard.press("Enter");
-  await expect(page.locator("#messages li.message").last()).toContainText(`@${bobName} @${carolName} hello`);
+  // Sent as typed; the server names the people it mentions (formatting/markdown.ts).
+  const sent = page.locator("#messages li.message").last();
+  await expect(sent).toContainText(`@${displayNameOf(bobName)} @${displayNameOf(carolName)} hello`);
+  await expect(sent.locator(".mention")).toHaveCount(2);
   await expect(field).toHaveValue("");
   await expect(field).toBeFocused();
 });
@@ -208,5 +211,7 @@ test("without JavaScript nothing is offered, and @username typed by hand is sent
   await expect(page.locator("#mention-suggestions")).toBeHidden();
   await expect(field).not.toHaveAttribute("aria-autocomplete");
   await page.getByRole("button", { name: "Send" }).click();
-  await expect(page.locator("li.message").last()).toContainText(`@${bobName} by hand`);
+  const sent = page.locator("li.message").last();
+  await expect(sent).toContainText(`@${displayNameOf(bobName)} by hand`);
+  await expect(sent.locator(".mention")).toHaveText(`@${displayNameOf(bobName)}`);
 });
