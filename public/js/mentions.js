@@ -45,11 +45,14 @@ const optionsOf = (list) => /** @type {HTMLElement[]} */ ([...list.querySelector
 /** @param {HTMLElement} list */
 const activeOf = (list) => /** @type {HTMLElement | null} */ (list.querySelector('[role="option"][aria-selected="true"]'));
 
-/** @param {HTMLElement} status @param {string} text */
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let saying;
+/** Says `text` once, in place of anything still waiting to be said. @param {HTMLElement} status @param {string} text */
 function say(status, text) {
   // The same words again (a second pick of the same person) are still a change to announce.
+  clearTimeout(saying);
   status.textContent = "";
-  setTimeout(() => (status.textContent = text), 50);
+  saying = setTimeout(() => (status.textContent = text), 50);
 }
 
 function close() {
