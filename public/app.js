@@ -9,7 +9,7 @@ import * as copyLink from "./js/copy-link.js";
 import * as feed from "./js/feed.js";
 import * as focus from "./js/focus.js";
 import * as history from "./js/history.js";
-import * as mentions from "./js/mentions.js";
+import * as mentionSuggestions from "./js/mention-suggestions.js";
 import * as messageActions from "./js/message-actions.js";
 import * as messageDelete from "./js/message-delete.js";
 import * as messageEdit from "./js/message-edit.js";
@@ -22,7 +22,7 @@ import { localizeTimes } from "./js/times.js";
 function enhance(root, arrived = root) {
   composer.enhanceComposer(root);
   composer.enhanceReply(arrived);
-  mentions.enhance(root);
+  mentionSuggestions.enhance(root);
   localizeTimes(arrived);
   messageActions.enhance(arrived);
   reactionPicker.enhance(arrived);
@@ -30,7 +30,7 @@ function enhance(root, arrived = root) {
 }
 
 composer.listen();
-mentions.listen();
+mentionSuggestions.listen();
 attachments.listen();
 announcer.listen();
 reading.listen();

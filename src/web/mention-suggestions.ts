@@ -6,7 +6,7 @@ import { presentSuggestions } from "../render/mention-suggestions.js";
 import { idParam } from "../http/params.js";
 import { userOf, type Web } from "./context.js";
 
-/** What the composer offers after "@" (public/js/mentions.js asks as one types): the list's options. */
+/** What the composer offers after "@" (public/js/mention-suggestions.js asks as one types): the list's options. */
 export function mentionSuggestionsRouter(web: Web): Router {
   const router = Router();
 
