@@ -29,6 +29,7 @@ import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { unreadRouter } from "./web/unread.js";
 import { notificationLevelsRouter } from "./web/notification-levels.js";
+import { mentionsRouter } from "./web/mentions.js";
 
 export interface AppOptions {
   config: Config;
@@ -112,6 +113,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(settingsRouter(web));
   app.use(unreadRouter(web));
   app.use(notificationLevelsRouter(web));
+  app.use(mentionsRouter(web));
   app.use(peopleRouter(web));
   app.use(filesRouter(web));
   app.use(descriptionsRouter(web));

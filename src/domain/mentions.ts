@@ -2,7 +2,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { memberships, messageMentions, users } from "../db/schema.js";
 import { mentionsIn, renderBody } from "../formatting/markdown.js";
-import { mayMentionRoom, type Actor, type Room } from "./access.js";
+import { mayMentionRoom, type Actor, type Granted, type Room } from "./access.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError } from "./errors.js";
 
@@ -39,26 +39,46 @@ export async function resolveMentions(deps: Deps, actor: Actor, room: Pick<Room,
     const refusal = mayMentionRoom(actor, row?.count ?? 0, deps.mentions.roomMaxMembers);
     if (refusal) throw new InvalidInputError({ body: refusal }, 422);
   }
-  const named = usernames.length
-    ? await deps.db
-        .select({
-          id: users.id,
-          username: sql<string>`lower(${users.username})`,
-          displayName: users.displayName,
-          member: sql<boolean>`exists (select 1 from ${memberships} m where m.room_id = ${room.id} and m.user_id = ${users.id})`,
-        })
-        .from(users)
-        .where(inArray(sql`lower(${users.username})`, usernames))
-    : [];
+  const named = await namedPeople(deps, room.id, usernames);
   const members = named.filter((p) => p.member);
   const people = new Map(members.map((p) => [p.username, p]));
   return {
     bodyHtml: renderBody(body, { people, room: toRoom }),
     people: members.map((p) => p.id).filter((id) => id !== actor.id),
     everyone: toRoom,
-    absent: named.filter((p) => !p.member).map(({ id, username, displayName }) => ({ id, username, displayName })),
+    absent: named
+      .filter((p) => !p.member)
+      .slice(0, MAX_ABSENTEES)
+      .map(({ id, username, displayName }) => ({ id, username, displayName })),
   };
 }
+
+/** The people of these (lower-cased) usernames, and whether each is in the room: one query. */
+async function namedPeople(deps: Deps, roomId: number, usernames: string[]) {
+  if (usernames.length === 0) return [];
+  return deps.db
+    .select({
+      id: users.id,
+      username: sql<string>`lower(${users.username})`,
+      displayName: users.displayName,
+      member: sql<boolean>`exists (select 1 from ${memberships} m where m.room_id = ${roomId} and m.user_id = ${users.id})`,
+    })
+    .from(users)
+    .where(inArray(sql`lower(${users.username})`, usernames));
+}
+
+/**
+ * Of these usernames (a page's `?absent=`, after a post without script), the people who are not
+ * in the room: whatever the address says, only real people who are really not there are named.
+ */
+export async function absentees(deps: Deps, room: Granted<"read">, usernames: string[]): Promise<Absentee[]> {
+  const lower = [...new Set(usernames.map((u) => u.toLowerCase()).filter((u) => /^[a-z0-9_.-]{1,32}$/.test(u)))].slice(0, MAX_ABSENTEES);
+  const named = await namedPeople(deps, room.id, lower);
+  return named.filter((p) => !p.member).map(({ id, username, displayName }) => ({ id, username, displayName }));
+}
+
+/** How many people a composer's notice names at most. */
+export const MAX_ABSENTEES = 10;
 
 /** Whether a resolution has any rows to write. */
 export const mentionsAnyone = (m: ResolvedMentions) => m.people.length > 0 || m.everyone;

@@ -29,6 +29,9 @@ export const id = {
   unreadTotal: "unread-total",
   roomList: "room-list",
   conversationList: "conversation-list",
+  // The Mentions page: its list, and the "Older mentions" link below it.
+  mentionList: "mention-list",
+  mentionsOlder: "mentions-older",
   // The people page.
   peopleCount: "people-count",
   peopleResults: "people-results",
@@ -39,6 +42,8 @@ export const id = {
   composerHint: "composer-hint",
   composerLimits: "composer-limits",
   composerError: "composer-error",
+  /** Said after a send: who the message named that is not in the room. */
+  composerNotice: "composer-notice",
   composerFiles: "composer-files",
   composerPreviews: "composer-previews",
   /** The composer's reply slot (partials/composer-reply): the quote of what it answers, swapped alone. */

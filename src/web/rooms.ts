@@ -2,6 +2,7 @@ import { Router } from "express";
 import { authorize } from "../domain/access.js";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
 import { historyPage } from "../domain/history.js";
+import { markMentionRead } from "../domain/mentions-page.js";
 import { addMember, createRoom, homeRoomOf, joinRoom, leaveRoom, publicRooms } from "../domain/rooms.js";
 import { markRoomRead, markUnreadFrom, seenBy } from "../domain/reading.js";
 import { render } from "../render/engine.js";
@@ -49,7 +50,9 @@ export function roomsRouter(web: Web): Router {
   });
 
   router.get("/rooms/:id", async (req, res) => {
-    await sendRoomPage(web, req, res, pageRequest(req), { replyTo: req.query.reply });
+    // `absent`: after a post without script, the people it named who are not here (see messages.ts).
+    const absent = typeof req.query.absent === "string" ? req.query.absent.split(",") : undefined;
+    await sendRoomPage(web, req, res, pageRequest(req), { replyTo: req.query.reply, absent });
   });
 
   router.post("/rooms/:id/join", async (req, res) => {
@@ -107,9 +110,12 @@ export function roomsRouter(web: Web): Router {
       .send(renderHistoryPage(page, "before" in request ? "older" : "newer", presentRoom(granted, user.id, web.deps.presence), user));
   });
 
-  // A message's permalink: the room around it, the message highlighted and focused.
+  // A message's permalink: the room around it, the message highlighted and focused. Opening it
+  // reads the viewer's mention of it, before the page (its sidebar) is rendered.
   router.get("/rooms/:id/messages/:messageId", async (req, res) => {
-    await sendRoomPage(web, req, res, { around: idParam(req.params.messageId) });
+    const messageId = idParam(req.params.messageId);
+    await markMentionRead(web.deps, userOf(res).id, idParam(req.params.id), messageId);
+    await sendRoomPage(web, req, res, { around: messageId });
   });
 
   // "Seen by …" on a message: a fragment for htmx, a page without script.

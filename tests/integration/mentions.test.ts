@@ -105,6 +105,32 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(await mentioned(id), []);
     });
 
+    test("naming someone not in the room stores no mention and tells the author, who may add them to a private room", async () => {
+      const hush = await bob.createRoom("Hush", { private: "on" });
+      await bob.openRoom(hush);
+      const sent = await bob.post(`/rooms/${hush}/messages`, { body: "@carol and @alice, see this" }, htmx);
+      assert.equal(sent.status, 200);
+      assert.equal(sent.headers.get("parley-composer"), "sent");
+      assert.equal(sent.headers.get("hx-reswap"), "none");
+      assert.match(sent.html, /^<div hx-swap-oob="innerHTML:#composer-notice">/);
+      assert.match(sent.html, /Alice \(@alice\) is not in this room, so they were not notified\./);
+      assert.match(
+        sent.html,
+        /<input type="hidden" name="username" value="carol">\s*<button type="submit" class="btn-secondary">Add Carol to this room<\/button>/,
+      );
+      assert.deepEqual(await mentioned(await newestMessageIn(server.deps.db, hush)), []);
+      // Without script: back to the room, which says the same; the address alone names nobody who is there.
+      const plain = await bob.post(`/rooms/${hush}/messages`, { body: "@alice?" });
+      assert.equal(plain.status, 303);
+      assert.equal(plain.location, `/rooms/${hush}?absent=alice#composer`);
+      const page = await bob.get(`/rooms/${hush}?absent=alice,bob,nobody,${"x".repeat(40)}`);
+      assert.match(page.html, /Alice \(@alice\) is not in this room/);
+      assert.doesNotMatch(page.html, /\(@(bob|nobody|x+)\) is not in this room/);
+      // In a public room nobody is added by a member: they are only told.
+      const open = await bob.post(`/rooms/${roomId}/messages`, { body: "hi @eve" }, htmx);
+      assert.equal(open.status, 204);
+    });
+
     test("the mentioned person's page marks it, live and on the page; nobody else's does", async () => {
       await alice.openRoom(roomId);
       await carol.openRoom(roomId);
