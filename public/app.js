@@ -9,6 +9,7 @@ import * as copyLink from "./js/copy-link.js";
 import * as feed from "./js/feed.js";
 import * as focus from "./js/focus.js";
 import * as history from "./js/history.js";
+import * as mentionSuggestions from "./js/mention-suggestions.js";
 import * as mentions from "./js/mentions.js";
 import * as messageActions from "./js/message-actions.js";
 import * as messageDelete from "./js/message-delete.js";
@@ -22,6 +23,7 @@ import { localizeTimes } from "./js/times.js";
 function enhance(root, arrived = root) {
   composer.enhanceComposer(root);
   composer.enhanceReply(arrived);
+  mentionSuggestions.enhance(root);
   localizeTimes(arrived);
   messageActions.enhance(arrived);
   reactionPicker.enhance(arrived);
@@ -29,6 +31,7 @@ function enhance(root, arrived = root) {
 }
 
 composer.listen();
+mentionSuggestions.listen();
 attachments.listen();
 announcer.listen();
 reading.listen();

@@ -17,6 +17,7 @@ import { errorPages, notFound } from "./web/errors.js";
 import { privateResponses, strictTransportSecurity } from "./web/headers.js";
 import { healthRouter } from "./web/health.js";
 import { rateLimits } from "./web/limits.js";
+import { mentionSuggestionsRouter } from "./web/mention-suggestions.js";
 import { messagesRouter } from "./web/messages.js";
 import { peopleRouter } from "./web/people.js";
 import { reactionsRouter } from "./web/reactions.js";
@@ -104,6 +105,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(accountsRouter(web, limits));
   app.use(requireUser);
   app.use(roomsRouter(web));
+  app.use(mentionSuggestionsRouter(web));
   app.use(messagesRouter(web, limits.messages));
   app.use(reactionsRouter(web, limits.messages));
   app.use(editsRouter(web, limits.messages));

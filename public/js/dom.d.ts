@@ -33,6 +33,8 @@ export declare const dom: {
     | "composerFiles"
     | "composerReply"
     | "composerReplyQuote"
+    | "mentionSuggestions"
+    | "mentionStatus"
     | "composerPreviews"
     | "connectionStatus"
     | "uploadStatus"
@@ -40,9 +42,9 @@ export declare const dom: {
     | "uploadCancel",
     string
   >;
-  prefix: Record<"message" | "receipts" | "receipt" | "attachments" | "roomRow" | "day", string>;
+  prefix: Record<"message" | "receipts" | "receipt" | "attachments" | "roomRow" | "day" | "mentionOption", string>;
   event: Record<"read", string>;
-  size: Record<"historyPage", number>;
+  size: Record<"historyPage" | "mentionQuery", number>;
   slot: Record<"room" | "message", string>;
   /** The history loaders as partials/history-edge renders them, with `slot`s to fill in. */
   loaders: Record<"older" | "newer", string>;
