@@ -49,7 +49,7 @@ export async function mentionsOf(deps: Deps, userId: number, { before }: { befor
 
 /**
  * Sets `read_at` on the person's unread mentions matching `where`, in one UPDATE, and tells
- * `mentions.read` only if any was unread (a page's sidebar is sent again for it). Returns how many.
+ * `mentions.changed` only if any was unread (a page's sidebar is sent again for it). Returns how many.
  */
 async function clearMentions(deps: Deps, userId: number, ...where: SQL[]): Promise<number> {
   const cleared = await deps.events.writeAndTell(
@@ -61,7 +61,7 @@ async function clearMentions(deps: Deps, userId: number, ...where: SQL[]): Promi
         .from(memberships)
         .where(and(membershipOfMention, eq(messageMentions.userId, userId), mentionUnread, ...where))
         .returning({ messageId: messageMentions.messageId }),
-    (rows) => (rows.length > 0 ? [{ kind: "mentions.read" as const, userId }] : []),
+    (rows) => (rows.length > 0 ? [{ kind: "mentions.changed" as const, userId }] : []),
   );
   return cleared.length;
 }

@@ -96,22 +96,34 @@ function mentioned(m: ResolvedMentions, authorId: number): SQL {
 /**
  * Writes who a message mentions, in the transaction that writes the message (or its edit): a
  * mention already there stays as it is (its read state too); one the text no longer makes goes.
+ * Returns the people whose mention came or went.
  */
 export async function writeMentions(
   db: Db,
   message: { id: number; roomId: number; authorId: number },
   m: ResolvedMentions,
   replacing: boolean,
-): Promise<void> {
+): Promise<number[]> {
   const who = mentioned(m, message.authorId);
+  const changed: number[] = [];
   if (replacing)
-    await db.execute(sql`delete from ${messageMentions} mm using ${users}
-      where mm.message_id = ${message.id} and ${users.id} = mm.user_id and not (${who})`);
-  if (!mentionsAnyone(m)) return;
+    changed.push(
+      ...userIds(
+        await db.execute(sql`delete from ${messageMentions} mm using ${users}
+          where mm.message_id = ${message.id} and ${users.id} = mm.user_id and not (${who})
+          returning mm.user_id`),
+      ),
+    );
+  if (!mentionsAnyone(m)) return changed;
   const named = m.people.length ? inArray(users.id, m.people) : sql`false`;
-  await db.execute(sql`insert into ${messageMentions} (message_id, user_id, room_id, everyone)
+  const added = await db.execute(sql`insert into ${messageMentions} (message_id, user_id, room_id, everyone)
     select ${message.id}::bigint, ${users.id}, ${message.roomId}::bigint, not (${named})
     from ${memberships} join ${users} on ${users.id} = ${memberships.userId}
     where ${and(eq(memberships.roomId, message.roomId), who)}
-    on conflict do nothing`);
+    on conflict do nothing
+    returning user_id`);
+  return [...changed, ...userIds(added)];
 }
+
+// A raw statement's rows, on either driver.
+const userIds = (result: unknown) => (result as { rows: Array<{ user_id: number | string }> }).rows.map((r) => Number(r.user_id));

@@ -4,6 +4,7 @@ import { messageRevisions, messages } from "../db/schema.js";
 import { resolveMentions, writeMentions } from "./mentions.js";
 import type { Actor, Granted } from "./access.js";
 import type { Deps } from "./deps.js";
+import type { DomainEvent } from "./events.js";
 import { NotFoundError } from "./errors.js";
 import { captionBody, messageFor, textBody } from "./messages.js";
 import { lockRoom, markChanged } from "./sql/changes.js";
@@ -40,11 +41,17 @@ export async function editMessage(deps: Deps, actor: Actor, roomId: number, mess
           .update(messages)
           .set({ body, bodyHtml: mentions.bodyHtml, editedAt: sql`now()` })
           .where(eq(messages.id, messageId));
-        // Whom it mentions changes with it; nobody is notified of an edit.
-        await writeMentions(tx, { id: messageId, roomId, authorId: actor.id }, mentions, true);
-        return markChanged(tx, roomId, messageId);
+        // Whom it mentions changes with it: their "@" counts too, but nobody is notified of an edit.
+        const named = await writeMentions(tx, { id: messageId, roomId, authorId: actor.id }, mentions, true);
+        return { change: await markChanged(tx, roomId, messageId), named };
       }),
-    (change) => (change === null ? [] : [{ kind: "message.edited", roomId, messageId, change }]),
+    (edited): DomainEvent[] =>
+      edited === null
+        ? []
+        : [
+            { kind: "message.edited", roomId, messageId, change: edited.change },
+            ...edited.named.map((userId) => ({ kind: "mentions.changed" as const, userId })),
+          ],
   );
 }
 

@@ -96,9 +96,17 @@ for (const kind of databaseKinds()) {
 
     test("an edit changes whom a message mentions; a deletion takes its mentions", async () => {
       const id = await post(bob, "for @alice");
+      await carol.get("/rooms");
+      const carolHome = await pool.open(carol);
+      const aliceHome = await pool.open(alice);
       const edit = await bob.post(`/rooms/${roomId}/messages/${id}/edit`, { body: "for @carol, not alice" }, htmx);
       assert.equal(edit.status, 200, edit.html);
       assert.deepEqual(await mentioned(id), [{ userId: ids.carol, everyone: false }]);
+      // Both their "@" counts changed: each gets their sidebar again.
+      const sidebar = (p: string) => p.includes('hx-swap-oob="innerHTML:#room-list"');
+      const [toCarol] = await carolHome.waitFor(1, 2000, sidebar);
+      assert.match(toCarol!, new RegExp(`id="room-row-${roomId}"[^]*?mention-count`));
+      await aliceHome.waitFor(1, 2000, sidebar);
       assert.match(await bodyHtml(id), /@Carol<\/span>, not alice/);
       const gone = await bob.post(`/rooms/${roomId}/messages/${id}/delete`, {}, htmx);
       assert.equal(gone.status, 200, gone.html);

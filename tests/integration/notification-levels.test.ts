@@ -46,9 +46,9 @@ for (const kind of databaseKinds()) {
       await alice.get("/rooms");
       const home = await pool.open(alice);
       assert.equal((await bob.post(`/rooms/${roomId}/messages`, { body: "ping @alice" }, htmx)).status, 204);
-      const push = await home.next((p) => rowOf(p, roomId)?.includes("mention-count") ?? false);
-      assert.match(rowOf(push, roomId)!, /<span aria-hidden="true">@<\/span>1<span class="sr-only"> mention of you<\/span>/);
-      assert.match(push, /data-title-prefix="\(@1 · 1\) "/);
+      const [push] = await home.waitFor(1, 2000, (p) => rowOf(p, roomId)?.includes("mention-count") ?? false);
+      assert.match(rowOf(push!, roomId)!, /<span aria-hidden="true">@<\/span>1<span class="sr-only"> mention of you<\/span>/);
+      assert.match(push!, /data-title-prefix="\(@1 · 1\) "/);
       const page = await alice.get("/rooms");
       assert.match(rowOf(page.html, roomId)!, /1<span class="sr-only"> mention of you/);
       assert.equal(titleOf(page.html), "(@1 · 1) Public rooms · Parley");
@@ -116,13 +116,15 @@ for (const kind of databaseKinds()) {
       const home = await pool.open(alice);
       await bob.post(`/rooms/${roomId}/messages`, { body: "no mention: stays hidden" }, htmx);
       await bob.post(`/rooms/${roomId}/messages`, { body: "@alice come back" }, htmx);
-      const section = await home.next((p) => p.includes('hx-swap-oob="innerHTML:#room-list"') && rowOf(p, roomId) !== null);
-      assert.match(rowOf(section, roomId)!, /mention of you/);
+      const sections = (listed: boolean) => (p: string) =>
+        p.includes('hx-swap-oob="innerHTML:#room-list"') && (rowOf(p, roomId) !== null) === listed;
+      const [section] = await home.waitFor(1, 2000, sections(true));
+      assert.match(rowOf(section!, roomId)!, /mention of you/);
       assert.equal(home.received.filter((p) => p.includes("no mention: stays hidden")).length, 0);
+      const unlisted = home.received.filter(sections(false)).length;
       await alice.openRoom(roomId);
       await alice.post(`/rooms/${roomId}/read`);
-      const gone = await home.next((p) => p.includes('hx-swap-oob="innerHTML:#room-list"') && rowOf(p, roomId) === null);
-      assert.ok(gone);
+      await home.waitFor(unlisted + 1, 2000, sections(false));
       assert.equal(rowOf((await alice.get("/rooms")).html, roomId), null);
     });
 

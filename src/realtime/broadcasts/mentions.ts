@@ -6,11 +6,11 @@ import type { Fanout } from "../fanout.js";
 import { oncePerKey } from "../transport.js";
 
 /**
- * Someone's mentions were marked read without their pointers moving: the "@" counts of any of their
+ * Someone's mentions changed without their pointers moving (marked read, or an edit): the "@" counts of any of their
  * rooms may have changed, so both sidebar sections go again, in order, to each of their pages (one
  * sidebar query, as a page that reconnects gets), one render per current room.
  */
-export async function mentionsRead(ctx: Fanout, { userId }: Extract<DomainEvent, { kind: "mentions.read" }>): Promise<void> {
+export async function mentionsChanged(ctx: Fanout, { userId }: Extract<DomainEvent, { kind: "mentions.changed" }>): Promise<void> {
   if (!ctx.registry.isOnline(userId)) return;
   const fresh = ctx.supersede.start(`sidebar:${userId}`);
   const user = await findUser(ctx.deps, userId);
