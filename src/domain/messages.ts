@@ -14,6 +14,7 @@ import { ROOM_LOCK, roomLockKey } from "./sql/changes.js";
 import { roomColumns } from "./sql/rooms.js";
 import { replyTarget, replyToInput } from "./replies.js";
 import { parseInput } from "./validate.js";
+import { queueMessagePushes } from "./push-queue.js";
 import { renderBody } from "../formatting/markdown.js";
 
 const MAX_BODY = 4000;
@@ -75,7 +76,11 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
     again ? [] : [{ kind: "message.created", roomId, messageId: id, authorId: userId }];
   let inserted: Inserted;
   if (uploads.length === 0) {
-    inserted = await deps.events.writeAndTell(deps.db, (db) => insertMessage(db, userId, roomId, fields), told);
+    inserted = await deps.events.writeAndTell(
+      deps.db,
+      (db) => db.transaction(async (tx) => withPushes(tx, userId, roomId, await insertMessage(tx, userId, roomId, fields))),
+      told,
+    );
   } else {
     // Files are processed only for a message not stored yet (the insert alone settles a race).
     const earlier = await alreadySent(deps.db, userId, roomId, clientId);
@@ -88,7 +93,7 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
           db.transaction(async (tx) => {
             const message = await insertMessage(tx, userId, roomId, fields);
             if (!message.again) await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId: message.id })));
-            return message;
+            return withPushes(tx, userId, roomId, message);
           }),
         told,
       );
@@ -99,7 +104,14 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
     if (inserted.again) await discard(deps, prepared.created);
   }
   if (!inserted.again) deps.typing.stopped(roomId, userId);
+  if (inserted.pushes) deps.pushes.queued();
   return inserted.id;
+}
+
+/** A first insert's Web Push notifications, queued in its transaction: the worker sends them after commit. */
+async function withPushes(tx: Db, authorId: number, roomId: number, message: Inserted): Promise<Inserted> {
+  if (message.again) return message;
+  return { ...message, pushes: await queueMessagePushes(tx, { messageId: message.id, roomId, authorId }) };
 }
 
 /**
@@ -180,6 +192,8 @@ const insertAndRead = prepared((db) => {
 interface Inserted {
   id: number;
   again: boolean;
+  /** How many Web Push notifications it queued. */
+  pushes?: number;
 }
 
 /** What a post stores besides its room and author. */
