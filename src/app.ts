@@ -26,6 +26,7 @@ import { editsRouter } from "./web/edits.js";
 import { deletionsRouter } from "./web/deletions.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
+import { pushRouter } from "./web/push.js";
 import { unreadRouter } from "./web/unread.js";
 
 export interface AppOptions {
@@ -107,6 +108,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(editsRouter(web, limits.messages));
   app.use(deletionsRouter(web, limits.messages));
   app.use(settingsRouter(web));
+  app.use(pushRouter(web));
   app.use(unreadRouter(web));
   app.use(peopleRouter(web));
   app.use(filesRouter(web));

@@ -29,19 +29,25 @@ const userColumns = {
   isAdmin: users.isAdmin,
   sidebarOrder: users.sidebarOrder,
   shareReadReceipts: users.shareReadReceipts,
+  notificationText: users.notificationText,
 };
 
 const settingsInput = z.object({
   sidebarOrder: z.enum(["activity", "alphabetical"], { error: "Choose how to sort your rooms." }),
   // An unticked checkbox sends nothing.
   shareReadReceipts: z.literal("on").optional(),
+  notificationText: z.literal("on").optional(),
 });
 
 export async function updateSettings({ db }: Deps, userId: number, input: unknown): Promise<void> {
   const data = parseInput(settingsInput, input);
   await db
     .update(users)
-    .set({ sidebarOrder: data.sidebarOrder, shareReadReceipts: data.shareReadReceipts === "on" })
+    .set({
+      sidebarOrder: data.sidebarOrder,
+      shareReadReceipts: data.shareReadReceipts === "on",
+      notificationText: data.notificationText === "on",
+    })
     .where(eq(users.id, userId));
 }
 

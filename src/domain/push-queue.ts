@@ -89,4 +89,3 @@ export async function queueClosePushes(db: Db, userId: number, roomIds: number[]
   );
   return rowsOf(result);
 }
-

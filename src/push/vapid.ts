@@ -23,6 +23,7 @@ export async function vapidOf(config: Config): Promise<Vapid> {
   }
   const kept = await keptOnce(config.DATA_DIR, "vapid-keys.json", () => JSON.stringify(webpush.generateVAPIDKeys()));
   const keys = keysFile.safeParse(JSON.parse(kept));
-  if (!keys.success) throw new Error(`${config.DATA_DIR}/vapid-keys.json is damaged: remove it to make new keys (devices then subscribe again)`);
+  if (!keys.success)
+    throw new Error(`${config.DATA_DIR}/vapid-keys.json is damaged: remove it to make new keys (devices then subscribe again)`);
   return { ...keys.data, subject };
 }

@@ -115,7 +115,11 @@ export class PushWorker implements PushOutbox {
       select c.id, c.subscription_id as "subscriptionId", c.payload, c.topic, c.attempts, s.endpoint, s.p256dh, s.auth
       from claimed c join push_subscriptions s on s.id = c.subscription_id
       order by c.id`);
-    return (result as unknown as { rows: Claimed[] }).rows.map((r) => ({ ...r, id: Number(r.id), subscriptionId: Number(r.subscriptionId) }));
+    return (result as { rows: Claimed[] }).rows.map((r) => ({
+      ...r,
+      id: Number(r.id),
+      subscriptionId: Number(r.subscriptionId),
+    }));
   }
 
   /** Sends the jobs, `concurrency` at a time. */
@@ -139,11 +143,13 @@ export class PushWorker implements PushOutbox {
         ...(agent ? { agent } : {}),
       });
       // Only a notification may still be showing, which a read later closes (queueClosePushes).
-      if (JSON.parse(job.payload).type !== "close") {
+      if ((JSON.parse(job.payload) as { type?: string }).type !== "close") {
         await this.#db.execute(sql`update push_subscriptions set last_sent_at = now() where id = ${job.subscriptionId}`);
       }
     } catch (err) {
-      await this.#failed(job, err).catch((failure: unknown) => log.error({ err: failure, jobId: job.id }, "a failed push could not be handled"));
+      await this.#failed(job, err).catch((failure: unknown) =>
+        log.error({ err: failure, jobId: job.id }, "a failed push could not be handled"),
+      );
     }
   }
 
