@@ -85,6 +85,11 @@ export class PushWorker implements PushOutbox {
     });
   }
 
+  /** Resolves once nothing is being claimed or sent: what was queued before the call has been sent or queued again. */
+  async settled(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
   /** Stops claiming; what was claimed is still sent (each request within its timeout). */
   async stop(): Promise<void> {
     this.#stopped = true;
