@@ -15,7 +15,10 @@ for (const url of process.argv.slice(2)) {
     await client.query("create temporary table rendered (body text primary key, body_html text not null)");
     for (let i = 0; i < rows.length; i += 1000) {
       const bodies = rows.slice(i, i + 1000).map((r) => r.body);
-      await client.query("insert into rendered select * from unnest($1::text[], $2::text[])", [bodies, bodies.map(renderBody)]);
+      await client.query("insert into rendered select * from unnest($1::text[], $2::text[])", [
+        bodies,
+        bodies.map((body) => renderBody(body)),
+      ]);
     }
     const updated = await client.query(
       "update messages m set body_html = r.body_html from rendered r where m.body = r.body and m.body_html is null",

@@ -28,6 +28,7 @@ import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
 import { pushRouter } from "./web/push.js";
 import { unreadRouter } from "./web/unread.js";
+import { notificationLevelsRouter } from "./web/notification-levels.js";
 
 export interface AppOptions {
   config: Config;
@@ -110,6 +111,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(settingsRouter(web));
   app.use(pushRouter(web));
   app.use(unreadRouter(web));
+  app.use(notificationLevelsRouter(web));
   app.use(peopleRouter(web));
   app.use(filesRouter(web));
   app.use(descriptionsRouter(web));

@@ -44,6 +44,9 @@ const schema = z.object({
   // missed three is counted dead and its people offline (within four intervals of a kill -9).
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   TYPING_EXPIRY_MS: positiveInt.default(5_000),
+  // "@room" tells everyone in a room: any member may say it in a room up to this size, beyond it
+  // only an administrator (a room that large is an announcement channel).
+  ROOM_MENTION_MAX_MEMBERS: positiveInt.default(50),
   // Uploaded files; by default in DATA_DIR/uploads (required when DATA_DIR is memory://).
   FILES_DIR: z.string().min(1).optional(),
   UPLOAD_MAX_IMAGE_MB: positiveInt.default(20),

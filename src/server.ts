@@ -85,6 +85,7 @@ export async function startServer(
     files: await LocalFileStore.open(config.FILES_DIR),
     videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
     pushes,
+    mentions: { roomMaxMembers: config.ROOM_MENTION_MAX_MEMBERS },
   };
   await deps.presence.start().catch(async (err: unknown) => {
     await bus?.close();

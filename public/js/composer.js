@@ -110,7 +110,8 @@ export function listen() {
   document.addEventListener("htmx:afterRequest", (event) => {
     const form = composerOf(event);
     const { successful, xhr } = /** @type {HtmxEvent} */ (event).detail;
-    if (!form || !successful || xhr?.status !== 204) return;
+    // 204, or a 200 with a notice for the sender (people it named who are not here): sent either way.
+    if (!form || !successful || (xhr?.status !== 204 && xhr?.getResponseHeader("Parley-Composer") !== "sent")) return;
     form.querySelector(at(dom.id.composerError))?.remove();
     const field = form.querySelector("textarea");
     if (!field) return;
@@ -143,5 +144,10 @@ export function listen() {
   });
 
   document.addEventListener("htmx:responseError", showSendError);
+
+  // What the last send had to say is old news once the next one starts.
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (composerOf(event)) document.getElementById(dom.id.composerNotice)?.replaceChildren();
+  });
   document.addEventListener("htmx:sendError", showSendError);
 }

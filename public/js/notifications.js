@@ -62,7 +62,7 @@ async function turnOn(button, { vapidKey = "", icon = "" }) {
 }
 
 export function start() {
-  const section = document.getElementById(dom.id.notifications);
+  const section = document.getElementById(dom.id.deviceNotifications);
   const button = document.getElementById(dom.id.notifyButton);
   if (!section || !(button instanceof HTMLButtonElement)) return;
   document.getElementById(dom.id.notifyNeedsScript)?.remove();

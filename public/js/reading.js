@@ -36,10 +36,11 @@ export function watchMessages(root) {
   for (const li of root.querySelectorAll?.(`${at(dom.id.messages)} > li[id^="${dom.prefix.message}"]`) ?? []) readObserver?.observe(li);
 }
 
+/** The title without the totals the server put before it (src/render/unread.ts, presentTotals). */
+const pageTitle = document.title.slice(document.getElementById(dom.id.unreadTotal)?.dataset.titlePrefix?.length ?? 0);
+
 function showUnreadTotal() {
-  const total = Number(document.getElementById(dom.id.unreadTotal)?.dataset.total || 0);
-  const title = document.title.replace(/^\(\d+\) /, "");
-  document.title = total > 0 ? `(${total}) ${title}` : title;
+  document.title = (document.getElementById(dom.id.unreadTotal)?.dataset.titlePrefix ?? "") + pageTitle;
 }
 
 export function listen() {

@@ -62,6 +62,15 @@ const messageRules = {
   reply: (a: MessageAccess) => !a.isDeleted,
 } satisfies Record<string, (a: MessageAccess) => boolean>;
 
+/**
+ * Whether `@room` (which tells every member) is the actor's to say in a room of this many: any
+ * member up to `max`, past it an administrator. Null if so; otherwise why not, for the composer.
+ */
+export function mayMentionRoom(actor: Actor, members: number, max: number): string | null {
+  if (actor.isAdmin || members <= max) return null;
+  return `@room tells everyone, and only an administrator may use it in a room of more than ${max} people. Mention people by name instead.`;
+}
+
 export type RoomAction = keyof typeof roomRules;
 export type MessageAction = keyof typeof messageRules;
 
@@ -95,11 +104,19 @@ declare const granted: unique symbol;
  * a member (what the other rules need, for `roomAbilities`). Functions that take a `Granted<"read">`
  * cannot be called without that check, and need not repeat its query.
  */
-export type Granted<A extends RoomAction> = Room & { readonly isMember: boolean; readonly [granted]: A };
+export type Granted<A extends RoomAction> = Room & {
+  readonly isMember: boolean;
+  /** What the person chose to be told of here (null: the default for the room's kind, or not a member). */
+  readonly notificationLevel: NotificationLevel | null;
+  readonly [granted]: A;
+};
+
+/** What a member is told of in a room (see memberships.notification_level). */
+export type NotificationLevel = "everything" | "mentions" | "nothing" | "hidden";
 
 const roomWithMembership = prepared((db) =>
   db
-    .select({ ...roomColumns, memberId: memberships.userId })
+    .select({ ...roomColumns, memberId: memberships.userId, notificationLevel: memberships.notificationLevel })
     .from(rooms)
     .leftJoin(memberships, and(eq(memberships.roomId, rooms.id), eq(memberships.userId, sql.placeholder("userId"))))
     .where(eq(rooms.id, sql.placeholder("roomId")))

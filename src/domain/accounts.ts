@@ -20,6 +20,8 @@ export interface User {
   isAdmin: boolean;
   sidebarOrder: SidebarOrder;
   shareReadReceipts: boolean;
+  /** "@room" does not mention them. */
+  muteRoomMentions: boolean;
 }
 
 const userColumns = {
@@ -30,6 +32,7 @@ const userColumns = {
   sidebarOrder: users.sidebarOrder,
   shareReadReceipts: users.shareReadReceipts,
   notificationText: users.notificationText,
+  muteRoomMentions: users.muteRoomMentions,
 };
 
 const settingsInput = z.object({
@@ -37,6 +40,7 @@ const settingsInput = z.object({
   // An unticked checkbox sends nothing.
   shareReadReceipts: z.literal("on").optional(),
   notificationText: z.literal("on").optional(),
+  muteRoomMentions: z.literal("on").optional(),
 });
 
 export async function updateSettings({ db }: Deps, userId: number, input: unknown): Promise<void> {
@@ -47,6 +51,7 @@ export async function updateSettings({ db }: Deps, userId: number, input: unknow
       sidebarOrder: data.sidebarOrder,
       shareReadReceipts: data.shareReadReceipts === "on",
       notificationText: data.notificationText === "on",
+      muteRoomMentions: data.muteRoomMentions === "on",
     })
     .where(eq(users.id, userId));
 }

@@ -15,4 +15,5 @@ export interface Deps {
   files: FileStore;
   videos: Videos;
   pushes: PushOutbox;
+  mentions: { roomMaxMembers: number };
 }

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { attachments, messageRevisions, messages, reactions } from "../db/schema.js";
+import { attachments, messageMentions, messageRevisions, messages, reactions } from "../db/schema.js";
 import type { Actor, Granted } from "./access.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
@@ -42,6 +42,7 @@ export async function deleteMessage(deps: Deps, actor: Actor, roomId: number, me
           .returning({ hash: attachments.hash, thumbHash: attachments.thumbHash, posterHash: attachments.posterHash });
         await tx.delete(reactions).where(eq(reactions.messageId, messageId));
         await tx.delete(messageRevisions).where(eq(messageRevisions.messageId, messageId));
+        await tx.delete(messageMentions).where(eq(messageMentions.messageId, messageId));
         const change = await markChanged(tx, roomId, messageId);
         const hashes = files.flatMap((f) => [f.hash, f.thumbHash, f.posterHash]).filter((h): h is string => h !== null);
         return { change, hashes: [...new Set(hashes)] };

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { messageRevisions, messages } from "../db/schema.js";
-import { renderBody } from "../formatting/markdown.js";
+import { resolveMentions, writeMentions } from "./mentions.js";
 import type { Actor, Granted } from "./access.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
@@ -20,8 +20,9 @@ const editInput = (hasFiles: boolean) => z.object({ body: hasFiles ? captionBody
  * text again changes nothing and tells nobody. Anyone but the author is told "not found".
  */
 export async function editMessage(deps: Deps, actor: Actor, roomId: number, messageId: number, input: unknown): Promise<void> {
-  const { message } = await messageFor(deps, actor, roomId, messageId, "edit");
+  const { message, room } = await messageFor(deps, actor, roomId, messageId, "edit");
   const { body } = parseInput(editInput(message.attachments.length > 0), input);
+  const mentions = await resolveMentions(deps, actor, room, body);
   await deps.events.writeAndTell(
     deps.db,
     (db) =>
@@ -37,8 +38,10 @@ export async function editMessage(deps: Deps, actor: Actor, roomId: number, mess
         await tx.insert(messageRevisions).values({ messageId, body: now.body, writtenAt: now.editedAt ?? now.createdAt });
         await tx
           .update(messages)
-          .set({ body, bodyHtml: renderBody(body), editedAt: sql`now()` })
+          .set({ body, bodyHtml: mentions.bodyHtml, editedAt: sql`now()` })
           .where(eq(messages.id, messageId));
+        // Whom it mentions changes with it; nobody is notified of an edit.
+        await writeMentions(tx, { id: messageId, roomId, authorId: actor.id }, mentions, true);
         return markChanged(tx, roomId, messageId);
       }),
     (change) => (change === null ? [] : [{ kind: "message.edited", roomId, messageId, change }]),

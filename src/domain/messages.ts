@@ -14,8 +14,8 @@ import { ROOM_LOCK, roomLockKey } from "./sql/changes.js";
 import { roomColumns } from "./sql/rooms.js";
 import { replyTarget, replyToInput } from "./replies.js";
 import { parseInput } from "./validate.js";
+import { mentionsAnyone, resolveMentions, writeMentions, type Absentee, type ResolvedMentions } from "./mentions.js";
 import { queueMessagePushes } from "./push-queue.js";
-import { renderBody } from "../formatting/markdown.js";
 
 const MAX_BODY = 4000;
 
@@ -66,25 +66,30 @@ const captionInput = z.object({
  *
  * A reply (`replyTo`) answers a message of the same room that may be answered (not deleted).
  */
-export async function postMessage(deps: Deps, actor: Actor, roomId: number, input: unknown, uploads: Upload[] = []): Promise<number> {
+export async function postMessage(deps: Deps, actor: Actor, roomId: number, input: unknown, uploads: Upload[] = []): Promise<Posted> {
   const userId = actor.id;
-  await authorize(deps, userId, roomId, "post");
+  const room = await authorize(deps, userId, roomId, "post");
   const { body, alt, clientId = null, replyTo } = parseInput(uploads.length ? captionInput : postInput, input);
-  const fields = { body, clientId, replyToId: replyTo === undefined ? null : await answered(deps, actor, roomId, replyTo, clientId) };
+  const mentions = await resolveMentions(deps, actor, room, body);
+  const fields = {
+    body,
+    clientId,
+    replyToId: replyTo === undefined ? null : await answered(deps, actor, roomId, replyTo, clientId),
+    mentions,
+  };
+  const posted = (id: number): Posted => ({ id, absent: mentions.absent });
   // A message stored again (a retry) is not news: only a first insert is told.
   const told = ({ id, again }: Inserted): DomainEvent[] =>
     again ? [] : [{ kind: "message.created", roomId, messageId: id, authorId: userId }];
   let inserted: Inserted;
   if (uploads.length === 0) {
-    inserted = await deps.events.writeAndTell(
-      deps.db,
-      (db) => db.transaction(async (tx) => withPushes(tx, userId, roomId, await insertMessage(tx, userId, roomId, fields))),
-      told,
-    );
+    // Its mentions and the pushes they decide are written with it, or not at all.
+    const write = (db: Db) => db.transaction(async (tx) => withPushes(tx, userId, roomId, await insertMessage(tx, userId, roomId, fields)));
+    inserted = await deps.events.writeAndTell(deps.db, write, told);
   } else {
     // Files are processed only for a message not stored yet (the insert alone settles a race).
     const earlier = await alreadySent(deps.db, userId, roomId, clientId);
-    if (earlier !== null) return earlier;
+    if (earlier !== null) return posted(earlier);
     const prepared = await prepareAttachments(deps, uploads, [alt ?? []].flat());
     try {
       inserted = await deps.events.writeAndTell(
@@ -105,7 +110,13 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
   }
   if (!inserted.again) deps.typing.stopped(roomId, userId);
   if (inserted.pushes) deps.pushes.queued();
-  return inserted.id;
+  return posted(inserted.id);
+}
+
+/** A message stored (or found stored, for a retry), and whom it named who is not in the room. */
+export interface Posted {
+  id: number;
+  absent: Absentee[];
 }
 
 /** A first insert's Web Push notifications, queued in its transaction: the worker sends them after commit. */
@@ -202,12 +213,21 @@ interface NewMessage {
   clientId: string | null;
   /** The message it answers, already checked (see replyTarget). */
   replyToId: number | null;
+  /** Rendered once, with the people it names: pages and pushes serve the stored HTML. */
+  mentions: ResolvedMentions;
 }
 
-async function insertMessage(db: Db, userId: number, roomId: number, { body, clientId, replyToId }: NewMessage): Promise<Inserted> {
-  // Rendered once, here: pages and pushes serve the stored HTML.
-  const [row] = await insertAndRead(db).execute({ userId, roomId, body, bodyHtml: renderBody(body), clientId, replyToId });
-  if (row) return { id: row.id, again: false };
+async function insertMessage(
+  db: Db,
+  userId: number,
+  roomId: number,
+  { body, clientId, replyToId, mentions }: NewMessage,
+): Promise<Inserted> {
+  const [row] = await insertAndRead(db).execute({ userId, roomId, body, bodyHtml: mentions.bodyHtml, clientId, replyToId });
+  if (row) {
+    if (mentionsAnyone(mentions)) await writeMentions(db, { id: row.id, roomId, authorId: userId }, mentions, false);
+    return { id: row.id, again: false };
+  }
   const earlier = await alreadySent(db, userId, roomId, clientId);
   if (earlier === null) throw new NotFoundError("Room not found");
   return { id: earlier, again: true };

@@ -10,7 +10,15 @@ import { NotFoundError } from "./errors.js";
 import { queueClosePushes } from "./push-queue.js";
 import { messageColumns, withDetails, type Message } from "./sql/messages.js";
 import { roomColumns } from "./sql/rooms.js";
-import { unreadCount, unreadJoin, unreadOfMembership } from "./sql/unread.js";
+import {
+  listed,
+  mentionCount,
+  mentionsOfMembership,
+  unreadCount,
+  unreadJoin,
+  unreadOfMembership,
+  urgentOfMembership,
+} from "./sql/unread.js";
 
 /**
  * Each membership's read pointer (`last_read_message_id`): what a member has read. Unread counts,
@@ -231,6 +239,22 @@ export async function readPointer({ db }: Deps, userId: number, roomId: number):
   return row?.id ?? null;
 }
 
+/** What a page's title counts: unread messages, and of them the mentions and direct messages (see urgentOfMembership). */
+export interface Totals {
+  unread: number;
+  urgent: number;
+}
+
+/** One person's unread state for a room, and their totals, as a push of their row needs them. */
+export interface UnreadCounts {
+  inRoom: number;
+  mentionsInRoom: number;
+  /** They hide the room: the sidebar lists it only while they have unread mentions there. */
+  hiddenInRoom: boolean;
+  totals: Totals;
+  order: SidebarOrder;
+}
+
 /**
  * For several people at once: their unread count in one room, their total over all rooms, and how
  * they sort their sidebar.
@@ -248,26 +272,38 @@ export function unreadCountsQuery(db: Db, roomId: number | Placeholder, userIds:
       .select({
         userId: memberships.userId,
         inRoom: sql<number>`coalesce(sum(${unreadCount}) filter (where ${memberships.roomId} = ${roomId}), 0)`.mapWith(Number),
-        total: sql<number>`sum(${unreadCount})`.mapWith(Number),
+        mentionsInRoom: sql<number>`coalesce(sum(${mentionCount}) filter (where ${memberships.roomId} = ${roomId}), 0)`.mapWith(Number),
+        hiddenInRoom: sql<boolean>`coalesce(bool_or(${memberships.notificationLevel} = 'hidden') filter (where ${memberships.roomId} = ${roomId}), false)`,
+        total: sql<number>`coalesce(sum(${unreadCount}) filter (where ${listed}), 0)`.mapWith(Number),
+        urgent: sql<number>`coalesce(sum(${urgentOfMembership(rooms.kind)}) filter (where ${listed}), 0)`.mapWith(Number),
         order: users.sidebarOrder,
       })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
+      .innerJoin(rooms, eq(rooms.id, memberships.roomId))
       .innerJoin(unreadOfMembership, sql`true`)
+      .innerJoin(mentionsOfMembership, sql`true`)
       // An array as one parameter: drizzle spreads a bare array into a list.
       .where(sql`${memberships.userId} = any(${Array.isArray(userIds) ? sql.param(userIds) : userIds}::int[])`)
       .groupBy(memberships.userId, users.sidebarOrder)
   );
 }
 
-export async function unreadFor(
-  { db }: Deps,
-  roomId: number,
-  userIds: number[],
-): Promise<Map<number, { inRoom: number; total: number; order: SidebarOrder }>> {
+export async function unreadFor({ db }: Deps, roomId: number, userIds: number[]): Promise<Map<number, UnreadCounts>> {
   if (userIds.length === 0) return new Map();
   const rows = await unreadCounts(db).execute({ roomId, userIds });
-  return new Map(rows.map((r) => [r.userId, { inRoom: r.inRoom, total: r.total, order: r.order }]));
+  return new Map(
+    rows.map((r) => [
+      r.userId,
+      {
+        inRoom: r.inRoom,
+        mentionsInRoom: r.mentionsInRoom,
+        hiddenInRoom: r.hiddenInRoom === true,
+        totals: { unread: r.total, urgent: r.urgent },
+        order: r.order,
+      },
+    ]),
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import { authorize, type Granted, type Room } from "./access.js";
 import type { Deps } from "./deps.js";
 import { InvalidInputError } from "./errors.js";
 import { roomColumns } from "./sql/rooms.js";
-import { latestMessageOf, unreadCount, unreadOfMembership } from "./sql/unread.js";
+import { latestMessageOf, listed, mentionCount, mentionsOfMembership, unreadCount, unreadOfMembership } from "./sql/unread.js";
 import { parseInput } from "./validate.js";
 
 export interface Member {
@@ -55,6 +55,8 @@ export async function createRoom({ db }: Deps, userId: number, input: unknown): 
 
 export interface SidebarRoom extends Room {
   unread: number;
+  /** Unread mentions of the person there. */
+  mentions: number;
 }
 
 /**
@@ -76,11 +78,12 @@ export function sidebarQuery(db: Db, order: SidebarOrder, userId: number | Place
   const byName = [asc(sql`lower(${rooms.name})`), asc(rooms.id)];
   const lastActivity = sql`(select max(${messages.id}) from ${messages} where ${messages.roomId} = ${rooms.id})`;
   return db
-    .select({ ...roomColumns, unread: unreadCount })
+    .select({ ...roomColumns, unread: unreadCount, mentions: mentionCount })
     .from(memberships)
     .innerJoin(rooms, eq(rooms.id, memberships.roomId))
     .innerJoin(unreadOfMembership, sql`true`)
-    .where(eq(memberships.userId, userId))
+    .innerJoin(mentionsOfMembership, sql`true`)
+    .where(and(eq(memberships.userId, userId), listed))
     .orderBy(...(order === "alphabetical" ? byName : [sql`${unreadCount} > 0 desc`, sql`${lastActivity} desc nulls last`, ...byName]));
 }
 

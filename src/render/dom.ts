@@ -38,6 +38,8 @@ export const id = {
   composerHint: "composer-hint",
   composerLimits: "composer-limits",
   composerError: "composer-error",
+  /** Said after a send: who the message named that is not in the room. */
+  composerNotice: "composer-notice",
   composerFiles: "composer-files",
   composerPreviews: "composer-previews",
   /** The composer's reply slot (partials/composer-reply): the quote of what it answers, swapped alone. */
@@ -50,7 +52,7 @@ export const id = {
   uploadProgress: "upload-progress",
   uploadCancel: "upload-cancel",
   // Settings' "Notifications on this device" (public/js/notifications.js).
-  notifications: "notifications",
+  deviceNotifications: "device-notifications",
   notifyButton: "notify-button",
   notifyStatus: "notify-status",
   notifyNeedsScript: "notify-needs-script",

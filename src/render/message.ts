@@ -96,6 +96,8 @@ export interface MessageView extends TimeLabels {
   authorUsername: string;
   /** What it answers, if it is a reply. */
   replyTo: QuoteView | null;
+  /** It mentions the viewer (by name, or by `@room` unless they mute it): marked for them. */
+  mentionsYou: boolean;
   /** The text as HTML, from our renderer: the one thing a template outputs unescaped. */
   bodyHtml: string;
   emojiOnly: boolean;
@@ -130,6 +132,7 @@ export function presentMessage(m: Message, viewer?: Actor): MessageView {
     // A tombstone says nothing more, not even what it answered.
     replyTo: m.replyTo && !m.deletedAt ? presentQuote(m.roomId, m.replyTo) : null,
     ...timeLabels(m.createdAt),
+    mentionsYou: viewer !== undefined && !m.deletedAt && m.mentions.includes(viewer.id),
     bodyHtml: bodyHtmlOf(m),
     emojiOnly: isEmojiOnly(m.body),
     attachments: m.attachments.map((a) => presentAttachment(a, can.describe)),

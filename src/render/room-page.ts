@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { roomAbilities, type Actor, type Granted, type RoomAbilities } from "../domain/access.js";
+import { may, roomAbilities, type Actor, type Granted, type Room, type RoomAbilities } from "../domain/access.js";
+import type { Absentee } from "../domain/mentions.js";
 import type { Deps } from "../domain/deps.js";
 import type { PageRequest } from "../domain/history.js";
 import { membersOf, type Member } from "../domain/rooms.js";
@@ -9,6 +10,8 @@ import { presentQuote, type QuoteView } from "./quote.js";
 import { presentTimeline, type RoomTimeline } from "./room-timeline.js";
 import { presentRoom, type RoomView } from "./rooms.js";
 import { typingText } from "./typing.js";
+import { levelOf } from "../domain/notification-levels.js";
+import { presentLevelForm, ROOM_LABEL, type LevelFormView } from "./notification-levels.js";
 
 /** What the composer tells the browser, so that it can refuse a file before sending it. */
 export interface UploadLimits {
@@ -36,11 +39,32 @@ export interface ComposerView {
   uploadLimits: UploadLimits;
   /** The message it answers (a Reply chosen, or a refused reply's draft), if any. */
   reply: QuoteView | null;
+  /** After a send: the people it named who are not in the room. */
+  notice: ComposerNotice | null;
+}
+
+/** Who a message named that is not in its room (so not notified), and whether the sender may add them here. */
+export interface ComposerNotice {
+  roomId: number;
+  absent: Absentee[];
+  mayAdd: boolean;
+}
+
+export function presentComposerNotice(room: RoomView<Room & { isMember: boolean }>, absent: Absentee[]): ComposerNotice | null {
+  if (absent.length === 0) return null;
+  return { roomId: room.id, absent, mayAdd: may("addMember", { room, isMember: room.isMember }) };
 }
 
 /** `reply`: the message the composer answers, found by `quotable` (domain/replies.ts). */
-export function presentComposer(room: RoomView, uploadLimits: UploadLimits, draft?: Draft, reply: Quoted | null = null): ComposerView {
+export function presentComposer(
+  room: RoomView,
+  uploadLimits: UploadLimits,
+  draft?: Draft,
+  reply: Quoted | null = null,
+  notice: ComposerNotice | null = null,
+): ComposerView {
   return {
+    notice,
     reply: reply && presentQuote(room.id, reply),
     room,
     addressee: room.isConversation ? room.label : `#${room.name}`,
@@ -72,6 +96,8 @@ export interface RoomPageView extends RoomTimeline {
   typing: string;
   composer: ComposerView;
   memberForm: MemberForm;
+  /** What the viewer is told of here (members only). */
+  levelForm: LevelFormView | null;
 }
 
 /**
@@ -84,7 +110,7 @@ export async function presentRoomPage(
   granted: Granted<"read">,
   viewer: Actor,
   request: PageRequest,
-  forms: { uploadLimits: UploadLimits; draft?: Draft; memberForm?: MemberForm; reply?: Quoted | null },
+  forms: { uploadLimits: UploadLimits; draft?: Draft; memberForm?: MemberForm; reply?: Quoted | null; absent?: Absentee[] },
 ): Promise<RoomPageView> {
   const viewerId = viewer.id;
   const room = presentRoom(granted, viewerId, deps.presence);
@@ -99,7 +125,8 @@ export async function presentRoomPage(
     membersHeading: room.isConversation ? "People here" : "Members",
     members: members.map((m) => ({ ...m, presence: presentPresence(deps.presence.state(m.id, m.lastSeenAt)) })),
     typing: typingText(viewerId, deps.typing.typists(room.id), new Map(members.map((m) => [m.id, m.displayName]))),
-    composer: presentComposer(room, forms.uploadLimits, forms.draft, forms.reply),
+    composer: presentComposer(room, forms.uploadLimits, forms.draft, forms.reply, presentComposerNotice(room, forms.absent ?? [])),
     memberForm: forms.memberForm ?? {},
+    levelForm: granted.isMember ? presentLevelForm(room.id, levelOf(room.kind, granted.notificationLevel), ROOM_LABEL, "room") : null,
   };
 }

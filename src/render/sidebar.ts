@@ -1,15 +1,17 @@
 import type { User } from "../domain/accounts.js";
 import type { Presence } from "../domain/presence.js";
+import type { Totals } from "../domain/reading.js";
 import type { SidebarRoom } from "../domain/rooms.js";
 import { render } from "./engine.js";
 import { outOfBand } from "./message.js";
 import { presentRoom, type RoomView } from "./rooms.js";
 import { at, id } from "./dom.js";
+import { renderTotals } from "./unread.js";
 
 export interface SidebarView {
   rooms: RoomView<SidebarRoom>[];
   conversations: RoomView<SidebarRoom>[];
-  unreadTotal: number;
+  unreadTotal: Totals;
 }
 
 /** A person's rooms and conversations as their sidebar lists them, and their unread total. */
@@ -21,8 +23,19 @@ export function presentSidebar(mine: SidebarRoom[], user: Pick<User, "id" | "sid
   return {
     rooms: sidebar.filter((room) => !room.isConversation),
     conversations,
-    unreadTotal: mine.reduce((sum, room) => sum + room.unread, 0),
+    unreadTotal: totalsOf(mine),
   };
+}
+
+/** What a sidebar's rooms add up to (as urgentOfMembership counts it in SQL). */
+export function totalsOf(mine: SidebarRoom[]): Totals {
+  let unread = 0;
+  let urgent = 0;
+  for (const room of mine) {
+    unread += room.unread;
+    urgent += room.kind === "room" ? room.mentions : room.unread;
+  }
+  return { unread, urgent };
 }
 
 /** Both sidebar lists and the unread total, replaced whole: for a page coming back after being away. */
@@ -30,6 +43,6 @@ export function renderSidebarPush(sidebar: SidebarView, currentRoomId: number | 
   return (
     outOfBand("innerHTML", at(id.roomList), render("partials/room-rows", { rooms: sidebar.rooms, currentRoomId })) +
     outOfBand("innerHTML", at(id.conversationList), render("partials/room-rows", { rooms: sidebar.conversations, currentRoomId })) +
-    render("partials/unread-total", { total: sidebar.unreadTotal, oob: true })
+    renderTotals(sidebar.unreadTotal)
   );
 }

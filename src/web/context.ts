@@ -5,6 +5,7 @@ import type { Deps } from "../domain/deps.js";
 import { roomsOf } from "../domain/rooms.js";
 import { render } from "../render/engine.js";
 import { presentSidebar } from "../render/sidebar.js";
+import { presentTotals } from "../render/unread.js";
 import type { Csrf } from "./csrf.js";
 
 /** What every page's data has (the layout and the sidebar read these); the rest is the template's own. */
@@ -49,7 +50,7 @@ export function createWeb(deps: Deps, config: Config, csrf: Csrf): Web {
         user,
         sidebarRooms: sidebar?.rooms ?? [],
         sidebarConversations: sidebar?.conversations ?? [],
-        unreadTotal: sidebar?.unreadTotal ?? 0,
+        unreadTotal: presentTotals(sidebar?.unreadTotal ?? { unread: 0, urgent: 0 }),
         csrfToken: csrf.token(req, res),
         ...data,
       });

@@ -5,7 +5,10 @@ import { clientIdInput, postMessage } from "../domain/messages.js";
 import { quotable } from "../domain/replies.js";
 import { authorize } from "../domain/access.js";
 import { render } from "../render/engine.js";
-import { presentComposer } from "../render/room-page.js";
+import { presentComposer, presentComposerNotice } from "../render/room-page.js";
+import { outOfBand } from "../render/message.js";
+import { at, id } from "../render/dom.js";
+import type { Absentee } from "../domain/mentions.js";
 import { presentQuote } from "../render/quote.js";
 import { presentRoom } from "../render/rooms.js";
 import { idParam, pageRequest } from "../http/params.js";
@@ -43,18 +46,36 @@ export function messagesRouter(web: Web, limit: RequestHandler): Router {
   router.post("/rooms/:id/messages", limit, receiveUploads(web), async (req, res) => {
     const roomId = idParam(req.params.id);
     let outcome: InvalidInputError | UploadError | null = null;
+    let absent: Absentee[] = [];
     try {
-      await postMessage(web.deps, userOf(res), roomId, req.body, uploadsOf(req));
+      ({ absent } = await postMessage(web.deps, userOf(res), roomId, req.body, uploadsOf(req)));
     } catch (err) {
       if (!(err instanceof InvalidInputError || err instanceof UploadError)) throw err;
       outcome = err;
     } finally {
       await removeUploads(req);
     }
-    if (outcome) await refused(req, res, outcome);
+    if (outcome) return refused(req, res, outcome);
     // The next message the page composes needs a client id of its own (app.js puts it in the form).
-    else if (isHtmx(req)) res.status(204).set("Parley-Next-Client-Id", randomUUID()).end();
-    else res.redirect(303, `/rooms/${roomId}#composer`);
+    if (isHtmx(req) && absent.length === 0) return res.status(204).set("Parley-Next-Client-Id", randomUUID()).end();
+    // It named people who are not here: the sender is told, by the composer.
+    if (!isHtmx(req)) {
+      const named = absent.length ? `?absent=${encodeURIComponent(absent.map((p) => p.username).join(","))}` : "";
+      return res.redirect(303, `/rooms/${roomId}${named}#composer`);
+    }
+    const room = await authorize(web.deps, userOf(res).id, roomId, "post");
+    const notice = presentComposerNotice(presentRoom(room, userOf(res).id, web.deps.presence), absent)!;
+    res
+      .status(200)
+      .type("html")
+      .set({ "Parley-Next-Client-Id": randomUUID(), "Parley-Composer": "sent", "HX-Reswap": "none" })
+      .send(
+        outOfBand(
+          "innerHTML",
+          at(id.composerNotice),
+          render("partials/composer-notice", { ...notice, csrfToken: web.csrf.token(req, res) }),
+        ),
+      );
   });
 
   // "Reply" on a message: for htmx the composer's reply slot alone (a draft being typed stays), with

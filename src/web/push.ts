@@ -16,12 +16,12 @@ export function pushRouter(web: Web): Router {
 
   router.post("/push/subscriptions/:id/delete", async (req, res) => {
     await unsubscribe(web.deps, userOf(res).id, idParam(req.params.id));
-    res.redirect(303, "/settings?removed=1#notifications");
+    res.redirect(303, "/settings?removed=1#device-notifications");
   });
 
   router.post("/push/test", async (_req, res) => {
     const sent = await sendTestPush(web.deps, userOf(res).id);
-    res.redirect(303, `/settings?tested=${sent}#notifications`);
+    res.redirect(303, `/settings?tested=${sent}#device-notifications`);
   });
 
   return router;

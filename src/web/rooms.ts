@@ -49,7 +49,9 @@ export function roomsRouter(web: Web): Router {
   });
 
   router.get("/rooms/:id", async (req, res) => {
-    await sendRoomPage(web, req, res, pageRequest(req), { replyTo: req.query.reply });
+    // `absent`: after a post without script, the people it named who are not here (see messages.ts).
+    const absent = typeof req.query.absent === "string" ? req.query.absent.split(",") : undefined;
+    await sendRoomPage(web, req, res, pageRequest(req), { replyTo: req.query.reply, absent });
   });
 
   router.post("/rooms/:id/join", async (req, res) => {

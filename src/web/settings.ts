@@ -1,30 +1,43 @@
-import { Router } from "express";
-import type { Request, Response } from "express";
-import { updateSettings } from "../domain/accounts.js";
-import { devicesOf } from "../domain/push-subscriptions.js";
+import { Router, type Request, type Response } from "express";
+import { updateSettings, type User } from "../domain/accounts.js";
 import { InvalidInputError } from "../domain/errors.js";
+import { devicesOf } from "../domain/push-subscriptions.js";
 import { timeLabels } from "../render/message.js";
+import { levelsOf } from "../domain/notification-levels.js";
+import { presentLevelForm, settingsLabel } from "../render/notification-levels.js";
+import { presentRoom } from "../render/rooms.js";
 import { userOf, type Web } from "./context.js";
 
 export function settingsRouter(web: Web): Router {
   const router = Router();
 
-  // What the page shows besides the form: this person's devices, and what the last action did.
-  const page = async (req: Request, res: Response, view: Record<string, unknown>, status?: number) => {
+  /**
+   * The Settings page: the person's settings (as saved, or as refused), their rooms' notification
+   * levels, and their devices with Web Push (and what the last action on them did).
+   */
+  async function settingsPage(req: Request, res: Response, values: User, errors: Record<string, string> = {}, status = 200) {
+    const user = userOf(res);
+    const levels = (await levelsOf(web.deps, user.id)).map(({ room, level }) =>
+      presentLevelForm(room.id, level, settingsLabel(presentRoom(room, user.id, web.deps.presence)), "settings"),
+    );
+    const saved = req.query.saved === "1";
     const query = req.query as Record<string, unknown>;
-    const tested = typeof query.tested === "string" && /^\d{1,4}$/.test(query.tested) ? Number(query.tested) : null;
     const notifications = {
       publicKey: web.deps.pushes.publicKey,
-      devices: (await devicesOf(web.deps, userOf(res).id)).map((d) => ({ ...d, added: timeLabels(d.createdAt) })),
-      tested,
+      devices: (await devicesOf(web.deps, user.id)).map((d) => ({ ...d, added: timeLabels(d.createdAt) })),
+      tested: typeof query.tested === "string" && /^\d{1,4}$/.test(query.tested) ? Number(query.tested) : null,
       removed: query.removed === "1",
     };
-    await web.page(req, res, "pages/settings", { title: "Settings", currentPage: "settings", notifications, ...view }, status);
-  };
+    await web.page(
+      req,
+      res,
+      "pages/settings",
+      { title: "Settings", currentPage: "settings", values, errors, saved, levels, notifications },
+      status,
+    );
+  }
 
-  router.get("/settings", async (req, res) => {
-    await page(req, res, { values: userOf(res), errors: {}, saved: req.query.saved === "1" });
-  });
+  router.get("/settings", async (_req, res) => settingsPage(_req, res, userOf(res)));
 
   router.post("/settings", async (req, res) => {
     try {
@@ -36,9 +49,10 @@ export function settingsRouter(web: Web): Router {
       const values = {
         ...userOf(res),
         shareReadReceipts: body.shareReadReceipts === "on",
+        muteRoomMentions: body.muteRoomMentions === "on",
         notificationText: body.notificationText === "on",
       };
-      await page(req, res, { values, errors: err.errors }, err.status);
+      await settingsPage(req, res, values, err.errors, err.status);
     }
   });
 

@@ -68,20 +68,6 @@ for (const kind of databaseKinds()) {
         device[name] = service.browser();
         assert.equal((await subscribe(who, device[name])).status, 204);
       }
-      // Until mentions are resolved on posting (issue 16, the lead's part), a test trigger writes the
-      // rows a post's "@name" makes, in the post's transaction as the real code does.
-      await server.deps.db.execute(
-        sql.raw(`create function test_mentions() returns trigger language plpgsql as $$
-          begin
-            insert into message_mentions (message_id, user_id, room_id)
-              select new.id, u.id, new.room_id from users u
-              where new.body ~* ('@' || u.username || '\\M') and u.id <> new.author_id;
-            return null;
-          end $$`),
-      );
-      await server.deps.db.execute(
-        sql`create trigger test_mentions after insert on messages for each row execute function test_mentions()`,
-      );
     });
     after(async () => {
       pool.closeAll();
@@ -251,7 +237,7 @@ for (const kind of databaseKinds()) {
       await alice.get("/settings");
       const page = await alice.post("/push/test");
       assert.equal(page.status, 303);
-      assert.equal(page.location, "/settings?tested=1#notifications");
+      assert.equal(page.location, "/settings?tested=1#device-notifications");
       await server.pushes.settled();
       assert.deepEqual(counts(before), { alice: 1, bob: 0, carol: 0, dave: 0 });
       assert.equal(last("alice").payload.title, "Parley");
@@ -298,7 +284,7 @@ for (const kind of databaseKinds()) {
       await carol.get("/settings");
       const removed = await carol.post(`/push/subscriptions/${row!.id}/delete`);
       assert.equal(removed.status, 303);
-      assert.equal(removed.location, "/settings?removed=1#notifications");
+      assert.equal(removed.location, "/settings?removed=1#device-notifications");
       assert.deepEqual(await server.deps.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, row!.id)), []);
     });
 

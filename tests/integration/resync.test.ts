@@ -77,7 +77,7 @@ for (const kind of databaseKinds()) {
       assert.match(rowOf(state, otherRoomId), /<span class="unread-count">1<span class="sr-only"> unread/);
       const here = Number(/<span class="unread-count">(\d+)</.exec(rowOf(state, roomId))?.[1]);
       assert.equal(here, 2, "both of Alice's messages here are unread for Bob");
-      assert.match(state, /id="unread-total"[^>]*data-total="3"/);
+      assert.match(state, /id="unread-total"[^>]*data-title-prefix="\(3\) "/);
       socket.close();
     });
 

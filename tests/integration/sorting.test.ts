@@ -74,7 +74,7 @@ for (const kind of databaseKinds()) {
       await bob.post(`/rooms/${rooms.apples}/read`);
       const [read] = await bobTab.waitFor(1, 2000, listPush);
       assert.deepEqual(sidebarOrder(`<ul id="room-list">${read}</ul>`), ["cherries", "apples", "bananas"]);
-      assert.match(read!, /<span id="unread-total" hidden data-total="1" hx-swap-oob="true"><\/span>$/);
+      assert.match(read!, /<span id="unread-total" hidden data-title-prefix="\(1\) " hx-swap-oob="true"><\/span>$/);
       assert.deepEqual(sidebarOrder((await bob.get("/rooms")).html), ["cherries", "apples", "bananas"], "the same order a page load gives");
 
       const page = await bob.openRoom(rooms.bananas!);

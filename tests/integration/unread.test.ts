@@ -12,7 +12,10 @@ import { startTestServer, type TestServer } from "../support/server.js";
 // A room's row as a push carries it: swapped alone, moved to the top, or within its re-sorted section.
 const rowIn = (push: string, roomId: number) => new RegExp(`<li id="room-row-${roomId}"[^>]*><a.*?</li>`).exec(push)?.[0];
 const rowOf = (roomId: number) => (push: string) => rowIn(push, roomId) !== undefined;
-const totalIn = (push: string) => Number(/id="unread-total" hidden data-total="(\d+)"/.exec(push)?.[1]);
+const totalIn = (push: string) => {
+  const prefix = /id="unread-total" hidden data-title-prefix="([^"]*)"/.exec(push)?.[1];
+  return prefix === undefined ? NaN : Number(/(\d+)\) $/.exec(prefix)?.[1] ?? 0);
+};
 const read = (s: LiveSocket, messageId: number | string) => s.ws.send(JSON.stringify({ signal: "read", messageId: String(messageId) }));
 
 for (const kind of databaseKinds()) {

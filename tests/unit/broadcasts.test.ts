@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Room } from "../../src/domain/access.js";
 import type { Delivery } from "../../src/domain/messages.js";
+import type { UnreadCounts } from "../../src/domain/reading.js";
 import type { Attachment } from "../../src/domain/sql/attachments.js";
 import { membershipEnded } from "../../src/realtime/broadcasts/memberships.js";
 import { byViewer, deliverMessage } from "../../src/realtime/broadcasts/messages.js";
@@ -54,6 +55,7 @@ function message(opts: { attachments?: Attachment[]; sharesReceipts?: boolean; m
     author: { id: ALICE, username: "alice", displayName: "Alice", sharesReceipts: opts.sharesReceipts ?? true },
     attachments: opts.attachments ?? [],
     bodyHtml: null,
+    mentions: [],
     editedAt: null,
     deletedAt: null,
     changeSeq: null,
@@ -128,7 +130,11 @@ test("an author who does not share receipts sends none", () => {
 
 /** Unread rows as loaded for `counts`, each still the newest push for its key. */
 function rowsOf(room: Room, counts: Array<[number, { inRoom: number; total: number; order: "activity" | "alphabetical" }]>): UnreadRows {
-  return { room, counts: new Map(counts), fresh: new Map(counts.map(([userId]) => [userId, () => true])) };
+  const loaded = counts.map(([userId, { inRoom, total, order }]): [number, UnreadCounts] => [
+    userId,
+    { inRoom, mentionsInRoom: 0, hiddenInRoom: false, totals: { unread: total, urgent: 0 }, order },
+  ]);
+  return { room, counts: new Map(loaded), fresh: new Map(counts.map(([userId]) => [userId, () => true])) };
 }
 
 test("a new message's rows follow it in the same turn; it moves to the top of others' activity-sorted sidebars", async () => {

@@ -17,6 +17,7 @@ function message(author: keyof typeof people, at: string | Date): Message {
     author: { id: people[author], username: author, displayName: author, sharesReceipts: true },
     attachments: [],
     bodyHtml: null,
+    mentions: [],
     editedAt: null,
     deletedAt: null,
     changeSeq: null,

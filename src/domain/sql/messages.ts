@@ -1,5 +1,5 @@
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { messages, users } from "../../db/schema.js";
+import { messageMentions, messages, users } from "../../db/schema.js";
 import type { Deps } from "../deps.js";
 import { attachmentsOf, type Attachment } from "./attachments.js";
 import { reactionsOf, type Reaction } from "./reactions.js";
@@ -26,6 +26,8 @@ export interface Message {
   /** The room's change number its last change took (an edit, a deletion, a reaction); null if none. */
   changeSeq: number | null;
   replyTo: Quoted | null;
+  /** Everyone it mentions (by name, or by `@room`): who sees it marked as mentioning them. */
+  mentions: number[];
   author: { id: number; username: string; displayName: string; sharesReceipts: boolean };
   attachments: Attachment[];
   reactions: Reaction[];
@@ -54,6 +56,13 @@ const replyTo = sql<Quoted | null>`(select json_build_object(
   return { ...q, id: Number(q.id) };
 });
 
+// Whom the message mentions: a probe of the mentions' primary key, which starts with the message.
+const mentions = sql<
+  number[]
+>`coalesce((select json_agg(mm.user_id) from ${messageMentions} mm where mm.message_id = ${messages.id}), '[]')`.mapWith(
+  (v: string | number[]) => (typeof v === "string" ? (JSON.parse(v) as number[]) : v).map(Number),
+);
+
 /**
  * What every query that loads messages selects (joined to their authors): a `Message` but its
  * attachments and reactions (`withDetails`).
@@ -68,6 +77,7 @@ export const messageColumns = {
   deletedAt: messages.deletedAt,
   changeSeq: messages.changeSeq,
   replyTo,
+  mentions,
   author: {
     id: users.id,
     username: users.username,

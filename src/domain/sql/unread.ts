@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import { memberships, messages } from "../../db/schema.js";
+import { and, eq, gt, isNull, ne, sql, type AnyColumn } from "drizzle-orm";
+import { memberships, messageMentions, messages } from "../../db/schema.js";
 
 /**
  * What "unread" means, in SQL: the messages after a membership's read pointer
@@ -26,3 +26,20 @@ export const unreadOfMembership = sql`lateral (select count(*)::int as n from ${
   where u.room_id = ${memberships}.room_id and u.id > coalesce(${memberships}.last_read_message_id, 0)
     and u.author_id <> ${memberships}.user_id and u.deleted_at is null) unread`;
 export const unreadCount = sql<number>`unread.n`.mapWith(Number);
+
+// Joined to each membership row after `unreadOfMembership`: its unread mentions as `mentioned.n` (a
+// mention past the pointer that the Mentions page has not marked read). One range scan of
+// message_mentions_user_room_idx per membership; deleted messages take their mentions with them.
+export const mentionsOfMembership = sql`lateral (select count(*)::int as n from ${messageMentions} mm
+  where mm.user_id = ${memberships}.user_id and mm.room_id = ${memberships}.room_id
+    and mm.message_id > coalesce(${memberships}.last_read_message_id, 0) and mm.read_at is null) mentioned`;
+export const mentionCount = sql<number>`mentioned.n`.mapWith(Number);
+
+/** A membership the sidebar lists: any but a hidden room's, unless someone mentioned them there. */
+export const listed = sql`(${memberships.notificationLevel} is distinct from 'hidden' or mentioned.n > 0)`;
+
+/**
+ * What comes first in a page's title: unread mentions, and unread messages of direct and group
+ * conversations (which are addressed to the person as much as a mention), over listed rooms.
+ */
+export const urgentOfMembership = (kind: AnyColumn) => sql`case when ${kind} = 'room' then mentioned.n else unread.n end`;

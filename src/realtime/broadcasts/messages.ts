@@ -172,20 +172,26 @@ export async function deliverMessage(ctx: Fanout, message: Delivery, rows: Unrea
   await directReceipt;
 }
 
-/** Whose render of a message a page gets: its author's, an administrator's (who may delete it), or anyone else's. */
-type Role = "author" | "admin" | "other";
+/**
+ * Whose render of a message a page gets: its author's, an administrator's (who may delete it), or
+ * anyone else's; and, for the people it mentions, marked as mentioning them.
+ */
+type Role = "author" | "admin" | "other" | "admin mentioned" | "mentioned";
 
 /**
- * A message's push, rendered once per role among the sockets it goes to (at most three renders);
+ * A message's push, rendered once per role among the sockets it goes to (at most five renders);
  * `forOthers` goes to everyone but its author.
  */
 export function byViewer(message: Message, html: (viewer?: Actor) => string, forOthers = ""): Push {
   const once = oncePerKey<Role>();
   const author: Actor = { id: message.author.id, isAdmin: false };
   const admin: Actor = { id: 0, isAdmin: true };
+  const mentioned = new Set(message.mentions);
   return ({ userId, isAdmin }) => {
-    const role: Role = userId === message.author.id ? "author" : isAdmin ? "admin" : "other";
-    return once(role, () => (role === "author" ? html(author) : html(role === "admin" ? admin : undefined) + forOthers));
+    if (userId === message.author.id) return once("author", () => html(author));
+    // A mention's render differs from the others only by its mark, which any of them may stand for.
+    if (mentioned.has(userId)) return once(isAdmin ? "admin mentioned" : "mentioned", () => html({ id: userId, isAdmin }) + forOthers);
+    return once(isAdmin ? "admin" : "other", () => html(isAdmin ? admin : undefined) + forOthers);
   };
 }
 

@@ -1,6 +1,6 @@
 import type { DomainEvent } from "../../domain/events.js";
 import type { Delivery } from "../../domain/messages.js";
-import { hadMessageUnread, unreadFor } from "../../domain/reading.js";
+import { hadMessageUnread, unreadFor, type Totals, type UnreadCounts } from "../../domain/reading.js";
 import type { Room } from "../../domain/access.js";
 import { roomForDelivery, roomsOf } from "../../domain/rooms.js";
 import { presentRoom } from "../../render/rooms.js";
@@ -8,8 +8,6 @@ import { renderRoomListPush, renderUnreadPush } from "../../render/unread.js";
 import type { Fanout } from "../fanout.js";
 import { oncePerKey } from "../transport.js";
 import { sendReceipt } from "./receipts.js";
-
-type UnreadCounts = Awaited<ReturnType<typeof unreadFor>> extends Map<number, infer C> ? C : never;
 
 /**
  * A room's unread counts for the people who have a page open here, loaded and waiting to be sent.
@@ -42,10 +40,13 @@ function* stillFresh(rows: UnreadRows): Generator<[number, UnreadCounts]> {
  */
 export function sendRowsAfterMessage(ctx: Fanout, rows: UnreadRows, authorId: number): void {
   const renders = oncePerKey<string>();
+  const resorted: Promise<void>[] = [];
   for (const [userId, counts] of stillFresh(rows)) {
     const toTop = authorId !== userId && counts.order === "activity" && counts.inRoom > 0;
-    sendRow(ctx, rows.room, userId, counts, toTop, renders);
+    if (counts.hiddenInRoom) resorted.push(sendSection(ctx, userId, rows.room.kind === "room", counts.totals));
+    else sendRow(ctx, rows.room, userId, counts, toTop, renders);
   }
+  void Promise.all(resorted).catch((err: unknown) => ctx.log.error({ err, roomId: rows.room.id }, "realtime delivery failed"));
 }
 
 /**
@@ -56,8 +57,9 @@ export async function sendRowsAfterRead(ctx: Fanout, rows: UnreadRows, hadUnread
   const renders = oncePerKey<string>();
   const resorted: Promise<void>[] = [];
   for (const [userId, counts] of stillFresh(rows)) {
-    if (counts.order === "activity" && hadUnread !== counts.inRoom > 0) {
-      resorted.push(sendSection(ctx, userId, rows.room.kind === "room", counts.total));
+    // A hidden room comes and goes from the sidebar with its unread mentions.
+    if ((counts.order === "activity" && hadUnread !== counts.inRoom > 0) || counts.hiddenInRoom) {
+      resorted.push(sendSection(ctx, userId, rows.room.kind === "room", counts.totals));
     } else {
       sendRow(ctx, rows.room, userId, counts, false, renders);
     }
@@ -88,21 +90,23 @@ function sendRow(
   const viewer = room.kind === "room" ? "" : userId;
   ctx.transport.send(ctx.registry.ofUser(userId), (client) => {
     const current = client.roomId === room.id;
-    return renders(`${viewer}:${counts.inRoom}:${counts.total}:${current}:${toTop}`, () => {
-      const row = presentRoom({ ...room, unread: counts.inRoom }, userId, ctx.deps.presence);
-      return renderUnreadPush(row, current, counts.total, toTop);
+    const { unread, urgent } = counts.totals;
+    return renders(`${viewer}:${counts.inRoom}:${counts.mentionsInRoom}:${unread}:${urgent}:${current}:${toTop}`, () => {
+      const row = presentRoom({ ...room, unread: counts.inRoom, mentions: counts.mentionsInRoom }, userId, ctx.deps.presence);
+      return renderUnreadPush(row, current, counts.totals, toTop);
     });
   });
 }
 
 /** One person's rooms or conversations section, re-sorted, on each of their pages. */
-async function sendSection(ctx: Fanout, userId: number, rooms: boolean, total: number): Promise<void> {
+async function sendSection(ctx: Fanout, userId: number, rooms: boolean, totals: Totals): Promise<void> {
   const fresh = ctx.supersede.start(`section:${rooms}:${userId}`);
   const mine = await roomsOf(ctx.deps, userId, "activity");
   if (!fresh()) return;
   const section = mine.filter((room) => (room.kind === "room") === rooms).map((room) => presentRoom(room, userId, ctx.deps.presence));
   const renders = oncePerKey<number | null>();
-  ctx.transport.send(ctx.registry.ofUser(userId), ({ roomId }) => renders(roomId, () => renderRoomListPush(section, roomId, total)));
+  const kind = rooms ? "room" : "conversation";
+  ctx.transport.send(ctx.registry.ofUser(userId), ({ roomId }) => renders(roomId, () => renderRoomListPush(section, kind, roomId, totals)));
 }
 
 /** A reader's pointer moved: their receipt for the room's other pages, their row for their own. */
