@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { pushSubscriptions, users } from "../src/db/schema.js";
 import { queueMessagePushes } from "../src/domain/push-queue.js";
-import { people, type Visitor } from "../tests/support/client.js";
+import { people } from "../tests/support/client.js";
 import { databaseKinds } from "../tests/support/databases.js";
 import { newestMessageIn, startTestServer } from "../tests/support/server.js";
 
@@ -20,7 +20,7 @@ for (const kind of databaseKinds()) {
   const server = await startTestServer(kind);
   await server.pushes.stop();
   const names = Array.from({ length: MEMBERS }, (_, i) => `member${i}`);
-  const visitors = (await people(server.url, ...names)) as Visitor[];
+  const visitors = await people(server.url, ...names);
   const poster = visitors[0]!;
   const roomId = await poster.createRoom("Bench");
   for (const v of visitors.slice(1)) await v.joinRoom(roomId);
@@ -51,7 +51,7 @@ for (const kind of databaseKinds()) {
     const jobs = await db.execute(sql`select count(*)::int as n from push_jobs`);
     await db.execute(sql`delete from push_jobs`);
     console.log(
-      `${kind}  ${label.padEnd(44)} ${post.toFixed(2)} ms per post   statement alone ${statement.toFixed(3)} ms   (${(jobs as unknown as { rows: Array<{ n: number }> }).rows[0]!.n} jobs)`,
+      `${kind}  ${label.padEnd(44)} ${post.toFixed(2)} ms per post   statement alone ${statement.toFixed(3)} ms   (${(jobs as { rows: Array<{ n: number }> }).rows[0]!.n} jobs)`,
     );
   };
 
