@@ -147,15 +147,17 @@ export class PushWorker implements PushOutbox {
         timeout: timeoutMs,
         ...(agent ? { agent } : {}),
       });
-      // Only a notification may still be showing, which a read later closes (queueClosePushes).
-      if ((JSON.parse(job.payload) as { type?: string }).type !== "close") {
-        await this.#db.execute(sql`update push_subscriptions set last_sent_at = now() where id = ${job.subscriptionId}`);
-      }
     } catch (err) {
       await this.#failed(job, err).catch((failure: unknown) =>
         log.error({ err: failure, jobId: job.id }, "a failed push could not be handled"),
       );
+      return;
     }
+    // Sent: only a notification may still be showing, which a read later closes (queueClosePushes).
+    if ((JSON.parse(job.payload) as { type?: string }).type === "close") return;
+    await this.#db
+      .execute(sql`update push_subscriptions set last_sent_at = now() where id = ${job.subscriptionId}`)
+      .catch((err: unknown) => log.error({ err, subscriptionId: job.subscriptionId }, "a push's sending time could not be kept"));
   }
 
   async #failed(job: Claimed, err: unknown): Promise<void> {
