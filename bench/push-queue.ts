@@ -2,8 +2,8 @@
 // sent one after another over HTTP, timed per post, with (a) nobody subscribed, (b) 19 subscribed
 // but all looking at a page (the query finds nobody to tell), (c) 19 subscribed, away, at level
 // Everything (19 jobs inserted per post). The sending worker is stopped, so only the post's own
-// INSERT … SELECT is measured; the statement is also timed alone, run directly.
-// Usage: npx tsx bench/push-queue.ts [--posts 400] (DATABASE_URL set: on PostgreSQL too)
+// INSERT … SELECT is measured; the statement is also timed alone, run directly. Medians of rounds.
+// Usage: npx tsx bench/push-queue.ts [--posts 400 --rounds 3] (DATABASE_URL set: on PostgreSQL too)
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { pushSubscriptions, users } from "../src/db/schema.js";
@@ -12,9 +12,16 @@ import { people } from "../tests/support/client.js";
 import { databaseKinds } from "../tests/support/databases.js";
 import { newestMessageIn, startTestServer } from "../tests/support/server.js";
 
-const { values } = parseArgs({ options: { posts: { type: "string", default: "400" }, members: { type: "string", default: "20" } } });
+const { values } = parseArgs({
+  options: {
+    posts: { type: "string", default: "400" },
+    members: { type: "string", default: "20" },
+    rounds: { type: "string", default: "3" },
+  },
+});
 const POSTS = Number(values.posts);
 const MEMBERS = Number(values.members);
+const ROUNDS = Number(values.rounds);
 
 for (const kind of databaseKinds()) {
   const server = await startTestServer(kind, { RATE_LIMIT_MESSAGES_PER_MIN: "1000000" });
@@ -44,31 +51,38 @@ for (const kind of databaseKinds()) {
     for (let i = 0; i < n; i++) await queueMessagePushes(db, { messageId, roomId, authorId: posterRow!.id });
     return (performance.now() - started) / n;
   };
-  const measure = async (label: string) => {
-    await postMs(100);
-    const post = await postMs(POSTS);
-    const statement = await statementMs(POSTS);
-    const jobs = await db.execute(sql`select count(*)::int as n from push_jobs`);
-    await db.execute(sql`delete from push_jobs`);
-    console.log(
-      `${kind}  ${label.padEnd(44)} ${post.toFixed(2)} ms per post   statement alone ${statement.toFixed(3)} ms   (${(jobs as { rows: Array<{ n: number }> }).rows[0]!.n} jobs)`,
-    );
+  const cases = {
+    "(a) nobody subscribed": async () => void (await db.delete(pushSubscriptions)),
+    "(b) 19 subscribed, all looking": async () => {
+      await db.delete(pushSubscriptions);
+      const others = ids.filter((id) => id !== posterRow!.id);
+      await db
+        .insert(pushSubscriptions)
+        .values(others.map((userId) => ({ userId, endpoint: `https://push.invalid/${userId}`, p256dh: "B", auth: "A" })));
+      await db.execute(sql`update users set looking_until = now() + interval '1 hour'`);
+    },
+    "(c) 19 subscribed, away, level everything": async () => void (await db.execute(sql`update users set looking_until = null`)),
   };
-
-  await measure("(a) nobody subscribed");
-  await db
-    .insert(pushSubscriptions)
-    .values(
-      ids
-        .filter((id) => id !== posterRow!.id)
-        .map((userId) => ({ userId, endpoint: `https://push.invalid/${userId}`, p256dh: "B", auth: "A" })),
+  const results = new Map<string, { post: number[]; statement: number[] }>();
+  await postMs(200);
+  // Rounds of the three in turn, so that warming up and a busy machine weigh on each alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [label, setUp] of Object.entries(cases)) {
+      await setUp();
+      const post = await postMs(POSTS);
+      const statement = await statementMs(POSTS);
+      await db.execute(sql`delete from push_jobs`);
+      const result = results.get(label) ?? { post: [], statement: [] };
+      result.post.push(post);
+      result.statement.push(statement);
+      results.set(label, result);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  for (const [label, { post, statement }] of results) {
+    console.log(
+      `${kind}  ${label.padEnd(44)} ${median(post).toFixed(2)} ms per post   statement alone ${median(statement).toFixed(3)} ms   (medians of ${ROUNDS} rounds)`,
     );
-  await db.execute(sql`update users set looking_until = now() + interval '1 hour'`);
-  await measure("(b) 19 subscribed, all looking");
-  await db.execute(sql`update users set looking_until = null`);
-  await measure("(c) 19 subscribed, away, level everything");
-  // Again, to see how much the machine drifted meanwhile.
-  await db.delete(pushSubscriptions);
-  await measure("(a) again");
+  }
   await server.stop();
 }
