@@ -271,6 +271,10 @@ for (const kind of databaseKinds()) {
       assert.equal(row!.label, "Chrome on Linux");
       const settings = (await bob.get("/settings")).html;
       assert.match(settings, /Chrome on Linux,/);
+      // Without script the page says turning them on needs it; the button is for the script to show.
+      assert.match(settings, /<p id="notify-needs-script">Turning notifications on needs JavaScript/);
+      assert.match(settings, /<button id="notify-button" type="button" class="btn-primary" hidden>Notify me on this device<\/button>/);
+      assert.match(settings, new RegExp(`data-vapid-key="${server.pushes.publicKey}"`));
       assert.match(settings, new RegExp(`action="/push/subscriptions/${row!.id}/delete"`));
       // Someone else's: not found, and still there.
       await carol.get("/settings");
