@@ -7,7 +7,7 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { linkifyit } from "linkify-it";
-import { renderBody } from "../src/formatting/markdown.js";
+import { mentionsIn, renderBody } from "../src/formatting/markdown.js";
 import { median, spread } from "./support.js";
 
 const { values } = parseArgs({
@@ -34,6 +34,8 @@ const bodies: Array<{ label: string; bodies: string[] }> = [
   { label: "the seeder's mix (1,000 bodies, mean)", bodies: seederMix },
   { label: "a **bold** word and a `code` span", bodies: ["Ship it **today**: the fix is the `cork()` call in the hub, see the diff"] },
   { label: "with a link", bodies: ["The log is at https://ci.example.org/builds/4711, the red one"] },
+  { label: "a mention (issue 16)", bodies: ["@alice can you look at the upload test before lunch?"] },
+  { label: "@room and two names (issue 16)", bodies: ["@room standup moved to 10:30, @bob and @carol please bring the numbers"] },
   {
     label: "a list and a fenced block (5 lines)",
     bodies: ["Two things:\n- **rerun** the upload test\n- check `pg_stat_activity`\n```\nselect 1;\n```"],
@@ -41,7 +43,12 @@ const bodies: Array<{ label: string; bodies: string[] }> = [
 ];
 
 const linkify = linkifyit({ fuzzyLink: true });
-const steps = { renderBody: (body: string) => renderBody(body), "linkify-it match": (body: string) => linkify.match(body) };
+// mentionsIn: what every post now does first (finding `@name`s; a body without "@" returns at once).
+const steps = {
+  renderBody: (body: string) => renderBody(body),
+  "linkify-it match": (body: string) => linkify.match(body),
+  mentionsIn: (body: string) => mentionsIn(body).usernames.length + 1,
+};
 
 /** µs per body: `iterations` passes over the bodies, each body once per pass. */
 function time(step: (body: string) => unknown, list: string[]): number {

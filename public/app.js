@@ -9,6 +9,8 @@ import * as copyLink from "./js/copy-link.js";
 import * as feed from "./js/feed.js";
 import * as focus from "./js/focus.js";
 import * as history from "./js/history.js";
+import * as mentionSuggestions from "./js/mention-suggestions.js";
+import * as mentions from "./js/mentions.js";
 import * as messageActions from "./js/message-actions.js";
 import * as messageDelete from "./js/message-delete.js";
 import * as messageEdit from "./js/message-edit.js";
@@ -23,6 +25,7 @@ import * as visibility from "./js/visibility.js";
 function enhance(root, arrived = root) {
   composer.enhanceComposer(root);
   composer.enhanceReply(arrived);
+  mentionSuggestions.enhance(root);
   localizeTimes(arrived);
   messageActions.enhance(arrived);
   reactionPicker.enhance(arrived);
@@ -30,6 +33,7 @@ function enhance(root, arrived = root) {
 }
 
 composer.listen();
+mentionSuggestions.listen();
 attachments.listen();
 announcer.listen();
 reading.listen();
@@ -44,6 +48,7 @@ document.addEventListener("DOMContentLoaded", () => {
 history.listen();
 feed.listen();
 focus.listen();
+mentions.listen();
 panels.listen();
 messageActions.listen();
 reactionPicker.listen();

@@ -17,6 +17,7 @@ import { errorPages, notFound } from "./web/errors.js";
 import { privateResponses, strictTransportSecurity } from "./web/headers.js";
 import { healthRouter } from "./web/health.js";
 import { rateLimits } from "./web/limits.js";
+import { mentionSuggestionsRouter } from "./web/mention-suggestions.js";
 import { messagesRouter } from "./web/messages.js";
 import { peopleRouter } from "./web/people.js";
 import { reactionsRouter } from "./web/reactions.js";
@@ -29,6 +30,7 @@ import { settingsRouter } from "./web/settings.js";
 import { pushRouter } from "./web/push.js";
 import { unreadRouter } from "./web/unread.js";
 import { notificationLevelsRouter } from "./web/notification-levels.js";
+import { mentionsRouter } from "./web/mentions.js";
 
 export interface AppOptions {
   config: Config;
@@ -104,6 +106,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(accountsRouter(web, limits));
   app.use(requireUser);
   app.use(roomsRouter(web));
+  app.use(mentionSuggestionsRouter(web));
   app.use(messagesRouter(web, limits.messages));
   app.use(reactionsRouter(web, limits.messages));
   app.use(editsRouter(web, limits.messages));
@@ -112,6 +115,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(pushRouter(web));
   app.use(unreadRouter(web));
   app.use(notificationLevelsRouter(web));
+  app.use(mentionsRouter(web));
   app.use(peopleRouter(web));
   app.use(filesRouter(web));
   app.use(descriptionsRouter(web));

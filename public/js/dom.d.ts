@@ -8,6 +8,7 @@ export declare const dom: {
     | "history"
     | "messages"
     | "historyOlder"
+    | "mentionList"
     | "historyStart"
     | "historyNewer"
     | "firstUnread"
@@ -36,6 +37,8 @@ export declare const dom: {
     | "composerFiles"
     | "composerReply"
     | "composerReplyQuote"
+    | "mentionSuggestions"
+    | "mentionStatus"
     | "composerPreviews"
     | "connectionStatus"
     | "uploadStatus"
@@ -43,9 +46,9 @@ export declare const dom: {
     | "uploadCancel",
     string
   >;
-  prefix: Record<"message" | "receipts" | "receipt" | "attachments" | "roomRow" | "day", string>;
+  prefix: Record<"message" | "receipts" | "receipt" | "attachments" | "roomRow" | "day" | "mentionOption", string>;
   event: Record<"read", string>;
-  size: Record<"historyPage", number>;
+  size: Record<"historyPage" | "mentionQuery", number>;
   slot: Record<"room" | "message", string>;
   /** The history loaders as partials/history-edge renders them, with `slot`s to fill in. */
   loaders: Record<"older" | "newer", string>;

@@ -20,6 +20,7 @@ const eventSchema: z.ZodType<DomainEvent> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("presence.changed"), userId: id }),
   z.object({ kind: z.literal("typing.changed"), roomId: id, userId: id, typing: z.boolean() }),
   z.object({ kind: z.literal("read.moved"), roomId: id, userId: id, hadUnread: z.boolean() }),
+  z.object({ kind: z.literal("mentions.read"), userId: id }),
   z.object({ kind: z.literal("session.ended"), userId: id, sessionId: z.string().min(1).max(200) }),
 ]);
 

@@ -21,6 +21,8 @@ export type DomainEvent =
   | { kind: "typing.changed"; roomId: number; userId: number; typing: boolean }
   /** `hadUnread`: whether the reader had unread messages in the room before the pointer moved. */
   | { kind: "read.moved"; roomId: number; userId: number; hadUnread: boolean }
+  /** Some of the person's unread mentions were marked read (not by reading their rooms): their "@" counts changed. */
+  | { kind: "mentions.read"; userId: number }
   /** A signed-in session was destroyed (log-out, or a new log-in in its place): its sockets close. */
   | { kind: "session.ended"; userId: number; sessionId: string };
 

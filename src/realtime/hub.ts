@@ -3,6 +3,7 @@ import type { Deps } from "../domain/deps.js";
 import type { DomainEvent } from "../domain/events.js";
 import { MessageBroadcasts } from "./broadcasts/messages.js";
 import { membershipEnded } from "./broadcasts/memberships.js";
+import { mentionsRead } from "./broadcasts/mentions.js";
 import { presenceChanged } from "./broadcasts/presence.js";
 import { readMoved } from "./broadcasts/reading.js";
 import { sessionEnded } from "./broadcasts/sessions.js";
@@ -50,6 +51,7 @@ export class Hub {
       // Typing hears these itself, and tells (below) when what it heard changed a room's typists.
       "typing.changed": () => {},
       "read.moved": (event) => readMoved(fanout, event),
+      "mentions.read": (event) => mentionsRead(fanout, event),
       "session.ended": (event) => sessionEnded(fanout, event),
     };
     const failed = (event: unknown) => (err: unknown) => log.error({ err, event }, "realtime delivery failed");

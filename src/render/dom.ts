@@ -1,4 +1,5 @@
 import { PAGE_SIZE } from "../domain/history.js";
+import { SUGGESTION_QUERY_MAX } from "../domain/mention-suggestions.js";
 
 /**
  * The DOM contract: the ids, out-of-band targets, custom events and sizes that templates, pushes and
@@ -28,6 +29,9 @@ export const id = {
   unreadTotal: "unread-total",
   roomList: "room-list",
   conversationList: "conversation-list",
+  // The Mentions page: its list, and the "Older mentions" link below it.
+  mentionList: "mention-list",
+  mentionsOlder: "mentions-older",
   // The people page.
   peopleCount: "people-count",
   peopleResults: "people-results",
@@ -45,6 +49,9 @@ export const id = {
   /** The composer's reply slot (partials/composer-reply): the quote of what it answers, swapped alone. */
   composerReply: "composer-reply",
   composerReplyQuote: "composer-reply-quote",
+  /** What "@" in the composer offers (partials/mention-suggestions fills it), and where a choice is said. */
+  mentionSuggestions: "mention-suggestions",
+  mentionStatus: "mention-status",
   /** Where "Delete" asks first, with script (partials/delete-dialog): one at a time. */
   deleteDialog: "delete-dialog",
   connectionStatus: "connection-status",
@@ -72,6 +79,7 @@ export const prefix = {
   attachments: "attachments-",
   roomRow: "room-row-",
   day: "day-",
+  mentionOption: "mention-option-",
 } as const;
 
 export const idOf = {
@@ -96,6 +104,8 @@ export const idOf = {
   roomRow: (roomId: number) => `${prefix.roomRow}${roomId}`,
   /** A day divider, by its UTC date (YYYY-MM-DD). */
   day: (date: string) => `${prefix.day}${date}`,
+  /** One suggestion after "@": a member by id, or "room" for @room. */
+  mentionOption: (key: number | "room") => `${prefix.mentionOption}${key}`,
 };
 
 /** A CSS selector (an out-of-band target, a link's fragment) for an id. */
@@ -112,6 +122,8 @@ export const slot = { room: "{room}", message: "{message}" } as const;
 export const size = {
   /** Messages in a page of history: a full page back means there may be more. */
   historyPage: PAGE_SIZE,
+  /** The longest text after "@" that the composer asks suggestions for (longer is refused). */
+  mentionQuery: SUGGESTION_QUERY_MAX,
 } as const;
 
 /** The contract without its functions: what the page's script is handed (src/render/dom-module.ts). */

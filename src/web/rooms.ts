@@ -2,6 +2,7 @@ import { Router } from "express";
 import { authorize } from "../domain/access.js";
 import { InvalidInputError, NotFoundError } from "../domain/errors.js";
 import { historyPage } from "../domain/history.js";
+import { markMentionRead } from "../domain/mentions-page.js";
 import { addMember, createRoom, homeRoomOf, joinRoom, leaveRoom, publicRooms } from "../domain/rooms.js";
 import { markRoomRead, markUnreadFrom, seenBy } from "../domain/reading.js";
 import { render } from "../render/engine.js";
@@ -109,9 +110,12 @@ export function roomsRouter(web: Web): Router {
       .send(renderHistoryPage(page, "before" in request ? "older" : "newer", presentRoom(granted, user.id, web.deps.presence), user));
   });
 
-  // A message's permalink: the room around it, the message highlighted and focused.
+  // A message's permalink: the room around it, the message highlighted and focused. Opening it
+  // reads the viewer's mention of it, before the page (its sidebar) is rendered.
   router.get("/rooms/:id/messages/:messageId", async (req, res) => {
-    await sendRoomPage(web, req, res, { around: idParam(req.params.messageId) });
+    const messageId = idParam(req.params.messageId);
+    await markMentionRead(web.deps, userOf(res).id, idParam(req.params.id), messageId);
+    await sendRoomPage(web, req, res, { around: messageId });
   });
 
   // "Seen by …" on a message: a fragment for htmx, a page without script.

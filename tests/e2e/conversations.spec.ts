@@ -39,7 +39,8 @@ test("three people: presence, typing and 'Seen' in a direct conversation, and a 
   // Carol's sidebar gains the conversation with its count, live, and her title carries it.
   const carolsRow = carol.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name: new RegExp(`^${Alice} and ${Bob}`) });
   await expect(carolsRow).toHaveAccessibleName(`${Alice} and ${Bob} 1 unread`);
-  await expect(carol).toHaveTitle(/^\(1\) /);
+  // Messages of a conversation are addressed to her, as a mention is: the title puts them first.
+  await expect(carol).toHaveTitle(/^\(@1 · 1\) /);
 
   // Alice writes to Bob directly before he has looked: no "Seen" yet.
   await alice.getByRole("link", { name: "People" }).click();

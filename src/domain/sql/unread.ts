@@ -27,12 +27,21 @@ export const unreadOfMembership = sql`lateral (select count(*)::int as n from ${
     and u.author_id <> ${memberships}.user_id and u.deleted_at is null) unread`;
 export const unreadCount = sql<number>`unread.n`.mapWith(Number);
 
+/** Joins each mention to its person's membership of the mention's room (none once they left it). */
+export const membershipOfMention = and(eq(memberships.roomId, messageMentions.roomId), eq(memberships.userId, messageMentions.userId));
+
+/**
+ * A mention is unread while nobody cleared it (`read_at`: opened, or "Mark all as read") and its
+ * message is after the read pointer (reading the room reads it too). Needs `membershipOfMention`.
+ */
+export const mentionUnread = sql<boolean>`(${messageMentions.readAt} is null
+  and ${messageMentions.messageId} > coalesce(${memberships.lastReadMessageId}, 0))`;
+
 // Joined to each membership row after `unreadOfMembership`: its unread mentions as `mentioned.n` (a
 // mention past the pointer that the Mentions page has not marked read). One range scan of
 // message_mentions_user_room_idx per membership; deleted messages take their mentions with them.
-export const mentionsOfMembership = sql`lateral (select count(*)::int as n from ${messageMentions} mm
-  where mm.user_id = ${memberships}.user_id and mm.room_id = ${memberships}.room_id
-    and mm.message_id > coalesce(${memberships}.last_read_message_id, 0) and mm.read_at is null) mentioned`;
+export const mentionsOfMembership = sql`lateral (select count(*)::int as n from ${messageMentions}
+  where ${membershipOfMention} and ${mentionUnread}) mentioned`;
 export const mentionCount = sql<number>`mentioned.n`.mapWith(Number);
 
 /** A membership the sidebar lists: any but a hidden room's, unless someone mentioned them there. */
