@@ -27,8 +27,13 @@ test("Notify me on this device registers the service worker under the CSP, only 
   await context.grantPermissions(["notifications"]);
   const page = await context.newPage();
   const violations = await collectCspViolations(page);
-  await signUp(page, unique("push"));
+  const username = unique("push");
+  await signUp(page, username);
   await page.goto("/settings");
+  // The visible page says so over its socket (js/visibility.js): its person is looking for 60 s.
+  const lookingUntil = async () =>
+    (await server.deps.db.select({ at: users.lookingUntil }).from(users).where(eq(users.username, username)))[0]?.at?.getTime() ?? 0;
+  await expect.poll(lookingUntil).toBeGreaterThan(Date.now() + 30_000);
   const section = page.getByRole("region", { name: "Notifications on this device" });
   await expect(section.getByText("needs JavaScript")).toHaveCount(0);
   const button = section.getByRole("button", { name: "Notify me on this device" });
