@@ -14,10 +14,12 @@ import * as mentions from "./js/mentions.js";
 import * as messageActions from "./js/message-actions.js";
 import * as messageDelete from "./js/message-delete.js";
 import * as messageEdit from "./js/message-edit.js";
+import * as notifications from "./js/notifications.js";
 import * as panels from "./js/panels.js";
 import * as reactionPicker from "./js/reaction-picker.js";
 import * as reading from "./js/reading.js";
 import { localizeTimes } from "./js/times.js";
+import * as visibility from "./js/visibility.js";
 
 /** @param {ParentNode} root where content arrived @param {ParentNode} arrived the content itself */
 function enhance(root, arrived = root) {
@@ -39,7 +41,10 @@ document.addEventListener("htmx:load", (event) => {
   const { elt } = /** @type {HtmxEvent} */ (event).detail;
   enhance(elt?.parentElement || document, elt || document);
 });
-document.addEventListener("DOMContentLoaded", () => enhance(document));
+document.addEventListener("DOMContentLoaded", () => {
+  enhance(document);
+  notifications.start();
+});
 history.listen();
 feed.listen();
 focus.listen();
@@ -51,3 +56,4 @@ messageEdit.listen();
 messageDelete.listen();
 connection.listen();
 copyLink.listen();
+visibility.listen();

@@ -27,6 +27,7 @@ import { editsRouter } from "./web/edits.js";
 import { deletionsRouter } from "./web/deletions.js";
 import { roomsRouter } from "./web/rooms.js";
 import { settingsRouter } from "./web/settings.js";
+import { pushRouter } from "./web/push.js";
 import { unreadRouter } from "./web/unread.js";
 import { notificationLevelsRouter } from "./web/notification-levels.js";
 import { mentionsRouter } from "./web/mentions.js";
@@ -111,6 +112,7 @@ export function createApp({ config, deps, logger, session, sessionSecret, health
   app.use(editsRouter(web, limits.messages));
   app.use(deletionsRouter(web, limits.messages));
   app.use(settingsRouter(web));
+  app.use(pushRouter(web));
   app.use(unreadRouter(web));
   app.use(notificationLevelsRouter(web));
   app.use(mentionsRouter(web));

@@ -60,6 +60,22 @@ const schema = z.object({
   DATABASE_QUERY_TIMEOUT_MS: positiveInt.default(defaultTimeouts.queryMs),
   // /healthz answers 503 past this, whatever the timeouts above: load balancers wait a few seconds.
   HEALTH_CHECK_TIMEOUT_MS: positiveInt.default(2_000),
+  // Web Push (VAPID, RFC 8292): both keys or neither; without them a pair is made once into DATA_DIR.
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, "must be an uncompressed P-256 public key in base64url (87 characters)")
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, "must be a P-256 private key in base64url (43 characters)")
+    .optional(),
+  // Who push services may contact about this server's pushes: default, the public origin if https.
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, "must be a mailto: address or an https: URL")
+    .optional(),
+  // Pushes sent at once by each instance.
+  PUSH_CONCURRENCY: positiveInt.max(64).default(4),
 });
 
 const withFiles = schema
@@ -67,7 +83,15 @@ const withFiles = schema
     path: ["FILES_DIR"],
     message: "is required when DATA_DIR is in memory (uploads need a real folder)",
   })
-  .transform((c) => ({ ...c, FILES_DIR: c.FILES_DIR ?? `${c.DATA_DIR}/uploads` }));
+  .refine((c) => (c.VAPID_PUBLIC_KEY === undefined) === (c.VAPID_PRIVATE_KEY === undefined), {
+    path: ["VAPID_PRIVATE_KEY"],
+    message: "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are given together, or neither",
+  })
+  .transform((c) => ({
+    ...c,
+    FILES_DIR: c.FILES_DIR ?? `${c.DATA_DIR}/uploads`,
+    VAPID_SUBJECT: c.VAPID_SUBJECT ?? (c.PUBLIC_ORIGIN?.startsWith("https:") ? c.PUBLIC_ORIGIN : "mailto:admin@localhost"),
+  }));
 
 export type Config = z.infer<typeof withFiles>;
 

@@ -8,14 +8,22 @@ import path from "node:path";
  */
 export async function sessionSecret(configured: string | undefined, dataDir: string): Promise<string> {
   if (configured) return configured;
-  if (dataDir.startsWith("memory://")) return randomBytes(32).toString("hex");
-  const file = path.resolve(dataDir, "session-secret");
+  return keptOnce(dataDir, "session-secret", () => randomBytes(32).toString("hex"));
+}
+
+/**
+ * What `make` returns, made the first time and read back from `DATA_DIR/name` after (an in-memory
+ * data folder makes it each time): secrets that must survive restarts without being configured.
+ */
+export async function keptOnce(dataDir: string, name: string, make: () => string): Promise<string> {
+  if (dataDir.startsWith("memory://")) return make();
+  const file = path.resolve(dataDir, name);
   try {
     return (await readFile(file, "utf8")).trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  const secret = randomBytes(32).toString("hex");
+  const secret = make();
   await mkdir(dataDir, { recursive: true });
   // Written aside, then linked into place: a process starting at the same moment either sees the
   // whole file or none, and if it loses the race it uses the winner's secret.

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import type { Agent } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
@@ -14,6 +15,8 @@ import { Typing } from "./domain/typing.js";
 import { LocalFileStore } from "./files/store.js";
 import { trustProxyOf } from "./http/origin.js";
 import { Videos } from "./media/videos.js";
+import { vapidOf } from "./push/vapid.js";
+import { PushWorker } from "./push/worker.js";
 import { Hub } from "./realtime/hub.js";
 import { attachWebSockets } from "./realtime/sockets.js";
 import { sessionSecret } from "./secret.js";
@@ -26,6 +29,7 @@ export interface Running {
   deps: Deps;
   hub: Hub;
   sweeper: OrphanSweeper;
+  pushes: PushWorker;
   stop(): Promise<void>;
 }
 
@@ -33,8 +37,14 @@ export interface Running {
  * Opens and migrates the database, then serves HTTP and WebSockets until `stop()`, which closes the
  * database. `database`: one already open to use instead of the configured one (tests hand in an
  * embedded one already migrated, which is quicker than creating one); it is migrated all the same.
+ * `pushAgent`: how Web Push reaches push services (tests: an agent trusting their local one).
  */
-export async function startServer(config: Config, logger: Logger, opened: { database?: Database } = {}): Promise<Running> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  opened: { database?: Database; pushAgent?: Agent } = {},
+): Promise<Running> {
+  const vapid = await vapidOf(config);
   const database =
     opened.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, timeouts: databaseTimeouts(config) }));
   try {
@@ -55,6 +65,12 @@ export async function startServer(config: Config, logger: Logger, opened: { data
         )
       : null;
   const events = bus ?? new LocalEventBus();
+  const pushes = new PushWorker(database.db, {
+    vapid,
+    concurrency: config.PUSH_CONCURRENCY,
+    log: logger,
+    ...(opened.pushAgent ? { agent: opened.pushAgent } : {}),
+  });
   const deps: Deps = {
     db: database.db,
     events,
@@ -68,6 +84,7 @@ export async function startServer(config: Config, logger: Logger, opened: { data
     typing: new Typing(events, config.TYPING_EXPIRY_MS),
     files: await LocalFileStore.open(config.FILES_DIR),
     videos: new Videos(config.FFMPEG_PATH, config.FFPROBE_PATH),
+    pushes,
     mentions: { roomMaxMembers: config.ROOM_MENTION_MAX_MEMBERS },
   };
   await deps.presence.start().catch(async (err: unknown) => {
@@ -108,6 +125,7 @@ export async function startServer(config: Config, logger: Logger, opened: { data
     server.listen(config.PORT, config.HOST, resolve);
   });
   sweeper.start();
+  pushes.start();
   const { port } = server.address() as AddressInfo;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
 
@@ -119,6 +137,7 @@ export async function startServer(config: Config, logger: Logger, opened: { data
     deps,
     hub,
     sweeper,
+    pushes,
     stop() {
       stopping ??= (async () => {
         deps.presence.stop();
@@ -131,6 +150,7 @@ export async function startServer(config: Config, logger: Logger, opened: { data
           server.closeIdleConnections();
         });
         await sweeper.stop();
+        await pushes.stop();
         await sessions.close();
         await handedOver;
         await bus?.close();

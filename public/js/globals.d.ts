@@ -25,3 +25,8 @@ interface HtmxDetail {
   headers?: unknown;
 }
 type HtmxEvent = CustomEvent<HtmxDetail>;
+
+/** htmx-ext-ws's socket, as its htmx:wsOpen event hands it over. */
+interface HtmxSocket {
+  send(message: string): void;
+}

@@ -31,6 +31,7 @@ const userColumns = {
   isAdmin: users.isAdmin,
   sidebarOrder: users.sidebarOrder,
   shareReadReceipts: users.shareReadReceipts,
+  notificationText: users.notificationText,
   muteRoomMentions: users.muteRoomMentions,
 };
 
@@ -38,6 +39,7 @@ const settingsInput = z.object({
   sidebarOrder: z.enum(["activity", "alphabetical"], { error: "Choose how to sort your rooms." }),
   // An unticked checkbox sends nothing.
   shareReadReceipts: z.literal("on").optional(),
+  notificationText: z.literal("on").optional(),
   muteRoomMentions: z.literal("on").optional(),
 });
 
@@ -48,6 +50,7 @@ export async function updateSettings({ db }: Deps, userId: number, input: unknow
     .set({
       sidebarOrder: data.sidebarOrder,
       shareReadReceipts: data.shareReadReceipts === "on",
+      notificationText: data.notificationText === "on",
       muteRoomMentions: data.muteRoomMentions === "on",
     })
     .where(eq(users.id, userId));

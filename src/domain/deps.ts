@@ -3,6 +3,7 @@ import type { FileStore } from "../files/store.js";
 import type { Videos } from "../media/videos.js";
 import type { EventBus } from "./events.js";
 import type { Presence } from "./presence.js";
+import type { PushOutbox } from "./push-queue.js";
 import type { Typing } from "./typing.js";
 
 /** What every domain function works with. */
@@ -13,5 +14,6 @@ export interface Deps {
   typing: Typing;
   files: FileStore;
   videos: Videos;
+  pushes: PushOutbox;
   mentions: { roomMaxMembers: number };
 }

@@ -15,6 +15,7 @@ import { roomColumns } from "./sql/rooms.js";
 import { replyTarget, replyToInput } from "./replies.js";
 import { parseInput } from "./validate.js";
 import { mentionsAnyone, resolveMentions, writeMentions, type Absentee, type ResolvedMentions } from "./mentions.js";
+import { queueMessagePushes } from "./push-queue.js";
 
 const MAX_BODY = 4000;
 
@@ -82,11 +83,8 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
     again ? [] : [{ kind: "message.created", roomId, messageId: id, authorId: userId }];
   let inserted: Inserted;
   if (uploads.length === 0) {
-    // Its mentions are written with it, or not at all.
-    const write = (db: Db) =>
-      mentionsAnyone(mentions)
-        ? db.transaction((tx) => insertMessage(tx, userId, roomId, fields))
-        : insertMessage(db, userId, roomId, fields);
+    // Its mentions and the pushes they decide are written with it, or not at all.
+    const write = (db: Db) => db.transaction(async (tx) => withPushes(tx, userId, roomId, await insertMessage(tx, userId, roomId, fields)));
     inserted = await deps.events.writeAndTell(deps.db, write, told);
   } else {
     // Files are processed only for a message not stored yet (the insert alone settles a race).
@@ -100,7 +98,7 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
           db.transaction(async (tx) => {
             const message = await insertMessage(tx, userId, roomId, fields);
             if (!message.again) await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId: message.id })));
-            return message;
+            return withPushes(tx, userId, roomId, message);
           }),
         told,
       );
@@ -111,6 +109,7 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
     if (inserted.again) await discard(deps, prepared.created);
   }
   if (!inserted.again) deps.typing.stopped(roomId, userId);
+  if (inserted.pushes) deps.pushes.queued();
   return posted(inserted.id);
 }
 
@@ -118,6 +117,12 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
 export interface Posted {
   id: number;
   absent: Absentee[];
+}
+
+/** A first insert's Web Push notifications, queued in its transaction: the worker sends them after commit. */
+async function withPushes(tx: Db, authorId: number, roomId: number, message: Inserted): Promise<Inserted> {
+  if (message.again) return message;
+  return { ...message, pushes: await queueMessagePushes(tx, { messageId: message.id, roomId, authorId }) };
 }
 
 /**
@@ -198,6 +203,8 @@ const insertAndRead = prepared((db) => {
 interface Inserted {
   id: number;
   again: boolean;
+  /** How many Web Push notifications it queued. */
+  pushes?: number;
 }
 
 /** What a post stores besides its room and author. */

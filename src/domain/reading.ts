@@ -7,6 +7,7 @@ import type { SidebarOrder } from "./accounts.js";
 import { authorize, type Granted, type Room } from "./access.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
+import { queueClosePushes } from "./push-queue.js";
 import { messageColumns, withDetails, type Message } from "./sql/messages.js";
 import { roomColumns } from "./sql/rooms.js";
 import {
@@ -42,9 +43,9 @@ const moveResult = {
 
 /**
  * Moves the user's pointers matching `where` (the user's own memberships only) and tells listeners
- * which rooms moved and whether each had anything unread before. Returns how many moved.
+ * which rooms moved and whether each had anything unread before. Returns those rooms.
  */
-async function movePointers(deps: Deps, userId: number, set: PgUpdateSetSource<typeof memberships>, ...where: SQL[]): Promise<number> {
+async function movePointers(deps: Deps, userId: number, set: PgUpdateSetSource<typeof memberships>, ...where: SQL[]): Promise<Moved[]> {
   const moved = await deps.events.writeAndTell(
     deps.db,
     (db) =>
@@ -56,7 +57,21 @@ async function movePointers(deps: Deps, userId: number, set: PgUpdateSetSource<t
         .returning(moveResult),
     (rows) => rows.map(({ roomId, hadUnread }) => ({ kind: "read.moved" as const, roomId, userId, hadUnread })),
   );
-  return moved.length;
+  return moved;
+}
+
+interface Moved {
+  roomId: number;
+  hadUnread: boolean;
+}
+
+/**
+ * Rooms read forward, where something was unread, are read on every device: their Web Push
+ * notifications close (after the move: a close lost to a crash leaves a notification open, no more).
+ */
+async function closeNotifications(deps: Deps, userId: number, moved: Moved[]): Promise<void> {
+  const read = moved.filter((row) => row.hadUnread).map((row) => row.roomId);
+  if (read.length > 0 && (await queueClosePushes(deps.db, userId, read)) > 0) deps.pushes.queued();
 }
 
 /**
@@ -72,7 +87,8 @@ export async function markRead(deps: Deps, userId: number, roomId: number, messa
     or(isNull(memberships.lastReadMessageId), lt(memberships.lastReadMessageId, messageId))!,
     messageInRoom(messageId, roomId),
   );
-  return moved > 0;
+  await closeNotifications(deps, userId, moved);
+  return moved.length > 0;
 }
 
 /** "Mark as unread from here": the pointer goes back to just before this message of the room. */
@@ -85,7 +101,7 @@ export async function markUnreadFrom(deps: Deps, userId: number, roomId: number,
     eq(memberships.roomId, roomId),
     messageInRoom(messageId, roomId),
   );
-  if (moved === 0) throw new NotFoundError("Message not found");
+  if (moved.length === 0) throw new NotFoundError("Message not found");
 }
 
 /** "Mark as read": the pointer goes to the room's newest message. */
@@ -104,12 +120,13 @@ const latestOfMembershipRoom = sql<
 
 /** "Mark all as read": every pointer to its room's newest message, one update; tells each room moved. */
 export async function markAllRead(deps: Deps, userId: number): Promise<void> {
-  await movePointers(
+  const moved = await movePointers(
     deps,
     userId,
     { lastReadMessageId: latestOfMembershipRoom, lastReadAt: sql`now()` },
     sql`coalesce(${memberships.lastReadMessageId}, 0) < coalesce(${latestOfMembershipRoom}, 0)`,
   );
+  await closeNotifications(deps, userId, moved);
 }
 
 export const UNREAD_PAGE_LIMIT = 500;

@@ -58,6 +58,11 @@ export const id = {
   uploadStatus: "upload-status",
   uploadProgress: "upload-progress",
   uploadCancel: "upload-cancel",
+  // Settings' "Notifications on this device" (public/js/notifications.js).
+  deviceNotifications: "device-notifications",
+  notifyButton: "notify-button",
+  notifyStatus: "notify-status",
+  notifyNeedsScript: "notify-needs-script",
 } as const;
 
 /** Ids made of a prefix and a number or key: `${prefix[kind]}${n}`. */

@@ -43,6 +43,13 @@ export function assetsRouter(): Router {
       { src: asset("icons/parley.svg"), sizes: "any", type: "image/svg+xml" },
     ],
   });
+  // At the root, so that its scope is the whole site; checked again on every registration.
+  router.get("/service-worker.js", (_req, res) => {
+    res
+      .type("text/javascript")
+      .set({ "Cache-Control": "no-cache", "Service-Worker-Allowed": "/" })
+      .sendFile(assetFile("service-worker.js")!, { cacheControl: false });
+  });
   router.get("/manifest.webmanifest", (_req, res) => {
     res.type("application/manifest+json").set("Cache-Control", "no-cache").send(manifest);
   });

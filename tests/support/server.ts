@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import type { Agent } from "node:https";
 import type { DestinationStream } from "pino";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,6 +30,8 @@ export interface TestServerOptions {
    * otherwise it takes one migrated already (see pooledPglite). Postgres databases are always empty.
    */
   empty?: boolean;
+  /** How its Web Push worker reaches push services (a test's own, with a certificate of its own). */
+  pushAgent?: Agent;
 }
 
 /** A real Parley on a random port, on a new in-memory PGlite or a new Postgres database. */
@@ -48,7 +51,7 @@ export async function startTestServer(
 export async function startAnotherInstance(
   first: TestServer,
   env: Record<string, string> = {},
-  options: Pick<TestServerOptions, "route"> = {},
+  options: Pick<TestServerOptions, "route" | "pushAgent"> = {},
 ): Promise<TestServer> {
   if (!first.databaseUrl) throw new Error("another instance needs a Postgres database");
   return start(first.kind, first.databaseUrl, env, options);
@@ -58,7 +61,7 @@ async function start(
   kind: DatabaseKind,
   databaseUrl: string | undefined,
   env: Record<string, string>,
-  { logTo, route = (url) => url, empty = false }: TestServerOptions,
+  { logTo, route = (url) => url, empty = false, pushAgent }: TestServerOptions,
   drop?: () => Promise<void>,
 ): Promise<TestServer> {
   const filesDir = await mkdtemp(path.join(tmpdir(), "parley-files-"));
@@ -79,7 +82,7 @@ async function start(
   };
   const database =
     config.DATABASE_URL === undefined && config.DATA_DIR.startsWith("memory://") && !empty ? await pooledPglite() : undefined;
-  const running = await startServer(config, createLogger(config, logTo), { database }).catch(async (err: unknown) => {
+  const running = await startServer(config, createLogger(config, logTo), { database, pushAgent }).catch(async (err: unknown) => {
     await cleanUp();
     throw err;
   });
