@@ -34,9 +34,10 @@ type MessageChange<K extends string> = { kind: K; roomId: number; messageId: num
 /** Where a write's events are told from: it runs on a database handle, perhaps in a transaction. */
 export interface EventBus {
   /**
-   * Runs `write`, then tells everyone `eventsOf(its result)`, once it has committed and only if it
-   * did. A bus across processes tells them inside the write's own transaction (see
+   * Runs `write` in one transaction, then tells everyone `eventsOf(its result)`, once it has
+   * committed and only if it did. A bus across processes tells them inside that transaction (see
    * src/db/event-bus.ts), so that a write that commits is always told and one rolled back never.
+   * A write of several statements needs no transaction of its own (which would be a savepoint).
    */
   writeAndTell<T>(db: Db, write: (db: Db) => Promise<T>, eventsOf: (result: T) => DomainEvent[]): Promise<T>;
   /** Tells what changed outside the database (presence, typing, a session's end), at once. */
@@ -49,7 +50,7 @@ export class LocalEventBus implements EventBus {
   #listeners = new Set<(event: DomainEvent) => void>();
 
   async writeAndTell<T>(db: Db, write: (db: Db) => Promise<T>, eventsOf: (result: T) => DomainEvent[]): Promise<T> {
-    const result = await write(db);
+    const result = await db.transaction((tx) => write(tx));
     for (const event of eventsOf(result)) this.publish(event);
     return result;
   }

@@ -26,27 +26,26 @@ export async function deleteMessage(deps: Deps, actor: Actor, roomId: number, me
   await messageFor(deps, actor, roomId, messageId, "delete");
   const { hashes } = await deps.events.writeAndTell(
     deps.db,
-    (db) =>
-      db.transaction(async (tx) => {
-        await lockRoom(tx, roomId);
-        // Again under the lock: another deletion may have come between.
-        const [now] = await tx
-          .update(messages)
-          .set({ body: "", bodyHtml: "", deletedAt: sql`now()` })
-          .where(and(eq(messages.id, messageId), eq(messages.roomId, roomId), isNull(messages.deletedAt)))
-          .returning({ id: messages.id });
-        if (!now) throw new NotFoundError("Message not found");
-        const files = await tx
-          .delete(attachments)
-          .where(eq(attachments.messageId, messageId))
-          .returning({ hash: attachments.hash, thumbHash: attachments.thumbHash, posterHash: attachments.posterHash });
-        await tx.delete(reactions).where(eq(reactions.messageId, messageId));
-        await tx.delete(messageRevisions).where(eq(messageRevisions.messageId, messageId));
-        await tx.delete(messageMentions).where(eq(messageMentions.messageId, messageId));
-        const change = await markChanged(tx, roomId, messageId);
-        const hashes = files.flatMap((f) => [f.hash, f.thumbHash, f.posterHash]).filter((h): h is string => h !== null);
-        return { change, hashes: [...new Set(hashes)] };
-      }),
+    async (tx) => {
+      await lockRoom(tx, roomId);
+      // Again under the lock: another deletion may have come between.
+      const [now] = await tx
+        .update(messages)
+        .set({ body: "", bodyHtml: "", deletedAt: sql`now()` })
+        .where(and(eq(messages.id, messageId), eq(messages.roomId, roomId), isNull(messages.deletedAt)))
+        .returning({ id: messages.id });
+      if (!now) throw new NotFoundError("Message not found");
+      const files = await tx
+        .delete(attachments)
+        .where(eq(attachments.messageId, messageId))
+        .returning({ hash: attachments.hash, thumbHash: attachments.thumbHash, posterHash: attachments.posterHash });
+      await tx.delete(reactions).where(eq(reactions.messageId, messageId));
+      await tx.delete(messageRevisions).where(eq(messageRevisions.messageId, messageId));
+      await tx.delete(messageMentions).where(eq(messageMentions.messageId, messageId));
+      const change = await markChanged(tx, roomId, messageId);
+      const hashes = files.flatMap((f) => [f.hash, f.thumbHash, f.posterHash]).filter((h): h is string => h !== null);
+      return { change, hashes: [...new Set(hashes)] };
+    },
     ({ change }) => [{ kind: "message.deleted", roomId, messageId, change }],
   );
   await reclaimFiles(deps, hashes);

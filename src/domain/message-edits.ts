@@ -26,25 +26,24 @@ export async function editMessage(deps: Deps, actor: Actor, roomId: number, mess
   const mentions = await resolveMentions(deps, actor, room, body);
   await deps.events.writeAndTell(
     deps.db,
-    (db) =>
-      db.transaction(async (tx) => {
-        await lockRoom(tx, roomId);
-        // Again under the lock: a deletion may have come between.
-        const [now] = await tx
-          .select({ body: messages.body, createdAt: messages.createdAt, editedAt: messages.editedAt, deletedAt: messages.deletedAt })
-          .from(messages)
-          .where(eq(messages.id, messageId));
-        if (!now || now.deletedAt) throw new NotFoundError("Message not found");
-        if (now.body === body) return null;
-        await tx.insert(messageRevisions).values({ messageId, body: now.body, writtenAt: now.editedAt ?? now.createdAt });
-        await tx
-          .update(messages)
-          .set({ body, bodyHtml: mentions.bodyHtml, editedAt: sql`now()` })
-          .where(eq(messages.id, messageId));
-        // Whom it mentions changes with it: their "@" counts too, but nobody is notified of an edit.
-        const named = await writeMentions(tx, { id: messageId, roomId, authorId: actor.id }, mentions, true);
-        return { change: await markChanged(tx, roomId, messageId), named };
-      }),
+    async (tx) => {
+      await lockRoom(tx, roomId);
+      // Again under the lock: a deletion may have come between.
+      const [now] = await tx
+        .select({ body: messages.body, createdAt: messages.createdAt, editedAt: messages.editedAt, deletedAt: messages.deletedAt })
+        .from(messages)
+        .where(eq(messages.id, messageId));
+      if (!now || now.deletedAt) throw new NotFoundError("Message not found");
+      if (now.body === body) return null;
+      await tx.insert(messageRevisions).values({ messageId, body: now.body, writtenAt: now.editedAt ?? now.createdAt });
+      await tx
+        .update(messages)
+        .set({ body, bodyHtml: mentions.bodyHtml, editedAt: sql`now()` })
+        .where(eq(messages.id, messageId));
+      // Whom it mentions changes with it: their "@" counts too, but nobody is notified of an edit.
+      const named = await writeMentions(tx, { id: messageId, roomId, authorId: actor.id }, mentions, true);
+      return { change: await markChanged(tx, roomId, messageId), named };
+    },
     (edited): DomainEvent[] =>
       edited === null
         ? []

@@ -83,8 +83,8 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
     again ? [] : [{ kind: "message.created", roomId, messageId: id, authorId: userId }];
   let inserted: Inserted;
   if (uploads.length === 0) {
-    // Its mentions and the pushes they decide are written with it, or not at all.
-    const write = (db: Db) => db.transaction(async (tx) => withPushes(tx, userId, roomId, await insertMessage(tx, userId, roomId, fields)));
+    // Its mentions and the pushes they decide are written with it, or not at all (writeAndTell's transaction).
+    const write = async (tx: Db) => withPushes(tx, userId, roomId, await insertMessage(tx, userId, roomId, fields));
     inserted = await deps.events.writeAndTell(deps.db, write, told);
   } else {
     // Files are processed only for a message not stored yet (the insert alone settles a race).
@@ -94,12 +94,11 @@ export async function postMessage(deps: Deps, actor: Actor, roomId: number, inpu
     try {
       inserted = await deps.events.writeAndTell(
         deps.db,
-        (db) =>
-          db.transaction(async (tx) => {
-            const message = await insertMessage(tx, userId, roomId, fields);
-            if (!message.again) await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId: message.id })));
-            return withPushes(tx, userId, roomId, message);
-          }),
+        async (tx) => {
+          const message = await insertMessage(tx, userId, roomId, fields);
+          if (!message.again) await tx.insert(attachments).values(prepared.rows.map((row) => ({ ...row, messageId: message.id })));
+          return withPushes(tx, userId, roomId, message);
+        },
         told,
       );
     } catch (err) {

@@ -63,16 +63,15 @@ export async function toggleReaction(deps: Deps, actor: Actor, roomId: number, m
   const mine = and(eq(reactions.messageId, messageId), eq(reactions.emoji, emoji), eq(reactions.userId, actor.id));
   return deps.events.writeAndTell(
     deps.db,
-    (db) =>
-      db.transaction(async (tx) => {
-        // The room's lock first, as every change takes it: toggles queue here one at a time, so each
-        // sees the one before it, and a deletion committed meanwhile is seen below.
-        await lockRoom(tx, roomId);
-        if ((await messageRef(tx, roomId, messageId))?.deletedAt !== null) throw new NotFoundError("Message not found");
-        const removed = await tx.delete(reactions).where(mine).returning({ emoji: reactions.emoji });
-        if (removed.length === 0) await tx.insert(reactions).values({ messageId, userId: actor.id, emoji });
-        return { reacted: removed.length === 0, change: await markChanged(tx, roomId, messageId) };
-      }),
+    async (tx) => {
+      // The room's lock first, as every change takes it: toggles queue here one at a time, so each
+      // sees the one before it, and a deletion committed meanwhile is seen below.
+      await lockRoom(tx, roomId);
+      if ((await messageRef(tx, roomId, messageId))?.deletedAt !== null) throw new NotFoundError("Message not found");
+      const removed = await tx.delete(reactions).where(mine).returning({ emoji: reactions.emoji });
+      if (removed.length === 0) await tx.insert(reactions).values({ messageId, userId: actor.id, emoji });
+      return { reacted: removed.length === 0, change: await markChanged(tx, roomId, messageId) };
+    },
     ({ change }) => [{ kind: "reaction.changed", roomId, messageId, change }],
   );
 }
