@@ -3,7 +3,7 @@
 // but all looking at a page (the query finds nobody to tell), (c) 19 subscribed, away, at level
 // Everything (19 jobs inserted per post). The sending worker is stopped, so only the post's own
 // INSERT … SELECT is measured; the statement is also timed alone, run directly. Medians of rounds.
-// Usage: npx tsx bench/push-queue.ts [--posts 400 --rounds 3] (DATABASE_URL set: on PostgreSQL too)
+// Usage: npm run bench:push-queue -- [--posts 400 --rounds 3] (DATABASE_URL set: on PostgreSQL too)
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { pushSubscriptions, users } from "../src/db/schema.js";
