@@ -17,8 +17,9 @@ test("Bob sees Alice typing, Alice never sees herself, and sending clears the li
   await waitForLiveConnection(alice);
   await waitForLiveConnection(bob);
 
-  const bobStatus = bob.getByRole("status");
-  const aliceStatus = alice.getByRole("status");
+  // The typing line: one of the page's status regions (the composer has its own).
+  const bobStatus = bob.locator("#typing");
+  const aliceStatus = alice.locator("#typing");
   const composer = alice.getByRole("textbox", { name: `Message #${roomName}`, exact: true });
   await composer.pressSequentially("I am writing something long", { delay: 20 });
   await expect(bobStatus).toHaveText(`${displayNameOf(aliceName)} is typing…`);

@@ -134,6 +134,8 @@ for (const kind of databaseKinds()) {
       const page = await bob.get(`/rooms/${hush}?absent=alice,bob,nobody,${"x".repeat(40)}`);
       assert.match(page.html, /Alice \(@alice\) is not in this room/);
       assert.doesNotMatch(page.html, /\(@(bob|nobody|x+)\) is not in this room/);
+      // With nobody to name, the region is empty, so the page hides it.
+      assert.match((await bob.get(`/rooms/${hush}`)).html, /<div id="composer-notice" role="status" class="composer-notice"><\/div>/);
       // In a public room nobody is added by a member: they are only told.
       const open = await bob.post(`/rooms/${roomId}/messages`, { body: "hi @eve" }, htmx);
       assert.equal(open.status, 204);
