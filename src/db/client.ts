@@ -11,6 +11,11 @@ import * as schema from "./schema.js";
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 /** The part of a `pg.Pool` that connect-pg-simple uses. */
+/** The rows a raw statement (`db.execute`) returned: node-postgres and PGlite both answer `{ rows }`. */
+export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
+
 export interface QueryPool {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import { rowsOf, type Db } from "../db/client.js";
 import { memberships, messageMentions, users } from "../db/schema.js";
 import { mentionsIn, renderBody } from "../formatting/markdown.js";
 import { mayMentionRoom, type Actor, type Granted, type Room } from "./access.js";
@@ -125,5 +125,4 @@ export async function writeMentions(
   return [...changed, ...userIds(added)];
 }
 
-// A raw statement's rows, on either driver.
-const userIds = (result: unknown) => (result as { rows: Array<{ user_id: number | string }> }).rows.map((r) => Number(r.user_id));
+const userIds = (result: unknown) => rowsOf<{ user_id: number | string }>(result).map((r) => Number(r.user_id));

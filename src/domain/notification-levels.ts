@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, rooms } from "../db/schema.js";
 import { authorize, type NotificationLevel, type Room, type RoomKind } from "./access.js";
@@ -15,6 +15,10 @@ export const notificationLevels = ["everything", "mentions", "nothing", "hidden"
 export const defaultLevel = (kind: RoomKind): NotificationLevel => (kind === "room" ? "mentions" : "everything");
 
 export const levelOf = (kind: RoomKind, chosen: NotificationLevel | null): NotificationLevel => chosen ?? defaultLevel(kind);
+
+/** `levelOf` in SQL, over a membership's chosen level and its room's kind. */
+export const levelSql = (chosen: SQL, kind: SQL) =>
+  sql`coalesce(${chosen}, case ${kind} when 'room' then ${defaultLevel("room")} else ${defaultLevel("direct")} end)`;
 
 const level = z.enum(notificationLevels, { error: "Choose what to be notified of." });
 const levelInput = z.object({ level });

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import { rowsOf, type Db } from "../db/client.js";
+import { levelSql } from "./notification-levels.js";
 
 /** Where queued pushes are sent from (src/push/worker.ts), and the key browsers subscribe with. */
 export interface PushOutbox {
@@ -17,9 +18,6 @@ interface NewMessage {
   roomId: number;
   authorId: number;
 }
-
-/** How many rows a statement returned, on PGlite and node-postgres alike. */
-const rowsOf = (result: unknown) => (result as { rows: unknown[] }).rows.length;
 
 /**
  * Who is told of a message by Web Push, decided in one statement inside the post's transaction:
@@ -60,14 +58,14 @@ export async function queueMessagePushes(db: Db, { messageId, roomId, authorId }
     join push_subscriptions s on s.user_id = m.user_id
     where msg.id = ${messageId}::bigint and msg.room_id = ${roomId}::bigint
       and (u.looking_until is null or u.looking_until < now())
-      and case coalesce(m.notification_level, case r.kind when 'room' then 'mentions' else 'everything' end)
+      and case ${levelSql(sql.raw("m.notification_level"), sql.raw("r.kind"))}
         when 'everything' then true
         when 'mentions' then r.kind = 'direct'
           or exists (select 1 from message_mentions mm where mm.message_id = msg.id and mm.user_id = m.user_id)
         else false end
     returning push_jobs.id`,
   );
-  return rowsOf(result);
+  return rowsOf(result).length;
 }
 
 /**
@@ -87,5 +85,5 @@ export async function queueClosePushes(db: Db, userId: number, roomIds: number[]
     where s.user_id = ${userId}::bigint and s.last_sent_at > now() - interval '1 day'
     returning push_jobs.id`,
   );
-  return rowsOf(result);
+  return rowsOf(result).length;
 }

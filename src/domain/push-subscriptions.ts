@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { rowsOf } from "../db/client.js";
 import { pushSubscriptions } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
@@ -87,7 +88,7 @@ export async function sendTestPush(deps: Deps, userId: number): Promise<number> 
     sql`insert into push_jobs (subscription_id, payload) select id, ${testPayload} from push_subscriptions where user_id = ${userId}
     returning id`,
   );
-  const queued = (result as { rows: unknown[] }).rows.length;
+  const queued = rowsOf(result).length;
   if (queued > 0) deps.pushes.queued();
   return queued;
 }

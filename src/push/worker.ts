@@ -2,7 +2,7 @@ import type { Agent } from "node:https";
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import webpush, { WebPushError } from "web-push";
-import type { Db } from "../db/client.js";
+import { rowsOf, type Db } from "../db/client.js";
 import type { PushOutbox } from "../domain/push-queue.js";
 import type { Vapid } from "./vapid.js";
 
@@ -120,7 +120,7 @@ export class PushWorker implements PushOutbox {
       select c.id, c.subscription_id as "subscriptionId", c.payload, c.topic, c.attempts, s.endpoint, s.p256dh, s.auth
       from claimed c join push_subscriptions s on s.id = c.subscription_id
       order by c.id`);
-    return (result as { rows: Claimed[] }).rows.map((r) => ({
+    return rowsOf<Claimed>(result).map((r) => ({
       ...r,
       id: Number(r.id),
       subscriptionId: Number(r.subscriptionId),

@@ -17,14 +17,15 @@ export function settingsRouter(web: Web): Router {
    */
   async function settingsPage(req: Request, res: Response, values: User, errors: Record<string, string> = {}, status = 200) {
     const user = userOf(res);
-    const levels = (await levelsOf(web.deps, user.id)).map(({ room, level }) =>
+    const [rooms, devices] = await Promise.all([levelsOf(web.deps, user.id), devicesOf(web.deps, user.id)]);
+    const levels = rooms.map(({ room, level }) =>
       presentLevelForm(room.id, level, settingsLabel(presentRoom(room, user.id, web.deps.presence)), "settings"),
     );
     const saved = req.query.saved === "1";
     const query = req.query as Record<string, unknown>;
     const notifications = {
       publicKey: web.deps.pushes.publicKey,
-      devices: (await devicesOf(web.deps, user.id)).map((d) => ({ ...d, added: timeLabels(d.createdAt) })),
+      devices: devices.map((d) => ({ ...d, added: timeLabels(d.createdAt) })),
       tested: typeof query.tested === "string" && /^\d{1,4}$/.test(query.tested) ? Number(query.tested) : null,
       removed: query.removed === "1",
     };
@@ -37,7 +38,7 @@ export function settingsRouter(web: Web): Router {
     );
   }
 
-  router.get("/settings", async (_req, res) => settingsPage(_req, res, userOf(res)));
+  router.get("/settings", async (req, res) => settingsPage(req, res, userOf(res)));
 
   router.post("/settings", async (req, res) => {
     try {

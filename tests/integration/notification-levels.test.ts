@@ -119,6 +119,8 @@ for (const kind of databaseKinds()) {
       const sections = (listed: boolean) => (p: string) =>
         p.includes('hx-swap-oob="innerHTML:#room-list"') && (rowOf(p, roomId) !== null) === listed;
       const [section] = await home.waitFor(1, 2000, sections(true));
+      // The message without a mention sent nothing to her pages (it went first: frames keep their order).
+      assert.equal(home.received.filter(sections(false)).length, 0);
       assert.match(rowOf(section!, roomId)!, /mention of you/);
       assert.equal(home.received.filter((p) => p.includes("no mention: stays hidden")).length, 0);
       const unlisted = home.received.filter(sections(false)).length;

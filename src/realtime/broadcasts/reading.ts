@@ -43,8 +43,9 @@ export function sendRowsAfterMessage(ctx: Fanout, rows: UnreadRows, authorId: nu
   const resorted: Promise<void>[] = [];
   for (const [userId, counts] of stillFresh(rows)) {
     const toTop = authorId !== userId && counts.order === "activity" && counts.inRoom > 0;
-    if (counts.hiddenInRoom) resorted.push(sendSection(ctx, userId, rows.room.kind === "room", counts.totals));
-    else sendRow(ctx, rows.room, userId, counts, toTop, renders);
+    // A room they hide is not on their pages (nor in their totals) until it holds a mention of them.
+    if (!counts.hiddenInRoom) sendRow(ctx, rows.room, userId, counts, toTop, renders);
+    else if (counts.mentionsInRoom > 0) resorted.push(sendSection(ctx, userId, rows.room.kind === "room", counts.totals));
   }
   void Promise.all(resorted).catch((err: unknown) => ctx.log.error({ err, roomId: rows.room.id }, "realtime delivery failed"));
 }
