@@ -60,6 +60,10 @@ test("the Notifications menu in a room's header works by keyboard and on a phone
   const level = alice!.getByRole("combobox", { name: "Notify me of" });
   await expect(level).toBeVisible();
   await expect(level).toHaveValue("mentions");
+  // Wholly on the screen: a panel running off its left edge makes no sideways scrollbar.
+  const panel = (await alice!.locator(".room-menu-panel").boundingBox())!;
+  expect(panel.x).toBeGreaterThanOrEqual(0);
+  expect(panel.x + panel.width).toBeLessThanOrEqual(phone.options.viewport!.width);
   await expectNoSidewaysScrolling(alice!);
   await expectTargetsAtLeast24px(alice!);
   await axeLightAndDark(alice!);
