@@ -63,7 +63,7 @@ test("the Notifications menu in a room's header works by keyboard and on a phone
   // Wholly on the screen: a panel running off its left edge makes no sideways scrollbar.
   const panel = (await alice!.locator(".room-menu-panel").boundingBox())!;
   expect(panel.x).toBeGreaterThanOrEqual(0);
-  expect(panel.x + panel.width).toBeLessThanOrEqual(phone.options.viewport!.width);
+  expect(panel.x + panel.width).toBeLessThanOrEqual(phone.options.viewport.width);
   await expectNoSidewaysScrolling(alice!);
   await expectTargetsAtLeast24px(alice!);
   await axeLightAndDark(alice!);
