@@ -1,7 +1,7 @@
 /**
- * `compute` remembered for the last `size` distinct keys (oldest dropped first). For pure steps
- * of rendering whose inputs repeat, such as message bodies, rendered for every broadcast
- * and every page that shows them.
+ * `compute` remembered for the last `size` distinct keys used (the least recently used dropped
+ * first). For pure steps of rendering whose inputs repeat, such as message bodies, rendered for
+ * every broadcast and every page that shows them.
  */
 export function memo<K, V>(size: number, compute: (key: K) => V): (key: K) => V {
   const kept = new Map<K, V>();
@@ -9,8 +9,12 @@ export function memo<K, V>(size: number, compute: (key: K) => V): (key: K) => V 
     let value = kept.get(key);
     if (value === undefined) {
       if (kept.size >= size) kept.delete(kept.keys().next().value!);
-      kept.set(key, (value = compute(key)));
+      value = compute(key);
+    } else {
+      // Last in the map's order, so the next to go is the one unused the longest.
+      kept.delete(key);
     }
+    kept.set(key, value);
     return value;
   };
 }
