@@ -43,11 +43,23 @@ test("without JavaScript, Bob logs in, reads a room and posts with the Send butt
   await expect(log.getByRole("listitem").nth(1)).toContainText("Hello from a browser without scripts");
   await expect(composer).toHaveValue("");
 
+  // Formatting is the server's: the help opens without script, and a formatted message shows formatted.
+  await page.locator("summary.help-button").click();
+  await expect(page.locator(".composer-help-panel")).toContainText("**bold**");
+  await composer.fill("**Bold** and `code`, not <b>markup</b>");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(page).toHaveURL(`/rooms/${roomId}#composer`);
+  const formatted = log.getByRole("listitem").nth(2);
+  await expect(formatted.locator("strong")).toHaveText("Bold");
+  await expect(formatted.locator("code")).toHaveText("code");
+  await expect(formatted.locator("b")).toHaveCount(0);
+  await expect(formatted).toContainText("not <b>markup</b>");
+
   // An empty message (no text, no file) comes back from the server with the error by the field.
   await page.getByRole("button", { name: "Send", exact: true }).click();
   await expect(page.getByText("Write a message first.")).toBeVisible();
   await expect(composer).toHaveAttribute("aria-invalid", "true");
-  await expect(log.getByRole("listitem")).toHaveCount(2);
+  await expect(log.getByRole("listitem")).toHaveCount(3);
 
   // A picture goes up as a plain multipart form; the room comes back with it inline.
   await page

@@ -9,7 +9,7 @@ import { unreadFor } from "../../src/domain/reading.js";
 import { people, socketPool, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { makeImage } from "../support/media.js";
-import { newestMessageIn, startTestServer, type TestServer } from "../support/server.js";
+import { newestMessageIn, postedBy, startTestServer, type TestServer } from "../support/server.js";
 
 const htmx = { "hx-request": "true" };
 const tombstoneOf = (id: number) => (push: string) =>
@@ -46,10 +46,7 @@ for (const kind of databaseKinds()) {
       await server.stop();
     });
 
-    async function posted(who: Visitor, body: string, extra: Record<string, string> = {}): Promise<number> {
-      assert.equal((await who.post(`/rooms/${roomId}/messages`, { body, ...extra }, htmx)).status, 204);
-      return newestMessageIn(server.deps.db, roomId);
-    }
+    const posted = (who: Visitor, body: string, extra: Record<string, string> = {}) => postedBy(server, who, roomId, body, { extra });
     const row = async (id: number) => (await server.deps.db.select().from(messages).where(eq(messages.id, id)))[0]!;
     const remove = (who: Visitor, id: number, headers = htmx) => who.post(`/rooms/${roomId}/messages/${id}/delete`, {}, headers);
 

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { messageRevisions, messages } from "../../src/db/schema.js";
 import { people, socketPool, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
-import { newestMessageIn, startTestServer, type TestServer } from "../support/server.js";
+import { postedBy, startTestServer, type TestServer } from "../support/server.js";
 
 const htmx = { "hx-request": "true" };
 const contentSwap = (id: number) => (push: string) =>
@@ -32,11 +32,7 @@ for (const kind of databaseKinds()) {
       await server.stop();
     });
 
-    async function posted(body: string): Promise<number> {
-      await alice.openRoom(roomId);
-      assert.equal((await alice.post(`/rooms/${roomId}/messages`, { body })).status, 303);
-      return newestMessageIn(server.deps.db, roomId);
-    }
+    const posted = (body: string) => postedBy(server, alice, roomId, body);
     const row = async (id: number) => (await server.deps.db.select().from(messages).where(eq(messages.id, id)))[0]!;
 
     test("the author edits without script: the form page, a 303 to the message, the text and its HTML stored, the old one kept", async () => {

@@ -5,7 +5,7 @@ import { messageMentions, users } from "../../src/db/schema.js";
 import { MENTIONS_PAGE_SIZE } from "../../src/domain/mentions-page.js";
 import { people, socketPool, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
-import { newestMessageIn, startTestServer, type TestServer } from "../support/server.js";
+import { postedBy, startTestServer, type TestServer } from "../support/server.js";
 
 const htmx = { "hx-request": "true" };
 
@@ -48,11 +48,7 @@ for (const kind of databaseKinds()) {
     let lobby: number, garden: number;
     const pool = socketPool();
 
-    async function post(who: Visitor, room: number, body: string): Promise<number> {
-      const res = await who.post(`/rooms/${room}/messages`, { body }, htmx);
-      assert.equal(res.status, 204, res.html);
-      return newestMessageIn(server.deps.db, room);
-    }
+    const post = (who: Visitor, room: number, body: string) => postedBy(server, who, room, body);
     const mentionsOf = async (who: Visitor, query = "") => {
       const page = await who.get(`/mentions${query}`);
       assert.equal(page.status, 200, page.html);

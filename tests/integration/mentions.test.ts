@@ -4,7 +4,7 @@ import { asc, eq } from "drizzle-orm";
 import { messageMentions, messages, users } from "../../src/db/schema.js";
 import { people, socketPool, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
-import { newestMessageIn, startTestServer, type TestServer } from "../support/server.js";
+import { newestMessageIn, postedBy, startTestServer, type TestServer } from "../support/server.js";
 
 const htmx = { "hx-request": "true" };
 
@@ -33,11 +33,7 @@ for (const kind of databaseKinds()) {
       await server.stop();
     });
 
-    async function post(who: Visitor, body: string, room = roomId): Promise<number> {
-      const res = await who.post(`/rooms/${room}/messages`, { body }, htmx);
-      assert.ok([200, 204].includes(res.status), `${res.status} ${res.html}`);
-      return newestMessageIn(server.deps.db, room);
-    }
+    const post = (who: Visitor, body: string, room = roomId) => postedBy(server, who, room, body, { statuses: [200, 204] });
     const mentioned = async (messageId: number) =>
       (
         await server.deps.db

@@ -8,9 +8,7 @@ import webpush from "web-push";
 import { people, socketPool, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
 import { startPushService, type FakeBrowser } from "../support/push-service.js";
-import { newestMessageIn, startTestServer, type TestServer } from "../support/server.js";
-
-const htmx = { "hx-request": "true" };
+import { postedBy, startTestServer, type TestServer } from "../support/server.js";
 
 // Web Push end to end against a local push service (tests/support/push-service.ts): what the fake
 // browser decrypts is what its person would see. Browsers cannot reach a real push service here, so
@@ -33,9 +31,9 @@ for (const kind of databaseKinds()) {
 
     /** Posts as `who`, then waits until the server has sent everything it queued. */
     async function post(who: Visitor, room: number, body: string): Promise<number> {
-      assert.equal((await who.post(`/rooms/${room}/messages`, { body }, htmx)).status, 204);
+      const id = await postedBy(server, who, room, body);
       await server.pushes.settled();
-      return newestMessageIn(server.deps.db, room);
+      return id;
     }
 
     /** Who got a push since `before` (counts per person), each of them checked for problems. */

@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { messages, reactions } from "../../src/db/schema.js";
 import { people, socketPool, type Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
-import { newestMessageIn, startTestServer, type TestServer } from "../support/server.js";
+import { postedBy, startTestServer, type TestServer } from "../support/server.js";
 
 const htmx = { "hx-request": "true" };
 const reactionsSwap = (id: number) => (push: string) => push.includes(`id="reactions-${id}"`);
@@ -33,10 +33,7 @@ for (const kind of databaseKinds()) {
       await server.stop();
     });
 
-    async function posted(body: string): Promise<number> {
-      assert.equal((await alice.post(`/rooms/${roomId}/messages`, { body }, htmx)).status, 204);
-      return newestMessageIn(server.deps.db, roomId);
-    }
+    const posted = (body: string) => postedBy(server, alice, roomId, body);
     const count = async (id: number, emoji: string) =>
       (
         await server.deps.db

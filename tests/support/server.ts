@@ -10,6 +10,7 @@ import { messages } from "../../src/db/schema.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type Running } from "../../src/server.js";
 import { freshPostgresDatabase, type DatabaseKind } from "./databases.js";
+import type { Visitor } from "./client.js";
 import { pooledPglite } from "./pglite.js";
 
 export interface TestServer extends Running {
@@ -96,6 +97,22 @@ async function start(
       await cleanUp();
     },
   };
+}
+
+/**
+ * `who` posts `body` (with any `extra` fields) to a room as htmx does, and gets the new message's
+ * id. `statuses`: the answers allowed (204, or 200 when the composer has something to say).
+ */
+export async function postedBy(
+  server: TestServer,
+  who: Visitor,
+  roomId: number,
+  body: string,
+  { extra = {}, statuses = [204] }: { extra?: Record<string, string>; statuses?: number[] } = {},
+): Promise<number> {
+  const res = await who.post(`/rooms/${roomId}/messages`, { body, ...extra }, { "hx-request": "true" });
+  if (!statuses.includes(res.status)) throw new Error(`posting to room ${roomId}: ${res.status} ${res.html}`);
+  return newestMessageIn(server.deps.db, roomId);
 }
 
 /** The id of a room's newest message: the one a test has just posted. */
