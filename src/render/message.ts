@@ -26,8 +26,15 @@ export interface TimeLabels {
   fullTime: string;
 }
 
+// Formatting a date is among the dearest steps of presenting a message, and a page shows the same
+// moments again and again: each is formatted once (by its millisecond), and the labels shared.
+const labelsAt = memo(10_000, (ms: number): TimeLabels => {
+  const at = new Date(ms);
+  return Object.freeze({ iso: at.toISOString(), time: `${timeOfDay.format(at)} UTC`, fullTime: `${fullDate.format(at)} UTC` });
+});
+
 export function timeLabels(at: Date): TimeLabels {
-  return { iso: at.toISOString(), time: `${timeOfDay.format(at)} UTC`, fullTime: `${fullDate.format(at)} UTC` };
+  return labelsAt(at.getTime());
 }
 
 export interface AttachmentView {

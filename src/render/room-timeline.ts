@@ -58,11 +58,9 @@ export async function presentTimeline(
   ]);
   const receiptsAt = receiptsByMessage(seen, viewerId);
   const target = "around" in request ? request.around : undefined;
-  const items = timeline(page.messages, page.previous, viewer).map((item) => ({
-    ...item,
-    receipts: receiptsAt.get(item.id),
-    target: item.id === target,
-  }));
+  const items = timeline(page.messages, page.previous, viewer).map((item) =>
+    Object.assign(item, { receipts: receiptsAt.get(item.id), target: item.id === target }),
+  );
   // The "New messages" divider belongs to the newest page, the one a person opens the room on.
   const firstUnread = page.hasNewer
     ? undefined

@@ -4,6 +4,7 @@ import type { Message } from "../domain/sql/messages.js";
 import { render } from "./engine.js";
 import { outOfBand, presentMessage, type MessageView } from "./message.js";
 import { at, id, idOf } from "./dom.js";
+import { memo } from "./memo.js";
 
 /** Messages by the same author within this long of each other are shown as one group. */
 const GROUP_MS = 5 * 60_000;
@@ -23,11 +24,18 @@ const withYear = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numer
 
 /** "Today", "Yesterday", "Monday 3 November" (with the year when it is not this year). Days are UTC. */
 export function dayLabel(at: Date, now = new Date()): string {
-  const day = dayKey(at);
-  if (day === dayKey(now)) return "Today";
-  if (day === dayKey(new Date(now.getTime() - 86_400_000))) return "Yesterday";
-  return (at.getUTCFullYear() === now.getUTCFullYear() ? weekdayAndDate : withYear).format(at).replace(",", "");
+  return labelOfDay(dayKey(at), dayKey(now));
 }
+
+// A label is a function of the day and of today; a page asks for the same few again and again.
+const labels = memo(1_000, (days: string) => {
+  const [day, today] = days.split(" ") as [string, string];
+  if (day === today) return "Today";
+  if (day === dayKey(new Date(Date.parse(today) - 86_400_000))) return "Yesterday";
+  const at = new Date(`${day}T00:00:00Z`);
+  return (day.slice(0, 4) === today.slice(0, 4) ? weekdayAndDate : withYear).format(at).replace(",", "");
+});
+const labelOfDay = (day: string, today: string) => labels(`${day} ${today}`);
 
 /**
  * Messages with the day dividers and grouping between them, decided on the server. `previous` is
@@ -35,14 +43,20 @@ export function dayLabel(at: Date, now = new Date()): string {
  * message), so both stay right across page boundaries.
  */
 export function timeline(messages: Message[], previous: Previous | null, viewer?: Actor, now = new Date()): TimelineItem[] {
+  const today = dayKey(now);
   const items: TimelineItem[] = [];
   let before = previous;
+  let dayBefore = previous && dayKey(previous.createdAt);
   for (const m of messages) {
-    const newDay = !before || dayKey(before.createdAt) !== dayKey(m.createdAt);
-    const day = newDay ? { id: idOf.day(dayKey(m.createdAt)), iso: dayKey(m.createdAt), label: dayLabel(m.createdAt, now) } : undefined;
+    const day = dayKey(m.createdAt);
+    const newDay = day !== dayBefore;
     const continued = !newDay && before!.authorId === m.author.id && m.createdAt.getTime() - before!.createdAt.getTime() < GROUP_MS;
-    items.push({ ...presentMessage(m, viewer), ...(day && { day }), continued });
+    // The presenter's object is new, so it becomes the item itself rather than being copied.
+    const item: TimelineItem = Object.assign(presentMessage(m, viewer), { continued });
+    if (newDay) item.day = { id: idOf.day(day), iso: day, label: labelOfDay(day, today) };
+    items.push(item);
     before = { authorId: m.author.id, createdAt: m.createdAt };
+    dayBefore = day;
   }
   return items;
 }
