@@ -30,6 +30,11 @@ export function createPool(url: string, timeouts: DatabaseTimeouts): pg.Pool {
     statement_timeout: timeouts.queryMs,
     idle_in_transaction_session_timeout: timeouts.queryMs,
     query_timeout: timeouts.queryMs + SERVER_FIRST_MS,
+    // PostgreSQL compiles a query whose estimated cost is high enough (jit_above_cost) to machine
+    // code, on every execution. The sidebar's unread counts are estimated as if a third of a large
+    // room were unread, and compiling them took 27 ms of a 30 ms page on a history of 1,000,000
+    // messages (docs/performance.md, issue 15); Parley's queries are index lookups that gain nothing.
+    options: "-c jit=off",
   });
   // Idle clients can error when the server goes away; without a listener that kills the process.
   pool.on("error", () => {});

@@ -203,6 +203,13 @@ for (const colorScheme of ["light", "dark"] as const) {
       await formatted.getByText("React", { exact: true }).click();
       await expect(formatted.getByRole("button", { name: "Thumbs up" })).toBeVisible();
       await expectNoAxeViolations(page);
+      // On a phone, with a message's actions opened from "More actions".
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.goto(`/rooms/${everyKind}`);
+      const edited = log.getByRole("listitem").filter({ has: page.getByRole("link", { name: /see earlier versions$/ }) });
+      await edited.getByRole("button", { name: "More actions" }).click();
+      await expect(edited.getByRole("link", { name: "Reply", exact: true })).toBeVisible();
+      await expectNoAxeViolations(page);
       await page.context().close();
     });
 

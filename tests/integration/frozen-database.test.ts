@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../../src/config.js";
 import { openDatabase } from "../../src/db/client.js";
-import { isDatabaseUnavailable } from "../../src/db/pool.js";
+import { createPool, isDatabaseUnavailable } from "../../src/db/pool.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer } from "../../src/server.js";
 import { Visitor } from "../support/client.js";
@@ -191,6 +191,20 @@ describe("PostgreSQL freezing while Parley runs", onPostgres, () => {
       assert.ok(performance.now() - started < 5000);
     } finally {
       proxy.thaw();
+    }
+  });
+});
+
+describe("Parley's sessions on PostgreSQL", onPostgres, () => {
+  test("are bounded by statement_timeout and never JIT-compile a query", async () => {
+    const pool = createPool(postgresUrl!, { connectMs: 5_000, queryMs: 7_000 });
+    try {
+      const { rows } = await pool.query<{ jit: string; timeout: string }>(
+        "select current_setting('jit') as jit, current_setting('statement_timeout') as timeout",
+      );
+      assert.deepEqual(rows, [{ jit: "off", timeout: "7s" }]);
+    } finally {
+      await pool.end();
     }
   });
 });
