@@ -1,10 +1,11 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContextOptions, Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./axe.js";
 import { administrator, joinLinkOf, useJoinLink, Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
 import type { BrowserGlobals } from "./browser.js";
 import { makeImage } from "../support/media.js";
 import { displayNameOf, expect, person, test, unique } from "./fixtures.js";
+import { phone } from "./screens.js";
 
 // These pages only read the shared data, so both workers may share the file (beforeAll runs in each).
 test.describe.configure({ mode: "parallel" });
@@ -100,8 +101,13 @@ test.beforeAll(async ({ server }) => {
 for (const colorScheme of ["light", "dark"] as const) {
   test.describe(`${colorScheme} mode`, () => {
     /** A fresh browser in this colour scheme, logged out or carrying the shared person's (or the administrator's) session. */
-    async function visit(browser: Browser, server: TestServer, loggedIn: boolean | "admin"): Promise<Page> {
-      const context = await person(browser, server, { colorScheme });
+    async function visit(
+      browser: Browser,
+      server: TestServer,
+      loggedIn: boolean | "admin",
+      options: BrowserContextOptions = {},
+    ): Promise<Page> {
+      const context = await person(browser, server, { colorScheme, ...options });
       const carried = loggedIn === "admin" ? adminCookies : loggedIn ? cookies : [];
       await context.addCookies(carried.map((c) => ({ ...c, url: server.url })));
       const page = await context.newPage();
@@ -203,14 +209,24 @@ for (const colorScheme of ["light", "dark"] as const) {
       await formatted.getByText("React", { exact: true }).click();
       await expect(formatted.getByRole("button", { name: "Thumbs up" })).toBeVisible();
       await expectNoAxeViolations(page);
-      // On a phone, with a message's actions opened from "More actions".
-      await page.setViewportSize({ width: 375, height: 812 });
-      await page.goto(`/rooms/${everyKind}`);
-      const edited = log.getByRole("listitem").filter({ has: page.getByRole("link", { name: /see earlier versions$/ }) });
-      await edited.getByRole("button", { name: "More actions" }).click();
-      await expect(edited.getByRole("link", { name: "Reply", exact: true })).toBeVisible();
-      await expectNoAxeViolations(page);
       await page.context().close();
+
+      // On a phone, with a message's actions opened from "More actions". An edited message that
+      // continues its author's group keeps its "edited" mark clear of the messages around it.
+      const onPhone = await visit(browser, server, true, phone.options);
+      await onPhone.goto(`/rooms/${everyKind}`);
+      const edited = onPhone
+        .getByRole("log")
+        .getByRole("listitem")
+        .filter({ has: onPhone.getByRole("link", { name: /see earlier versions$/ }) });
+      await expect(edited).toHaveClass(/is-continued/);
+      const mark = await edited.locator(".message-edited").boundingBox();
+      const next = await edited.locator("xpath=following-sibling::li[1]").boundingBox();
+      expect(mark && next && mark.y + mark.height <= next.y, "the edited mark ends above the next message").toBe(true);
+      await edited.getByRole("button", { name: "More actions" }).tap();
+      await expect(edited.getByRole("link", { name: "Reply", exact: true })).toBeVisible();
+      await expectNoAxeViolations(onPhone);
+      await onPhone.context().close();
     });
 
     test("the pages of a message's actions: delete, edit, earlier versions, react", async ({ browser, server }) => {
