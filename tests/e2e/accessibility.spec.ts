@@ -1,11 +1,11 @@
-import type { Browser, BrowserContextOptions, Page } from "@playwright/test";
+import type { Browser, BrowserContextOptions, Locator, Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./axe.js";
 import { administrator, joinLinkOf, useJoinLink, Visitor } from "../support/client.js";
 import type { TestServer } from "../support/server.js";
 import type { BrowserGlobals } from "./browser.js";
 import { makeImage } from "../support/media.js";
 import { displayNameOf, expect, person, test, unique } from "./fixtures.js";
-import { phone } from "./screens.js";
+import { phone, zoom400 } from "./screens.js";
 
 // These pages only read the shared data, so both workers may share the file (beforeAll runs in each).
 test.describe.configure({ mode: "parallel" });
@@ -97,6 +97,18 @@ test.beforeAll(async ({ server }) => {
   cookies = owner.cookieList();
   adminCookies = (await administrator(server.url)).cookieList();
 });
+
+/** Every action in a message's toolbar lies within a screen `width` CSS px wide, none cut off at either edge. */
+async function expectActionsOnScreen(message: Locator, width: number): Promise<void> {
+  const boxes = await message.locator(".message-action").evaluateAll((actions) =>
+    actions.map((a) => {
+      const box = a.getBoundingClientRect();
+      return { name: a.textContent?.trim(), left: box.left, right: box.right };
+    }),
+  );
+  expect(boxes.length).toBeGreaterThanOrEqual(6);
+  for (const box of boxes) expect(box.left >= 0 && box.right <= width, `${box.name} at ${box.left}–${box.right} px`).toBe(true);
+}
 
 for (const colorScheme of ["light", "dark"] as const) {
   test.describe(`${colorScheme} mode`, () => {
@@ -225,8 +237,22 @@ for (const colorScheme of ["light", "dark"] as const) {
       expect(mark && next && mark.y + mark.height <= next.y, "the edited mark ends above the next message").toBe(true);
       await edited.getByRole("button", { name: "More actions" }).tap();
       await expect(edited.getByRole("link", { name: "Reply", exact: true })).toBeVisible();
+      await expectActionsOnScreen(edited, 375);
       await expectNoAxeViolations(onPhone);
       await onPhone.context().close();
+
+      // At 400% zoom, with a pointer: the toolbar that hovering shows wraps within the screen.
+      const zoomed = await visit(browser, server, true, zoom400.options);
+      await zoomed.goto(`/rooms/${everyKind}`);
+      const hovered = zoomed
+        .getByRole("log")
+        .getByRole("listitem")
+        .filter({ has: zoomed.getByRole("link", { name: /see earlier versions$/ }) });
+      await hovered.scrollIntoViewIfNeeded();
+      await hovered.hover();
+      await expect(hovered.getByRole("link", { name: "Delete", exact: true })).toBeVisible();
+      await expectActionsOnScreen(hovered, 320);
+      await zoomed.context().close();
     });
 
     test("the pages of a message's actions: delete, edit, earlier versions, react", async ({ browser, server }) => {
