@@ -100,14 +100,13 @@ test.beforeAll(async ({ server }) => {
 
 /** Every action in a message's toolbar lies within a screen `width` CSS px wide, none cut off at either edge. */
 async function expectActionsOnScreen(message: Locator, width: number): Promise<void> {
-  const boxes = await message.locator(".message-action").evaluateAll((actions) =>
-    actions.map((a) => {
-      const box = a.getBoundingClientRect();
-      return { name: a.textContent?.trim(), left: box.left, right: box.right };
-    }),
-  );
-  expect(boxes.length).toBeGreaterThanOrEqual(6);
-  for (const box of boxes) expect(box.left >= 0 && box.right <= width, `${box.name} at ${box.left}–${box.right} px`).toBe(true);
+  const actions = await message.locator(".message-action").all();
+  expect(actions.length).toBeGreaterThanOrEqual(6);
+  for (const action of actions) {
+    const box = await action.boundingBox();
+    const name = await action.innerText();
+    expect(box && box.x >= 0 && box.x + box.width <= width, `${name} at ${box?.x}–${box && box.x + box.width} px`).toBe(true);
+  }
 }
 
 for (const colorScheme of ["light", "dark"] as const) {
