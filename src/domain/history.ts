@@ -5,6 +5,7 @@ import { messages, users } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { NotFoundError } from "./errors.js";
 import type { Granted } from "./access.js";
+import { storeMissingBodyHtml } from "./body-html.js";
 import { messageColumns, withDetails, type Message } from "./sql/messages.js";
 
 /**
@@ -126,7 +127,9 @@ export async function historyPage(deps: Deps, room: Granted<"read">, request: Pa
     if (newer.shown[0]?.id !== request.around) throw new NotFoundError("Message not found");
     page = { messages: [...older.shown, ...newer.shown], previous: older.previous, hasOlder: older.hasOlder, hasNewer: newer.hasNewer };
   }
-  return { ...page, messages: await withDetails(deps, page.messages) };
+  const shown = await withDetails(deps, page.messages);
+  await storeMissingBodyHtml(deps.db, shown);
+  return { ...page, messages: shown };
 }
 
 /**

@@ -11,7 +11,8 @@ import { presentQuote, type QuoteView } from "./quote.js";
 
 /**
  * A message's text as HTML: what it stored when it was written, or, for a message older than
- * formatting, rendered now (bodies never change but by an edit, which stores its own).
+ * formatting that no page of history has shown yet (domain/body-html.ts stores it then), rendered
+ * now (bodies never change but by an edit, which stores its own).
  */
 const renderedLater = memo(10_000, renderBody);
 const bodyHtmlOf = (m: Message) => (m.deletedAt ? "" : (m.bodyHtml ?? renderedLater(m.body)));

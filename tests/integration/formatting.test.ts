@@ -67,14 +67,24 @@ for (const kind of databaseKinds()) {
       assert.equal(bodyOf(page, "click"), "<p>[click](javascript:alert(1))</p>");
     });
 
-    test("a message stored before formatting (no HTML kept) is rendered when shown", async () => {
+    test("a message stored before formatting (no HTML kept) is rendered when shown, and its HTML stored then", async () => {
       await alice.openRoom(roomId);
       const body = "from *before* formatting";
+      const gone = "deleted before formatting";
       await alice.post(`/rooms/${roomId}/messages`, { body });
-      await server.deps.db.update(messages).set({ bodyHtml: null }).where(eq(messages.body, body));
+      await alice.post(`/rooms/${roomId}/messages`, { body: gone });
+      const [deleted] = await server.deps.db.select({ id: messages.id }).from(messages).where(eq(messages.body, gone));
+      assert.equal((await alice.post(`/rooms/${roomId}/messages/${deleted!.id}/delete`, {}, htmx)).status, 200);
+      await server.deps.db.update(messages).set({ bodyHtml: null }).where(eq(messages.roomId, roomId));
       assert.equal(await storedHtml(body), null);
+
       assert.equal(bodyOf((await bob.openRoom(roomId)).html, "before"), renderBody(body));
       assert.equal(renderBody(body), "<p>from <em>before</em> formatting</p>");
+      // Stored by that page, for every one after; the tombstone keeps none.
+      assert.equal(await storedHtml(body), renderBody(body));
+      const [tombstone] = await server.deps.db.select({ html: messages.bodyHtml }).from(messages).where(eq(messages.id, deleted!.id));
+      assert.equal(tombstone!.html, null);
+      assert.equal(bodyOf((await alice.openRoom(roomId)).html, "before"), renderBody(body));
     });
   });
 }
