@@ -8,7 +8,9 @@ import type { Options } from "express-rate-limit";
 import { DatabaseRateLimitStore } from "../../src/web/rate-limit-store.js";
 import { Visitor } from "../support/client.js";
 import { databaseKinds } from "../support/databases.js";
-import { startAnotherInstance, startTestServer, type TestServer } from "../support/server.js";
+import { postedBy, startAnotherInstance, startTestServer, type TestServer } from "../support/server.js";
+
+const htmx = { "hx-request": "true" };
 
 /** A store on `server`'s database for a limiter of its own, with a window of `windowMs`. */
 function storeOn(server: TestServer, prefix: string, windowMs = 60_000): DatabaseRateLimitStore {
@@ -111,6 +113,25 @@ for (const kind of databaseKinds()) {
       assert.equal(row?.hits, 4);
       const signUps = await rows<{ key: string }>(server, sql`select key from rate_limits where key like 'sign-up:%'`);
       assert.equal(signUps.length, 1, "sign-ups are counted under their own prefix");
+    });
+
+    test("edits, reactions and deletions count against the same limit as posts", async () => {
+      const erin = new Visitor(server.url);
+      await erin.signUp("erin");
+      const roomId = await erin.createRoom("shaped");
+      const id = await postedBy(server, erin, roomId, "a first try");
+      const base = `/rooms/${roomId}/messages/${id}`;
+      const statuses = [
+        (await erin.post(`${base}/reactions`, { emoji: "👍" }, htmx)).status,
+        (await erin.post(`${base}/edit`, { body: "a second try" }, htmx)).status,
+        (await erin.post(`${base}/delete`, {}, htmx)).status,
+      ];
+      assert.deepEqual(statuses, [200, 200, 429]);
+      const [row] = await rows<{ body: string; deleted: boolean }>(
+        server,
+        sql`select body, deleted_at is not null as deleted from messages where id = ${id}`,
+      );
+      assert.deepEqual(row, { body: "a second try", deleted: false });
     });
 
     test("when the store fails (not for want of a database), requests go through without the limit, with a warning", async () => {
