@@ -2,14 +2,6 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client.js";
 import { levelSql } from "./notification-levels.js";
 
-/** Where queued pushes are sent from (src/push/worker.ts), and the key browsers subscribe with. */
-export interface PushOutbox {
-  /** Jobs were queued and have committed: send them now rather than at the next poll. */
-  queued(): void;
-  /** The VAPID public key (base64url), for `pushManager.subscribe`. */
-  readonly publicKey: string;
-}
-
 /** The first characters of a message a notification shows. */
 export const BODY_CHARACTERS = 100;
 

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import webpush, { WebPushError } from "web-push";
 import { rowsOf, type Db } from "../db/client.js";
-import type { PushOutbox } from "../domain/push-queue.js";
+import type { PushOutbox } from "../domain/deps.js";
 import type { Vapid } from "./vapid.js";
 
 /** A job claimed from push_jobs, with where it goes. */

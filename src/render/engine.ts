@@ -17,7 +17,7 @@ class Views extends Eta {
 
 // Eta 4 hands an include its parent's data as well as its own (`{...it, ...data}`): each of a room
 // page's messages, and each of their parts, would copy the whole page's view again, level upon
-// level (a fifth of the page's CPU), and a partial could read what it was never given. Here an
+// level (about half of the page's CPU), and a partial could read what it was never given. Here an
 // include sees what it is passed, and nothing else.
 const MERGED_INCLUDE = "this.render(__eta_t, {...it, ...(__eta_d ?? {})}, options)";
 const ownDataOnly = {

@@ -204,6 +204,16 @@ for (const colorScheme of ["light", "dark"] as const) {
     });
 
     test("a room with every kind of message: formatted, edited, a reply, reactions, deleted", async ({ browser, server }) => {
+      /** The room on a screen of these options, and its edited message. */
+      const editedMessageOn = async (options: BrowserContextOptions) => {
+        const page = await visit(browser, server, true, options);
+        await page.goto(`/rooms/${everyKind}`);
+        const edited = page
+          .getByRole("log")
+          .getByRole("listitem")
+          .filter({ has: page.getByRole("link", { name: /see earlier versions$/ }) });
+        return { page, edited };
+      };
       const page = await visit(browser, server, true);
       await page.goto(`/rooms/${everyKind}`);
       const log = page.getByRole("log");
@@ -224,12 +234,7 @@ for (const colorScheme of ["light", "dark"] as const) {
 
       // On a phone, with a message's actions opened from "More actions". An edited message that
       // continues its author's group keeps its "edited" mark clear of the messages around it.
-      const onPhone = await visit(browser, server, true, phone.options);
-      await onPhone.goto(`/rooms/${everyKind}`);
-      const edited = onPhone
-        .getByRole("log")
-        .getByRole("listitem")
-        .filter({ has: onPhone.getByRole("link", { name: /see earlier versions$/ }) });
+      const { page: onPhone, edited } = await editedMessageOn(phone.options);
       await expect(edited).toHaveClass(/is-continued/);
       const mark = await edited.locator(".message-edited").boundingBox();
       const next = await edited.locator("xpath=following-sibling::li[1]").boundingBox();
@@ -241,12 +246,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await onPhone.context().close();
 
       // At 400% zoom, with a pointer: the toolbar that hovering shows wraps within the screen.
-      const zoomed = await visit(browser, server, true, zoom400.options);
-      await zoomed.goto(`/rooms/${everyKind}`);
-      const hovered = zoomed
-        .getByRole("log")
-        .getByRole("listitem")
-        .filter({ has: zoomed.getByRole("link", { name: /see earlier versions$/ }) });
+      const { page: zoomed, edited: hovered } = await editedMessageOn(zoom400.options);
       await hovered.scrollIntoViewIfNeeded();
       await hovered.hover();
       await expect(hovered.getByRole("link", { name: "Delete", exact: true })).toBeVisible();
